@@ -1,0 +1,108 @@
+"""The one configuration object. Every CLI flag maps onto a field here.
+
+Defaults are chosen for newspaper printings of long official documents; each field says
+why it has the value it has. Vary it with ``dataclasses.replace``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+# Continuation markers that newspapers print where an article jumps pages. They are matched
+# inside any bracket (ASCII, full-width, lenticular) or none, with any digit width; the
+# bracket test lives in clean.py, these are the bare phrases.
+DEFAULT_PAGE_MARKERS: tuple[str, ...] = (
+    # 上接第1版 / 下转08版 / 转第3版 / 接A2版 / 上接第一版
+    r"(?:上接|下转|接|转)\s*第?\s*[A-Za-z]?\s*[\d一二三四五六七八九十〇零]{1,3}\s*版",
+    # Continued on page 3 / Continued from Page A1 / See PAGE 5
+    r"(?i:continued\s+(?:on|from)\s+(?:page|p\.)\s*[A-Z]?\d{1,3})",
+    r"(?i:suite\s+(?:en|de\s+la)\s+page\s*\d{1,3})",
+    r"(?i:fortsetzung\s+(?:auf|von)\s+seite\s*\d{1,3})",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Options of a run. Immutable; build variants with :func:`dataclasses.replace`."""
+
+    # --- reading -------------------------------------------------------------------------
+    #: File name endings read from the folder (lower case, with the dot).
+    suffixes: tuple[str, ...] = (".txt", ".md")
+    #: Files larger than this are reported as errors instead of read: a scanned archive
+    #: page is tens of kilobytes, so 20 MiB is a mistake (a dump, a binary), not a page.
+    max_file_bytes: int = 20 * 1024 * 1024
+
+    # --- cleaning ------------------------------------------------------------------------
+    #: Regular expressions for page-continuation phrases (see DEFAULT_PAGE_MARKERS).
+    page_markers: tuple[str, ...] = DEFAULT_PAGE_MARKERS
+    #: A block no longer than this, with no sentence punctuation, is a heading. Newspaper
+    #: headlines and report section titles stay under 40 characters; a sentence cut short
+    #: by a column break is usually longer.
+    heading_max_chars: int = 40
+    #: A block is a pull quote when at least this share of its characters repeats, clause by
+    #: clause, body text elsewhere in the same file. Below 1.0 because pull quotes trim.
+    pullquote_min_repeat: float = 0.85
+
+    # --- fingerprinting ------------------------------------------------------------------
+    #: Character shingle length for text that is mostly CJK (one character carries about
+    #: a word) and for other scripts (five characters are about a word).
+    shingle_cjk: int = 3
+    shingle_other: int = 5
+    #: MinHash permutations; 128 keeps the Jaccard estimate within about +-0.09.
+    num_perm: int = 128
+    #: Seed of the MinHash permutations, fixed so fingerprints are reproducible.
+    seed: int = 1
+    #: Sentences longer than this (comparison characters) are cut at clause boundaries into
+    #: pieces, so that a digest that drops clauses still matches piece by piece.
+    max_unit_chars: int = 80
+    #: Units shorter than this are too common to fingerprint on their own ("二、", "同时").
+    min_unit_chars: int = 8
+
+    # --- joining and grouping ------------------------------------------------------------
+    #: Jaccard level the LSH bands are tuned for. Low, because candidates are confirmed by
+    #: an exact containment score; at 0.3 a unit whose text is 70 % of its partner's and
+    #: wholly contained in it is still found with probability above 0.95.
+    lsh_threshold: float = 0.3
+    #: Band buckets with more members than this link each member to the first one only,
+    #: so a phrase printed in thousands of files costs linear, not quadratic, work.
+    max_bucket: int = 32
+    #: A candidate unit pair is a match when the smaller unit's shingles are at least this
+    #: share contained in the larger one (the exact check behind the estimate).
+    match_containment: float = 0.6
+    #: Two files are editions of one work when the smaller shares at least this share of
+    #: its text with the larger. A digest of a report split over pages still shares about
+    #: half with one page; an article quoting a report shares a tenth.
+    edition_min_coverage: float = 0.3
+    #: Files of different works that share at least this many characters of body text, in
+    #: units matched with at least ``related_min_containment``, are "related".
+    related_min_chars: int = 20
+    related_min_containment: float = 0.6
+    #: Units this similar (Jaccard of shingles) within one file are a repeated printing.
+    duplicate_min_jaccard: float = 0.9
+    #: A witness whose text is at least this share covered by another witness, both ways,
+    #: is a duplicate printing of it.
+    duplicate_witness_coverage: float = 0.95
+    #: A witness whose matched paragraphs are at most this share of their partners' length
+    #: abridges them: a digest. Above it the witness prints the full text: a page.
+    digest_max_ratio: float = 0.85
+
+    # --- running -------------------------------------------------------------------------
+    #: Worker processes for the per-file stage: 0 is one per core, 1 runs in-process. The
+    #: output is the same either way.
+    jobs: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return replace(cls(), **values)
+
+
+__all__ = ["Config", "DEFAULT_PAGE_MARKERS"]

@@ -1,0 +1,162 @@
+"""Records that flow between the stages. All frozen; dicts appear only at the JSON boundary.
+
+Vocabulary (textual scholarship): a *witness* is one printing of a text (one file); a *work*
+is the text that several witnesses print; the *base* witness is the most complete one.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import numpy as np
+
+
+class ErrorKind(str, Enum):
+    BINARY = "binary"
+    EMPTY = "empty"
+    ENCODING = "encoding"
+    UNREADABLE = "unreadable"
+    TOO_LARGE = "too-large"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadError:
+    """A file that could not be taken in, and why, in one line."""
+
+    file: str
+    kind: ErrorKind
+    message: str
+
+    def line(self) -> str:
+        return f"{self.file}: {self.kind.value}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "kind": self.kind.value, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Source:
+    """A decoded input file. ``text`` has its newlines normalised to ``\\n``; offsets into it
+    are code points, and :meth:`position` turns one into the 1-based line and column an
+    editor shows for the original file."""
+
+    id: str  # path relative to the input folder, with forward slashes
+    text: str
+    encoding: str
+    sha256: str
+    line_starts: tuple[int, ...]
+
+    @classmethod
+    def from_text(cls, id: str, text: str, encoding: str, sha256: str) -> Source:
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        return cls(id, text, encoding, sha256, tuple(starts))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+
+class Kind(str, Enum):
+    HEADING = "heading"
+    BODY = "body"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of a cleaned witness: ``text[start:end]``."""
+
+    start: int
+    end: int
+    kind: Kind
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """Something the printing added that cleaning took out, kept so it can be shown.
+
+    ``kind`` is ``page-marker`` (``detail`` says ``from N`` or ``to N``), ``pull-quote``
+    (``detail`` names the line it repeats) or ``pull-quote-label``."""
+
+    kind: str
+    start: int  # source offsets
+    end: int
+    text: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Witness:
+    """A cleaned witness: the text a reader would take from the file, with a map from every
+    character back to the source.
+
+    The map is stored as runs: cleaned ``run_clean[k] + j`` comes from source
+    ``run_source[k] + j`` for ``j`` below the run's length. Characters that cleaning made
+    (paragraph breaks, the space that joins two wrapped Latin lines) point at the source
+    newline they stand for.
+    """
+
+    source: Source
+    text: str
+    run_clean: np.ndarray
+    run_source: np.ndarray
+    paragraphs: tuple[Paragraph, ...]
+    removals: tuple[Removal, ...]
+
+    @property
+    def id(self) -> str:
+        return self.source.id
+
+    def source_offset(self, i: int) -> int:
+        k = int(np.searchsorted(self.run_clean, i, side="right")) - 1
+        return int(self.run_source[k] + (i - self.run_clean[k]))
+
+    def source_offsets(self) -> np.ndarray:
+        """The whole map, one source offset per cleaned character."""
+        n = len(self.text)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        idx = np.arange(n, dtype=np.int64)
+        k = np.searchsorted(self.run_clean, idx, side="right") - 1
+        return self.run_source[k] + (idx - self.run_clean[k])
+
+    def position(self, i: int) -> tuple[int, int]:
+        """Line and column (1-based) in the original file of cleaned character ``i``."""
+        if not self.text:
+            return 1, 1
+        return self.source.position(self.source_offset(min(i, len(self.text) - 1)))
+
+    def paragraph_at(self, i: int) -> int:
+        starts = [p.start for p in self.paragraphs]
+        return max(0, bisect_right(starts, i) - 1)
+
+    def body_chars(self) -> int:
+        return sum(p.end - p.start for p in self.paragraphs if p.kind is Kind.BODY)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A sentence, or a piece of a long sentence cut at clause boundaries: the unit that is
+    fingerprinted and matched. ``start``/``end`` index the witness text."""
+
+    paragraph: int
+    start: int
+    end: int
+    size: int  # characters of its comparison key (no spaces or punctuation)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Two units (``witness index``, ``unit index``) confirmed to share text."""
+
+    a: tuple[int, int]
+    b: tuple[int, int]
+    containment: float  # share of the smaller unit's shingles found in the larger
+    jaccard: float
