@@ -1,0 +1,401 @@
+"""Take away what the printing added, keeping a map from every kept character to the source.
+
+The steps, in order, each a rule about layout rather than about any one document:
+
+1. page-continuation markers ("上接第1版", "(下转08版)", "Continued on page 3") are cut,
+   in any bracket or none, wherever they stand in a line;
+2. markdown debris (heading hashes, bullets, block quotes, rules, emphasis, links) is cut;
+3. lines become blocks: a blank line, a heading or a list item starts a new block, and the
+   lines of a block are joined (with a space only between two Latin words);
+4. blocks are classed as headings (short, no sentence punctuation) or body;
+5. pull quotes, body blocks whose every clause repeats a longer block of the same file, are
+   taken out as repeats, with the short label that introduces them;
+6. a body block that stops mid-sentence is joined to the next body block: that is a column
+   or page break, not a paragraph end;
+7. ASCII punctuation inside CJK text becomes its full-width form (same length, so the map
+   holds); the comparison form folds it back anyway.
+
+Cleaning a cleaned text again changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .config import Config
+from .normalize import CLAUSE_END, CLOSERS, SENTENCE_END, fold, is_cjk, key, to_cjk_punctuation
+from .records import Kind, Paragraph, Removal, Source, Witness
+
+_OPEN = r"[\(\[（【〔〖<《｛{]"
+_CLOSE = r"[\)\]）】〕〗>》｝}]"
+
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+")
+_MD_HEADING_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
+_MD_BULLET = re.compile(r"^[ \t]*(?:[-*+•●▪■◆◇○·]|\u2013|\u2014)[ \t]+")
+_MD_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+_MD_RULE = re.compile(r"^[ \t]*(?:[-*_=][ \t]*){3,}$")
+_MD_INLINE = re.compile(
+    r"!\[[^\]\n]*\]\([^)\n]*\)"  # an image: nothing of it is text
+    r"|\*\*|__|`+"  # strong emphasis and code marks
+    r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]{0,80})?/?>"  # an HTML tag
+)
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]{2,}")
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+class Mapped:
+    """A string with the source offset of each character; every edit keeps the two in step."""
+
+    __slots__ = ("text", "offs")
+
+    def __init__(self, text: str, offs: np.ndarray) -> None:
+        self.text = text
+        self.offs = offs
+
+    @classmethod
+    def of_source(cls, text: str, start: int, end: int) -> Mapped:
+        return cls(text[start:end], np.arange(start, end, dtype=np.int64))
+
+    @classmethod
+    def literal(cls, s: str, at: int) -> Mapped:
+        return cls(s, np.full(len(s), at, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __add__(self, other: Mapped) -> Mapped:
+        return Mapped(self.text + other.text, np.concatenate((self.offs, other.offs)))
+
+    def cut(self, spans: list[tuple[int, int]]) -> Mapped:
+        """Delete the given (start, end) spans, which must be sorted and disjoint."""
+        if not spans:
+            return self
+        keep_t: list[str] = []
+        keep_o: list[np.ndarray] = []
+        pos = 0
+        for s, e in spans:
+            keep_t.append(self.text[pos:s])
+            keep_o.append(self.offs[pos:s])
+            pos = e
+        keep_t.append(self.text[pos:])
+        keep_o.append(self.offs[pos:])
+        return Mapped("".join(keep_t), np.concatenate(keep_o))
+
+    def strip(self) -> Mapped:
+        t = self.text
+        left = len(t) - len(t.lstrip())
+        right = len(t.rstrip())
+        if left == 0 and right == len(t):
+            return self
+        return Mapped(t[left:right], self.offs[left:right])
+
+    def squeeze_spaces(self) -> Mapped:
+        """Runs of spaces become one space (the first of the run is kept)."""
+        spans = [(m.start() + 1, m.end()) for m in _SPACES.finditer(self.text)]
+        out = self.cut(spans)
+        if "\t" in out.text or "\u3000" in out.text or "\u00a0" in out.text:
+            out = Mapped(out.text.replace("\t", " ").replace("\u3000", " ").replace("\u00a0", " "),
+                         out.offs)
+        return out
+
+
+@dataclass
+class _Block:
+    m: Mapped
+    heading: bool = False
+    pullquote: bool = False
+    label: bool = False
+    line_end: int = 0  # source offset of the newline after the block's last line
+
+
+@lru_cache(maxsize=32)
+def _marker_regex(markers: tuple[str, ...]) -> re.Pattern[str]:
+    inner = "|".join(f"(?:{m})" for m in markers)
+    return re.compile(rf"{_OPEN}?[ \t]*(?:{inner})[ \t]*{_CLOSE}?")
+
+
+def _marker_detail(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).lower()
+    direction = "to" if re.search(r"下转|转|continued on|suite en|fortsetzung auf", folded) else "from"
+    m = re.search(r"[a-z]?\d+", folded)
+    if m:
+        page = m.group(0)
+    else:
+        page = _cn_number(re.sub(r"[^〇零一二三四五六七八九十]", "", folded))
+    return f"{direction} {page}"
+
+
+def _cn_number(s: str) -> str:
+    if not s:
+        return "?"
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return str(_CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0))
+    return "".join(str(_CN_DIGITS.get(c, "")) for c in s) or "?"
+
+
+def _clean_line(source: str, start: int, end: int, config: Config,
+                removals: list[Removal]) -> tuple[Mapped, str]:
+    """Clean one source line. Returns the kept text and what the line was: ``heading``,
+    ``item``, ``rule`` or ``text`` (markdown structure, used only to split blocks)."""
+    m = Mapped.of_source(source, start, end)
+    spans = []
+    for hit in _marker_regex(config.page_markers).finditer(m.text):
+        spans.append((hit.start(), hit.end()))
+        removals.append(Removal("page-marker", start + hit.start(), start + hit.end(),
+                                hit.group(0).strip(), _marker_detail(hit.group(0))))
+    m = m.cut(spans)
+    what = "text"
+    if _MD_RULE.match(m.text):
+        return Mapped("", m.offs[:0]), "rule"
+    hit = _MD_HEADING.match(m.text)
+    if hit:
+        what = "heading"
+        m = m.cut([(0, hit.end())])
+        close = _MD_HEADING_CLOSE.search(m.text)
+        if close:
+            m = m.cut([(close.start(), len(m.text))])
+    else:
+        hit = _MD_QUOTE.match(m.text)
+        if hit:
+            m = m.cut([(0, hit.end())])
+        hit = _MD_BULLET.match(m.text)
+        if hit:
+            what = "item"
+            m = m.cut([(0, hit.end())])
+    spans = []
+    for hit in _MD_LINK.finditer(m.text):
+        spans.append((hit.start(), hit.start(1)))
+        spans.append((hit.end(1), hit.end()))
+    spans.extend((h.start(), h.end()) for h in _MD_INLINE.finditer(m.text))
+    if spans:
+        m = m.cut(_disjoint(spans))
+    return m, what
+
+
+def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _join(a: Mapped, b: Mapped, at: int) -> Mapped:
+    """Join two pieces of one paragraph that a line, column or page break separated."""
+    if not a.text or not b.text:
+        return a + b
+    x, y = a.text[-1], b.text[0]
+    if x == "-" and len(a.text) > 1 and a.text[-2].isalpha() and not is_cjk(a.text[-2]) \
+            and y.islower():
+        return Mapped(a.text[:-1], a.offs[:-1]) + b  # a word hyphenated at the line end
+    if x.isspace() or y.isspace() or is_cjk(x) or is_cjk(y):
+        return a + b
+    if _fullwidth_punct(x) or _fullwidth_punct(y):
+        return a + b
+    return a + Mapped.literal(" ", at) + b
+
+
+def _fullwidth_punct(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F") and not ch.isalnum()
+
+
+def is_heading(text: str, config: Config) -> bool:
+    """Short, and no sentence or clause punctuation at its end or sentence punctuation in it:
+    a title, a section heading, a label. Decided on the text alone, so that cleaning the
+    cleaned text again decides the same."""
+    t = text.strip()
+    if not t or len(t) > config.heading_max_chars:
+        return False
+    if any(c in SENTENCE_END for c in t):
+        return False
+    if sum(t.count(c) for c in "，,；;") > 1:
+        return False  # a list of clauses is a sentence cut short, not a title
+    return t[-1] not in CLAUSE_END and t.rstrip(CLOSERS)[-1:] not in SENTENCE_END + "."
+
+
+def ends_paragraph(text: str) -> bool:
+    """Whether a block stops where a paragraph may stop: after a sentence, or after a colon
+    that opens a list (a column break right after a colon is rarer than such a list)."""
+    t = text.rstrip().rstrip(CLOSERS).rstrip()
+    if not t:
+        return True
+    return t[-1] in SENTENCE_END or t[-1] in ".:："
+
+
+def _continues(prev: _Block, nxt: _Block) -> bool:
+    """Whether ``nxt`` continues the paragraph ``prev`` left unfinished. Headings stand alone,
+    except that a Latin line ending in a letter followed by a lower-case start is one
+    sentence whatever its length (no sentence starts in lower case)."""
+    if ends_paragraph(prev.m.text):
+        return False
+    if not prev.heading and not nxt.heading:
+        return True
+    a, b = prev.m.text[-1:], nxt.m.text[:1]
+    return a.isascii() and a.isalpha() and b.isascii() and b.islower()
+
+
+def _blocks(source: Source, config: Config, removals: list[Removal]) -> list[_Block]:
+    text = source.text
+    blocks: list[_Block] = []
+    current: Mapped | None = None
+    current_end = 0
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            m = current.strip().squeeze_spaces()
+            if key(m.text):
+                blocks.append(_Block(m, line_end=current_end))
+            current = None
+
+    starts = source.line_starts
+    for i, start in enumerate(starts):
+        end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
+        m, what = _clean_line(text, start, end, config, removals)
+        if not m.text.strip():
+            close()
+            continue
+        if what in ("heading", "item"):
+            close()
+        if current is None:
+            current = m
+        else:
+            current = _join(current.strip(), m.strip(), start - 1)
+        current_end = end
+        if what == "heading":
+            close()
+    close()
+    return blocks
+
+
+def _clauses(text: str) -> list[str]:
+    return [k for k in (key(c) for c in re.split(r"[，,、：:。！？!?；;…]", fold(text))) if k]
+
+
+def _mark_pullquotes(blocks: list[_Block], source: Source, config: Config,
+                     removals: list[Removal]) -> None:
+    for b in blocks:
+        b.heading = is_heading(b.m.text, config)
+    keys = [key(b.m.text) for b in blocks]
+    # One haystack of every block. Blocks that a column break split are put together
+    # (no separator) so that a quote of the whole sentence is found; each block belongs to a
+    # provisional paragraph ("group") whose length is what a quote must be shorter than.
+    starts: list[int] = []
+    group: list[int] = []
+    parts: list[str] = []
+    pos = 0
+    for i, k in enumerate(keys):
+        glued = i > 0 and _continues(blocks[i - 1], blocks[i])
+        if i > 0 and not glued:
+            parts.append("\x00")
+            pos += 1
+        group.append(group[-1] if glued else i)
+        starts.append(pos)
+        parts.append(k)
+        pos += len(k)
+    hay = "".join(parts)
+    group_len: dict[int, int] = {}
+    for i, g in enumerate(group):
+        group_len[g] = group_len.get(g, 0) + len(keys[i])
+
+    for i, b in enumerate(blocks):
+        # a pull quote is a whole passage of its own: it ends a sentence and no column break
+        # runs into it or out of it
+        if b.heading or len(keys[i]) < 10 or len(keys[i]) > 400 or group[i] != i \
+                or not ends_paragraph(b.m.text):
+            continue
+        clauses = _clauses(b.m.text)
+        total = sum(len(c) for c in clauses)
+        testable = [c for c in clauses if len(c) >= 4]
+        if not total or sum(len(c) for c in testable) < 0.6 * total:
+            continue
+        own = (starts[i], starts[i] + len(keys[i]))
+        found = 0
+        repeats: list[int] = []
+        for c in testable:
+            at = hay.find(c)
+            while at != -1:
+                if at + len(c) <= own[0] or at >= own[1]:
+                    j = bisect_right(starts, at) - 1
+                    g = group[j]
+                    glen = group_len[g] - (len(keys[i]) if group[i] == g else 0)
+                    if not blocks[j].heading and glen > len(keys[i]) * 1.1:
+                        found += len(c)
+                        repeats.append(j)
+                        break
+                at = hay.find(c, at + 1)
+        if found >= config.pullquote_min_repeat * total:
+            b.pullquote = True
+            target = blocks[max(set(repeats), key=repeats.count)]
+            line, _ = source.position(int(target.m.offs[0]))
+            removals.append(Removal("pull-quote", int(b.m.offs[0]), int(b.m.offs[-1]) + 1,
+                                    b.m.text, f"repeats line {line}"))
+    for i, b in enumerate(blocks):
+        # a short heading right before a run of pull quotes is their label ("金句", "Quote")
+        if b.heading and len(keys[i]) <= 8 and i + 1 < len(blocks) and blocks[i + 1].pullquote:
+            b.label = True
+            removals.append(Removal("pull-quote-label", int(b.m.offs[0]),
+                                    int(b.m.offs[-1]) + 1, b.m.text))
+
+
+def clean(source: Source, config: Config | None = None) -> Witness:
+    """Clean one decoded file into a :class:`Witness`."""
+    config = config or Config()
+    removals: list[Removal] = []
+    blocks = _blocks(source, config, removals)
+    _mark_pullquotes(blocks, source, config, removals)
+    kept = [b for b in blocks if not (b.pullquote or b.label)]
+
+    merged: list[_Block] = []
+    for b in kept:
+        prev = merged[-1] if merged else None
+        if prev is not None and _continues(prev, b):
+            prev.m = _join(prev.m, b.m, prev.line_end)
+            prev.line_end = b.line_end
+        else:
+            merged.append(_Block(b.m, heading=b.heading, line_end=b.line_end))
+            continue
+        prev.heading = is_heading(prev.m.text, config)
+
+    texts: list[str] = []
+    offs: list[np.ndarray] = []
+    paragraphs: list[Paragraph] = []
+    pos = 0
+    for n, b in enumerate(merged):
+        if n:
+            sep = "\n\n"
+            texts.append(sep)
+            offs.append(np.full(2, merged[n - 1].line_end, dtype=np.int64))
+            pos += 2
+        t = to_cjk_punctuation(b.m.text)
+        texts.append(t)
+        offs.append(b.m.offs)
+        kind = Kind.HEADING if b.heading else Kind.BODY
+        paragraphs.append(Paragraph(pos, pos + len(t), kind))
+        pos += len(t)
+    all_offs = np.concatenate(offs) if offs else np.zeros(0, dtype=np.int64)
+    run_clean, run_source = _runs(all_offs)
+    removals.sort(key=lambda r: (r.start, r.kind))
+    return Witness(source, "".join(texts), run_clean, run_source, tuple(paragraphs),
+                   tuple(removals))
+
+
+def _runs(offs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Compress a per-character offset array into runs of consecutive offsets."""
+    if len(offs) == 0:
+        return np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    breaks = np.flatnonzero(np.diff(offs) != 1) + 1
+    starts = np.concatenate(([0], breaks)).astype(np.int64)
+    return starts, offs[starts].astype(np.int64)
