@@ -1,0 +1,89 @@
+"""MinHash fingerprints of each unit's character shingles (datasketch).
+
+Shingles are taken from the comparison key (folded, no spaces or punctuation). A shingle of
+up to three characters is packed exactly into 64 bits; a longer one is a polynomial hash.
+Either is mixed down to the 32-bit input datasketch's ``affine32`` scheme takes. Nothing
+depends on Python's per-process string hash, so fingerprints are the same in every run and
+every worker process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+from .config import Config
+from .normalize import key, mostly_cjk
+from .records import Unit, Witness
+from .segment import units as cut_units
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def shingle_size(text: str, config: Config) -> int:
+    return config.shingle_cjk if mostly_cjk(text) else config.shingle_other
+
+
+def shingles(k_text: str, k: int) -> np.ndarray:
+    """The distinct shingles of a comparison key, as sorted 64-bit integers. A key shorter
+    than ``k`` is one shingle."""
+    cps = np.frombuffer(k_text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(cps)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    if n < k:
+        k = n
+    m = n - k + 1
+    if k <= 3:
+        h = np.zeros(m, dtype=np.uint64)
+        for j in range(k):
+            h = (h << np.uint64(21)) | cps[j:j + m]
+    else:
+        h = np.zeros(m, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for j in range(k):
+                h = h * np.uint64(1000003) + cps[j:j + m]
+    return np.unique(h)
+
+
+def _to32(h: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return ((h * _MIX) >> np.uint64(32)).astype(np.uint32)
+
+
+def _identity(x: object) -> object:
+    return x
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Fingerprinted:
+    """The per-file result: a cleaned witness, its units and their MinHash signatures
+    (one row of ``num_perm`` 32-bit values per unit). Everything the join needs, and
+    nothing that needs another file: this is the task a worker runs."""
+
+    witness: Witness
+    units: tuple[Unit, ...]
+    signatures: np.ndarray  # shape (len(units), num_perm), uint32
+    k: int  # shingle size used for this witness
+
+    def unit_key(self, i: int) -> str:
+        u = self.units[i]
+        return key(self.witness.text[u.start:u.end])
+
+    def unit_shingles(self, i: int) -> np.ndarray:
+        return shingles(self.unit_key(i), self.k)
+
+
+def fingerprint(witness: Witness, config: Config) -> Fingerprinted:
+    us = cut_units(witness, config)
+    k = shingle_size(witness.text, config)
+    sig = np.empty((len(us), config.num_perm), dtype=np.uint32)
+    template = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_identity)
+    for i, u in enumerate(us):
+        mh = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_identity,
+                     permutations=template.permutations, scheme=template.scheme)
+        mh.update_batch(_to32(shingles(key(witness.text[u.start:u.end]), k)))
+        sig[i] = mh.hashvalues
+    return Fingerprinted(witness, tuple(us), sig, k)

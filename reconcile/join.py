@@ -1,0 +1,130 @@
+"""The banded join: which units, across the whole folder, may share text.
+
+Each signature is cut into ``b`` bands of ``r`` rows; two units whose signatures agree on a
+whole band land in the same bucket and become a candidate pair. The join is written as rows
+``(band, bucket key, unit)`` grouped by ``(band, key)``: on one machine a sort per band, on
+a cluster the same rows through a shuffle (a Dask ``groupby``), with no change to the
+stages around it. ``b`` and ``r`` come from datasketch's own optimiser for the threshold.
+
+Candidates are only candidates: :func:`confirm` scores each pair exactly on its shingles
+and keeps those where the smaller unit is mostly contained in the larger, which is what a
+digest's sentence is to the report's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from .config import Config
+from .fingerprint import Fingerprinted
+from .records import Match
+
+Ref = tuple[int, int]  # (witness index, unit index)
+
+# Favour recall: a missed pair is lost for good, a false candidate costs one exact check.
+_WEIGHTS = (0.3, 0.7)
+
+
+def band_params(config: Config) -> tuple[int, int]:
+    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm, weights=_WEIGHTS)
+    return lsh.b, lsh.r
+
+
+def band_keys(signatures: np.ndarray, b: int, r: int) -> np.ndarray:
+    """One 64-bit bucket key per (unit, band): shape (units, b). The band's ``r`` values
+    are folded by a polynomial hash; a collision of two different bands is 2**-64 likely."""
+    n = signatures.shape[0]
+    out = np.zeros((n, b), dtype=np.uint64)
+    sig = signatures.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(b):
+            h = np.full(n, np.uint64(band + 1) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
+            for j in range(band * r, (band + 1) * r):
+                h = (h ^ sig[:, j]) * np.uint64(0x100000001B3)
+            out[:, band] = h
+    return out
+
+
+def band_rows(records: Sequence[Fingerprinted], b: int, r: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """For each band: the bucket keys of every unit in the folder and the units' refs,
+    packed as ``witness << 32 | unit``. This is the shuffle's input."""
+    keys = [band_keys(rec.signatures, b, r) for rec in records]
+    refs = np.concatenate(
+        [(np.int64(w) << np.int64(32)) | np.arange(len(rec.units), dtype=np.int64)
+         for w, rec in enumerate(records)] or [np.zeros(0, dtype=np.int64)]
+    )
+    for band in range(b):
+        col = np.concatenate([k[:, band] for k in keys] or [np.zeros(0, dtype=np.uint64)])
+        yield band, col, refs
+
+
+def bucket_pairs(col: np.ndarray, refs: np.ndarray, max_bucket: int) -> Iterator[tuple[int, int]]:
+    """Pairs of refs that share a bucket. Buckets larger than ``max_bucket`` link every
+    member to their first member only: the star keeps them connected at linear cost."""
+    if len(col) < 2:
+        return
+    order = np.argsort(col, kind="stable")
+    sc = col[order]
+    sr = refs[order]
+    edges = np.flatnonzero(sc[1:] != sc[:-1]) + 1
+    bounds = np.concatenate(([0], edges, [len(sc)]))
+    sizes = np.diff(bounds)
+    for start, size in zip(bounds[:-1][sizes > 1], sizes[sizes > 1]):
+        members = np.sort(sr[start:start + size])
+        if size <= max_bucket:
+            for i in range(size):
+                for j in range(i + 1, size):
+                    yield int(members[i]), int(members[j])
+        else:
+            first = int(members[0])
+            for m in members[1:]:
+                yield first, int(m)
+
+
+def candidates(records: Sequence[Fingerprinted], config: Config) -> set[tuple[int, int]]:
+    b, r = band_params(config)
+    pairs: set[tuple[int, int]] = set()
+    for _, col, refs in band_rows(records, b, r):
+        pairs.update(bucket_pairs(col, refs, config.max_bucket))
+    return pairs
+
+
+def _unpack(ref: int) -> Ref:
+    return ref >> 32, ref & 0xFFFFFFFF
+
+
+def confirm(records: Sequence[Fingerprinted], pairs: Iterable[tuple[int, int]],
+            config: Config) -> list[Match]:
+    """Score candidate pairs exactly and keep the matches, in a stable order."""
+    cache: dict[Ref, np.ndarray] = {}
+
+    def sh(ref: Ref) -> np.ndarray:
+        got = cache.get(ref)
+        if got is None:
+            got = records[ref[0]].unit_shingles(ref[1])
+            cache[ref] = got
+        return got
+
+    out: list[Match] = []
+    for pa, pb in sorted(pairs):
+        a, b = _unpack(pa), _unpack(pb)
+        if records[a[0]].k != records[b[0]].k:
+            continue
+        sa, sb = sh(a), sh(b)
+        if not len(sa) or not len(sb):
+            continue
+        inter = len(np.intersect1d(sa, sb, assume_unique=True))
+        small = min(len(sa), len(sb))
+        containment = inter / small
+        if containment >= config.match_containment:
+            jaccard = inter / (len(sa) + len(sb) - inter)
+            out.append(Match(a, b, round(containment, 4), round(jaccard, 4)))
+    return out
+
+
+def join(records: Sequence[Fingerprinted], config: Config) -> list[Match]:
+    """All confirmed unit matches in the folder, within and across files."""
+    return confirm(records, candidates(records, config), config)

@@ -1,0 +1,86 @@
+"""Cut paragraphs into sentences, and long sentences into clause groups: the units that are
+fingerprinted and matched. No word segmenter is needed: CJK sentences end with their own
+punctuation, and a unit is matched on character shingles.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .config import Config
+from .normalize import CLOSERS, key
+from .records import Unit, Witness
+
+# A sentence ends at CJK sentence punctuation, or at a Latin full stop, question or
+# exclamation mark followed by a space; closing quotes and brackets stay with it.
+_SENTENCE = re.compile(
+    rf"[^。！？!?；;…]*?(?:[。！？!?；;…]+[{re.escape(CLOSERS)}]*|\.(?=\s)[{re.escape(CLOSERS)}]*|$)"
+)
+_CLAUSE = re.compile(r"[^，,、：:]*[，,、：:]*")
+
+
+def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, offset by ``start``; spaces between
+    sentences are left out."""
+    out: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        if s < e:
+            out.append((start + s, start + e))
+    return out
+
+
+def _pieces(text: str, s: int, e: int, limit: int) -> list[tuple[int, int]]:
+    """Cut a long sentence at clause marks into pieces of at most ``limit`` key characters
+    (a clause longer than that stays whole)."""
+    out: list[tuple[int, int]] = []
+    cur_s, cur_len = s, 0
+    for m in _CLAUSE.finditer(text, s, e):
+        if m.start() == m.end():
+            continue
+        n = len(key(m.group(0)))
+        if cur_len and cur_len + n > limit:
+            out.append((cur_s, m.start()))
+            cur_s, cur_len = m.start(), 0
+        cur_len += n
+    if cur_s < e:
+        out.append((cur_s, e))
+    return out
+
+
+def units(witness: Witness, config: Config) -> list[Unit]:
+    """The units of a witness, in text order. Short sentences are merged with the next one
+    of their paragraph (or the previous, at its end) so that each unit says enough to be
+    matched; long ones are cut into clause groups. A paragraph shorter than
+    ``min_unit_chars`` ("发展思路：") has no unit: it is too common to say anything."""
+    text = witness.text
+    out: list[Unit] = []
+    for pi, p in enumerate(witness.paragraphs):
+        spans: list[tuple[int, int]] = []
+        for s, e in sentences(text[p.start:p.end], p.start):
+            if len(key(text[s:e])) > config.max_unit_chars:
+                spans.extend(_pieces(text, s, e, config.max_unit_chars))
+            else:
+                spans.append((s, e))
+        merged: list[list[int]] = []
+        pending: list[int] | None = None
+        for s, e in spans:
+            if pending is not None:
+                s = pending[0]
+                pending = None
+            if len(key(text[s:e])) < config.min_unit_chars:
+                pending = [s, e]
+                continue
+            merged.append([s, e])
+        if pending is not None:
+            if merged:
+                merged[-1][1] = pending[1]
+            else:
+                merged.append(pending)
+        for s, e in merged:
+            size = len(key(text[s:e]))
+            if size >= config.min_unit_chars:
+                out.append(Unit(pi, s, e, size))
+    return out
