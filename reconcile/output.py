@@ -1,0 +1,113 @@
+"""Write a run's results: ``summary.json`` and, per work, ``canonical.txt``, ``notes.json``,
+``shared.json`` and ``report.html``.
+
+Every file is written to a temporary name beside its target and renamed over it, so a
+reader never sees half a file. The same result gives the same bytes: no timestamps, no
+absolute paths, keys in a fixed order.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from .merge import canonical_text
+from .normalize import mostly_cjk
+from .pipeline import Result
+
+SUMMARY_VERSION = 1
+# Files a work folder holds; a stale work folder is removed only if it holds nothing else.
+_WORK_FILES = {"canonical.txt", "notes.json", "shared.json", "report.html"}
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def work_paths(work_id: str) -> dict[str, str]:
+    base = f"works/{work_id}"
+    return {"canonical": f"{base}/canonical.txt", "notes": f"{base}/notes.json",
+            "shared": f"{base}/shared.json", "report": f"{base}/report.html"}
+
+
+def summary(result: Result) -> dict[str, Any]:
+    works = []
+    for w in result.works:
+        works.append({
+            "id": w.id,
+            "title": w.title,
+            "base": result.records[w.base].witness.id,
+            "witnesses": [r.to_dict() for r in w.witnesses],
+            **work_paths(w.id),
+        })
+    return {
+        "version": SUMMARY_VERSION,
+        "works": works,
+        "related": [r.to_dict() for r in result.related],
+        "duplicates": [d.to_dict() for d in result.duplicates],
+        "errors": [e.to_dict() for e in result.errors],
+    }
+
+
+def _report(result: Result, work_index: int, canonical: str) -> str:
+    w = result.works[work_index]
+    tpl = Template(resources.files("reconcile").joinpath("templates/report.html").read_text("utf-8"))
+    rows = "\n".join(
+        f"<tr><td>{html.escape(r.id)}</td><td>{r.role}</td><td>{r.chars}</td>"
+        f"<td>{r.coverage:.0%}</td></tr>" for r in w.witnesses
+    )
+    paras = "\n".join(f"<p>{html.escape(p)}</p>" for p in canonical.split("\n\n") if p.strip())
+    return tpl.substitute(lang="zh" if mostly_cjk(canonical) else "en",
+                          title=html.escape(w.title), work_id=html.escape(w.id),
+                          witness_rows=rows, paragraphs=paras)
+
+
+def write(result: Result, out: Path) -> Path:
+    """Write everything under ``out``; returns the summary's path."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for i, w in enumerate(result.works):
+        paths = work_paths(w.id)
+        canonical = canonical_text(result.records, result.matches, w, result.config)
+        write_atomic(out / paths["canonical"], canonical)
+        write_atomic(out / paths["notes"], dumps({"work": w.id, "notes": []}))
+        write_atomic(out / paths["shared"],
+                     dumps({"work": w.id, "paragraphs": [s.to_dict() for s in w.shared]}))
+        write_atomic(out / paths["report"], _report(result, i, canonical))
+    _remove_stale(out, {w.id for w in result.works})
+    target = out / "summary.json"
+    write_atomic(target, dumps(summary(result)))
+    return target
+
+
+def _remove_stale(out: Path, keep: set[str]) -> None:
+    works = out / "works"
+    if not works.is_dir():
+        return
+    for d in works.iterdir():
+        if d.is_dir() and d.name not in keep:
+            names = {p.name for p in d.iterdir()}
+            if names <= _WORK_FILES:
+                shutil.rmtree(d)
