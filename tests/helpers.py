@@ -1,0 +1,26 @@
+"""Small builders shared by the tests."""
+
+from __future__ import annotations
+
+from reconcile.clean import clean
+from reconcile.config import Config
+from reconcile.fingerprint import Fingerprinted, fingerprint
+from reconcile.records import Source, Witness
+
+
+def source(text: str, id: str = "t.txt") -> Source:
+    return Source.from_text(id, text, "utf-8", "0" * 64)
+
+
+def cleaned(text: str, config: Config | None = None) -> Witness:
+    return clean(source(text), config or Config())
+
+
+def paragraphs(text: str, config: Config | None = None) -> list[str]:
+    w = cleaned(text, config)
+    return [w.text[p.start:p.end] for p in w.paragraphs]
+
+
+def record(text: str, id: str, config: Config | None = None) -> Fingerprinted:
+    config = config or Config()
+    return fingerprint(clean(source(text, id), config), config)

@@ -1,0 +1,108 @@
+"""Grouping files into works: editions, roles, coverage, related files, duplicates, and
+independence from the order files come in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reconcile.config import Config
+from reconcile.output import summary
+from reconcile.pipeline import analyse, run
+
+from . import synth
+
+CONFIG = Config(jobs=1)
+
+
+def _works(result) -> dict[str, set[str]]:
+    return {w.id: {r.id for r in w.witnesses} for w in result.works}
+
+
+@pytest.mark.parametrize("script", ["cjk", "latin"])
+def test_pages_and_digest_form_one_work_and_the_article_is_only_related(tmp_path: Path, script: str) -> None:
+    truth = synth.folder(tmp_path, script)
+    result = run(tmp_path, CONFIG)
+    groups = sorted(sorted(ws) for ws in _works(result).values())
+    expected: dict[str, set[str]] = {}
+    for f, label in truth.items():
+        expected.setdefault(label, set()).add(f)
+    assert groups == sorted(sorted(v) for v in expected.values())
+    rel = [(r.file, r.other) for r in result.related]
+    assert ("article.txt", "page1.txt") in rel
+    passage = next(r for r in result.related if r.file == "article.txt").passages[0]
+    assert passage.at.file == "article.txt" and passage.other.file == "page1.txt"
+
+
+@pytest.mark.parametrize("script", ["cjk", "latin"])
+def test_roles_and_coverage_follow_what_each_witness_prints(tmp_path: Path, script: str) -> None:
+    synth.folder(tmp_path, script)
+    result = run(tmp_path, CONFIG)
+    work = next(w for w in result.works if len(w.witnesses) == 3)
+    roles = {r.id: r.role for r in work.witnesses}
+    cov = {r.id: r.coverage for r in work.witnesses}
+    assert roles["digest.txt"] == "digest"
+    base = next(r.id for r in work.witnesses if r.role == "base")
+    other_page = ({"page1.txt", "page2.txt"} - {base}).pop()
+    assert roles[other_page] == "page"
+    # each page prints about half the report, the digest a third of it, abridged
+    assert 0.35 < cov["page1.txt"] < 0.65 and 0.35 < cov["page2.txt"] < 0.65
+    assert 0.15 < cov["digest.txt"] < 0.45
+
+
+def test_a_second_print_of_a_page_is_a_duplicate(tmp_path: Path) -> None:
+    synth.folder(tmp_path)
+    (tmp_path / "page1-again.txt").write_text((tmp_path / "page1.txt").read_text("utf-8"), "utf-8")
+    result = run(tmp_path, CONFIG)
+    work = next(w for w in result.works if any(r.id == "page1-again.txt" for r in w.witnesses))
+    roles = {r.id: r.role for r in work.witnesses}
+    assert sorted(roles.values()).count("duplicate") == 1
+    assert roles["page1-again.txt"] in ("duplicate", "base")
+    across = [d for d in result.duplicates if d.kind == "across-files"]
+    assert any({p.file for p in d.places} == {"page1.txt", "page1-again.txt"} for d in across)
+
+
+def test_a_paragraph_printed_twice_in_one_file_is_reported(tmp_path: Path) -> None:
+    paras = synth.report(3)
+    text = synth.render(paras[:6] + [paras[2]] + paras[6:], "cjk")
+    (tmp_path / "a.txt").write_text(text, "utf-8")
+    result = run(tmp_path, CONFIG)
+    within = [d for d in result.duplicates if d.kind == "within-file"]
+    assert len(within) == 1
+    first, again = within[0].places
+    assert first.line == 5 and again.line == 13
+    assert within[0].text == "".join(paras[2])
+
+
+def test_the_title_is_the_most_specific_heading_that_names_the_work(tmp_path: Path) -> None:
+    paras = synth.report(5)
+    (tmp_path / "full.txt").write_text(synth.render(paras, "cjk", title="政府工作报告"), "utf-8")
+    (tmp_path / "dig.txt").write_text(
+        synth.render(paras[::2], "cjk", title="2023年政府工作报告（摘登）"), "utf-8")
+    result = run(tmp_path, CONFIG)
+    assert [w.title for w in result.works] == ["2023年政府工作报告"]
+
+
+def test_unrelated_files_are_works_of_their_own(tmp_path: Path) -> None:
+    for i in range(3):
+        (tmp_path / f"u{i}.txt").write_text(synth.render(synth.report(100 + i, paragraphs=6), "cjk"), "utf-8")
+    result = run(tmp_path, CONFIG)
+    assert [len(w.witnesses) for w in result.works] == [1, 1, 1]
+    assert result.related == () and [r.role for w in result.works for r in w.witnesses] == ["base"] * 3
+
+
+@pytest.fixture(scope="module")
+def synth_records(tmp_path_factory):
+    root = tmp_path_factory.mktemp("order")
+    synth.folder(root)
+    return run(root, CONFIG).records
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_grouping_does_not_depend_on_file_order(synth_records, data) -> None:
+    order = data.draw(st.permutations(list(synth_records)))
+    assert summary(analyse(order, [], CONFIG)) == summary(analyse(list(synth_records), [], CONFIG))
