@@ -1,0 +1,89 @@
+"""Segmenting into units, MinHash fingerprints, the banded join and its exact check."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconcile.config import Config
+from reconcile.fingerprint import shingles
+from reconcile.join import band_keys, bucket_pairs, join
+from reconcile.segment import sentences, units
+
+from .helpers import cleaned, record
+
+CONFIG = Config(jobs=1)
+
+
+def test_sentences_end_at_cjk_and_latin_marks_and_keep_closing_quotes() -> None:
+    text = "他说：“好！”然后走了。第三句？ It ended. Then more"
+    got = [text[s:e] for s, e in sentences(text)]
+    assert got == ["他说：“好！”", "然后走了。", "第三句？", "It ended.", "Then more"]
+
+
+def test_long_sentences_are_cut_at_clauses_and_short_ones_merged() -> None:
+    clause = "推进国家级智能制造试点示范建设"  # 15 characters
+    long = "，".join([clause] * 8) + "。"
+    w = cleaned(f"好。{long}")
+    us = units(w, CONFIG)
+    assert all(u.size <= CONFIG.max_unit_chars for u in us)
+    assert len(us) >= 2
+    # the two-character sentence is merged into the next unit, not dropped
+    assert w.text[us[0].start:us[0].start + 2] == "好。"
+    assert sum(u.size for u in us) == 1 + 15 * 8  # nothing lost or counted twice
+
+
+def test_shingles_are_exact_for_cjk_and_stable_for_latin() -> None:
+    assert len(shingles("政府工作报告", 3)) == 4
+    assert len(shingles("政府政府政府", 3)) == 2  # distinct shingles only
+    a = shingles("thecouncilagreed", 5)
+    assert np.array_equal(a, shingles("thecouncilagreed", 5))
+    assert len(shingles("ab", 5)) == 1
+
+
+def test_fingerprints_are_reproducible() -> None:
+    a = record("加快推进产业新城建设，打造高品质产业新城。", "a.txt")
+    b = record("加快推进产业新城建设，打造高品质产业新城。", "b.txt")
+    assert np.array_equal(a.signatures, b.signatures)
+
+
+def test_a_trimmed_digest_sentence_is_matched_by_containment() -> None:
+    full = ("启动大运路、泥向线北延、丈子头东延、晋阳大道南延、化章街等工程，开工建设古交娄烦万山高速，"
+            "太原西北二环高速年底竣工，推进绕城高速公路功能调整。")
+    digest = "启动大运路等工程，太原西北二环高速年底竣工，推进绕城高速公路功能调整。"
+    recs = [record(full, "full.txt"), record(digest, "digest.txt"),
+            record("完全无关的一句话，讲的是别的事情，比如天气和农业生产。", "other.txt")]
+    ms = join(recs, CONFIG)
+    pairs = {(m.a[0], m.b[0]) for m in ms}
+    assert (0, 1) in pairs
+    assert not any(2 in p for p in pairs)
+    m = next(m for m in ms if (m.a[0], m.b[0]) == (0, 1))
+    assert m.containment >= 0.6 and m.jaccard < m.containment
+
+
+def test_identical_units_share_every_band() -> None:
+    sig = np.random.default_rng(1).integers(0, 2**32, size=(2, 128), dtype=np.uint64).astype(np.uint32)
+    sig[1] = sig[0]
+    keys = band_keys(sig, 32, 4)
+    assert np.array_equal(keys[0], keys[1])
+    assert len(set(keys[0].tolist())) == 32  # bands of one unit do not collide
+
+
+def test_a_bucket_larger_than_the_cap_is_joined_as_a_star() -> None:
+    col = np.zeros(50, dtype=np.uint64)
+    refs = np.arange(50, dtype=np.int64)
+    pairs = list(bucket_pairs(col, refs, max_bucket=10))
+    assert len(pairs) == 49 and all(a == 0 for a, _ in pairs)
+    assert len(list(bucket_pairs(col[:10], refs[:10], max_bucket=10))) == 45
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(alphabet="政府工作报告发展建设推进城市经济产业新城大盂孟太原全面加快，。", min_size=20, max_size=200))
+def test_a_text_always_matches_its_own_copy(text: str) -> None:
+    recs = [record(text, "a.txt"), record(text, "b.txt")]
+    if not recs[0].units:
+        return
+    ms = join(recs, CONFIG)
+    across = {(m.a[1], m.b[1]) for m in ms if m.a[0] != m.b[0]}
+    assert all((i, i) in across for i in range(len(recs[0].units)))

@@ -1,0 +1,112 @@
+"""What `run` writes: the contract of summary.json, atomic and byte-identical output."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from reconcile.config import Config
+from reconcile.output import write, write_atomic
+from reconcile.pipeline import run
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+CONFIG = Config(jobs=1)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_seed_works_group_as_editions_and_related(tmp_path: Path) -> None:
+    s = json.loads(write(run(SEEDS, CONFIG), tmp_path).read_text("utf-8"))
+    works = {frozenset(w["id"][:3] for w in work["witnesses"]) for work in s["works"]}
+    assert frozenset({"000", "001", "002"}) in works
+    assert frozenset({"004"}) in works and frozenset({"003"}) in works
+    assert any(r["file"].startswith("003") and r["with"].startswith("004") for r in s["related"])
+    w2023 = next(w for w in s["works"] if len(w["witnesses"]) == 3)
+    assert w2023["base"].startswith("001")
+    assert {w["id"][:3]: w["role"] for w in w2023["witnesses"]} == {"001": "base", "000": "digest", "002": "digest"}
+    dup = [d for d in s["duplicates"] if d["kind"] == "within-file"]
+    assert any(d["places"][0]["file"].startswith("004") and d["places"][0]["line"] == 53
+               and d["places"][1]["line"] == 79 for d in dup)
+
+
+def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
+    s = json.loads(write(run(SEEDS, CONFIG), tmp_path).read_text("utf-8"))
+    assert list(s) == ["version", "works", "related", "duplicates", "errors"]
+    for w in s["works"]:
+        assert {"id", "title", "witnesses", "canonical", "notes", "report"} <= set(w)
+        for key in ("canonical", "notes", "report", "shared"):
+            assert (tmp_path / w[key]).is_file()
+        for wit in w["witnesses"]:
+            assert list(wit) == ["id", "role", "chars", "coverage"]
+            assert wit["role"] in {"base", "page", "digest", "duplicate"}
+            assert 0 < wit["coverage"] <= 1
+        notes = json.loads((tmp_path / w["notes"]).read_text("utf-8"))
+        assert notes == {"work": w["id"], "notes": []}
+
+
+def test_no_page_marker_markdown_or_pull_quote_survives_in_canonical_text(tmp_path: Path) -> None:
+    s = json.loads(write(run(SEEDS, CONFIG), tmp_path).read_text("utf-8"))
+    for w in s["works"]:
+        text = (tmp_path / w["canonical"]).read_text("utf-8")
+        assert not re.search(r"[上下]接|[上下]转|转第|接第", text)
+        assert not re.search(r"^\s*(#|-\s|\*|>)|\*\*|__", text, re.M)
+        assert "金句" not in text
+
+
+def test_the_repeated_paragraph_appears_once_in_canonical_text(tmp_path: Path) -> None:
+    s = json.loads(write(run(SEEDS, CONFIG), tmp_path).read_text("utf-8"))
+    w2022 = next(w for w in s["works"] if w["id"].startswith("004"))
+    text = (tmp_path / w2022["canonical"]).read_text("utf-8")
+    assert text.count("（一）真抓实干，全力推动太原一体化经济区建设") == 1
+
+
+def test_output_is_byte_identical_across_runs_and_file_orders(tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    write(run(SEEDS, CONFIG), a)
+    write(run(SEEDS, CONFIG), b)
+    # the same files created in reverse order, so the file system lists them differently
+    shuffled = tmp_path / "shuffled"
+    shuffled.mkdir()
+    for p in sorted(SEEDS.iterdir(), reverse=True):
+        shutil.copyfile(p, shuffled / p.name)
+    write(run(shuffled, CONFIG), c)
+    assert _tree(a) == _tree(b) == _tree(c)
+
+
+def test_parallel_workers_give_the_same_output(tmp_path: Path) -> None:
+    big = tmp_path / "many"
+    big.mkdir()
+    for i in range(40):  # enough files for the process pool to be used
+        shutil.copyfile(next(SEEDS.glob(f"00{i % 5}_*.txt")), big / f"{i:02d}.txt")
+    write(run(big, Config(jobs=1)), tmp_path / "one")
+    write(run(big, Config(jobs=2)), tmp_path / "two")
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
+def test_inputs_are_not_modified(tmp_path: Path) -> None:
+    before = _tree(SEEDS)
+    write(run(SEEDS, CONFIG), tmp_path)
+    assert _tree(SEEDS) == before
+
+
+def test_atomic_write_leaves_no_temporary_file_and_replaces_the_target(tmp_path: Path) -> None:
+    target = tmp_path / "x" / "f.json"
+    write_atomic(target, "one")
+    write_atomic(target, "two")
+    assert target.read_text("utf-8") == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["f.json"]
+
+
+def test_a_work_that_is_gone_loses_its_folder_on_the_next_run(tmp_path: Path) -> None:
+    stale = tmp_path / "works" / "old-work"
+    stale.mkdir(parents=True)
+    (stale / "canonical.txt").write_text("x", "utf-8")
+    keep = tmp_path / "works" / "user-notes"
+    keep.mkdir()
+    (keep / "mine.txt").write_text("x", "utf-8")
+    write(run(SEEDS, CONFIG), tmp_path)
+    assert not stale.exists() and (keep / "mine.txt").exists()
