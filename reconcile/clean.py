@@ -157,28 +157,34 @@ def _clean_line(source: str, start: int, end: int, config: Config,
     what = "text"
     if _MD_RULE.match(m.text):
         return Mapped("", m.offs[:0]), "rule"
-    hit = _MD_HEADING.match(m.text)
-    if hit:
-        what = "heading"
-        m = m.cut([(0, hit.end())])
-        close = _MD_HEADING_CLOSE.search(m.text)
-        if close:
-            m = m.cut([(close.start(), len(m.text))])
-    else:
-        hit = _MD_QUOTE.match(m.text)
+    # inline marks can hide a line prefix ("**- a**") and prefixes nest ("> - # x"): cut
+    # both until none is left, so a cleaned line holds neither
+    while True:
+        before = m.text
+        spans = []
+        for hit in _MD_LINK.finditer(m.text):
+            spans.append((hit.start(), hit.start(1)))
+            spans.append((hit.end(1), hit.end()))
+        spans.extend((h.start(), h.end()) for h in _MD_INLINE.finditer(m.text))
+        if spans:
+            m = m.cut(_disjoint(spans))
+        hit = _MD_HEADING.match(m.text)
         if hit:
+            what = "heading"
             m = m.cut([(0, hit.end())])
-        hit = _MD_BULLET.match(m.text)
-        if hit:
-            what = "item"
-            m = m.cut([(0, hit.end())])
-    spans = []
-    for hit in _MD_LINK.finditer(m.text):
-        spans.append((hit.start(), hit.start(1)))
-        spans.append((hit.end(1), hit.end()))
-    spans.extend((h.start(), h.end()) for h in _MD_INLINE.finditer(m.text))
-    if spans:
-        m = m.cut(_disjoint(spans))
+            close = _MD_HEADING_CLOSE.search(m.text)
+            if close:
+                m = m.cut([(close.start(), len(m.text))])
+        else:
+            hit = _MD_QUOTE.match(m.text) or _MD_BULLET.match(m.text)
+            if hit and hit.end():
+                if what == "text" and _MD_BULLET.match(m.text):
+                    what = "item"
+                m = m.cut([(0, hit.end())])
+        if m.text == before:
+            break
+    if _MD_RULE.match(m.text):
+        return Mapped("", m.offs[:0]), "rule"
     return m, what
 
 
@@ -246,6 +252,22 @@ def _continues(prev: _Block, nxt: _Block) -> bool:
     return a.isascii() and a.isalpha() and b.isascii() and b.islower()
 
 
+def _join_broken(blocks: list[_Block], config: Config) -> list[_Block]:
+    """Join every block to the one before it that it continues. A join can make a heading
+    body text, which can let it continue the block before; that is joined too, so that the
+    result has no pair left to join (and cleaning it again joins nothing)."""
+    merged: list[_Block] = []
+    for b in blocks:
+        merged.append(_Block(b.m, heading=b.heading, line_end=b.line_end))
+        while len(merged) >= 2 and _continues(merged[-2], merged[-1]):
+            last = merged.pop()
+            prev = merged[-1]
+            prev.m = _join(prev.m, last.m, prev.line_end)
+            prev.line_end = last.line_end
+            prev.heading = is_heading(prev.m.text, config)
+    return merged
+
+
 def _blocks(source: Source, config: Config, removals: list[Removal]) -> list[_Block]:
     text = source.text
     blocks: list[_Block] = []
@@ -284,44 +306,50 @@ def _clauses(text: str) -> list[str]:
     return [k for k in (key(c) for c in re.split(r"[，,、：:。！？!?；;…]", fold(text))) if k]
 
 
+def _groups(blocks: list[_Block], config: Config) -> list[tuple[list[int], _Block]]:
+    """The paragraphs the blocks will make (which blocks, and the joined block), decided as
+    :func:`_join_broken` decides them."""
+    out: list[tuple[list[int], _Block]] = []
+    for i, b in enumerate(blocks):
+        out.append(([i], _Block(b.m, heading=b.heading, line_end=b.line_end)))
+        while len(out) >= 2 and _continues(out[-2][1], out[-1][1]):
+            idx, last = out.pop()
+            prev = out[-1][1]
+            prev.m = _join(prev.m, last.m, prev.line_end)
+            prev.line_end = last.line_end
+            prev.heading = is_heading(prev.m.text, config)
+            out[-1][0].extend(idx)
+    return out
+
+
 def _mark_pullquotes(blocks: list[_Block], source: Source, config: Config,
                      removals: list[Removal]) -> None:
+    """Mark the blocks that make a pull quote: a paragraph of its own that ends a sentence
+    and whose clauses all stand in a longer paragraph of the same file. Decided on whole
+    paragraphs (blocks a column break split are taken together), as cleaning the cleaned
+    text again would see them."""
     for b in blocks:
         b.heading = is_heading(b.m.text, config)
-    keys = [key(b.m.text) for b in blocks]
-    # One haystack of every block. Blocks that a column break split are put together
-    # (no separator) so that a quote of the whole sentence is found; each block belongs to a
-    # provisional paragraph ("group") whose length is what a quote must be shorter than.
+    groups = _groups(blocks, config)
+    gkeys = [key(g.m.text) for _, g in groups]
+    # one haystack of every paragraph, so a clause is looked up once per occurrence
     starts: list[int] = []
-    group: list[int] = []
-    parts: list[str] = []
     pos = 0
-    for i, k in enumerate(keys):
-        glued = i > 0 and _continues(blocks[i - 1], blocks[i])
-        if i > 0 and not glued:
-            parts.append("\x00")
-            pos += 1
-        group.append(group[-1] if glued else i)
+    for k in gkeys:
         starts.append(pos)
-        parts.append(k)
-        pos += len(k)
-    hay = "".join(parts)
-    group_len: dict[int, int] = {}
-    for i, g in enumerate(group):
-        group_len[g] = group_len.get(g, 0) + len(keys[i])
+        pos += len(k) + 1
+    hay = "\x00".join(gkeys)
 
-    for i, b in enumerate(blocks):
-        # a pull quote is a whole passage of its own: it ends a sentence and no column break
-        # runs into it or out of it
-        if b.heading or len(keys[i]) < 10 or len(keys[i]) > 400 or group[i] != i \
-                or not ends_paragraph(b.m.text):
+    for gi, (members, g) in enumerate(groups):
+        n = len(gkeys[gi])
+        if g.heading or n < 10 or n > 400 or not ends_paragraph(g.m.text):
             continue
-        clauses = _clauses(b.m.text)
+        clauses = _clauses(g.m.text)
         total = sum(len(c) for c in clauses)
         testable = [c for c in clauses if len(c) >= 4]
         if not total or sum(len(c) for c in testable) < 0.6 * total:
             continue
-        own = (starts[i], starts[i] + len(keys[i]))
+        own = (starts[gi], starts[gi] + n)
         found = 0
         repeats: list[int] = []
         for c in testable:
@@ -329,22 +357,22 @@ def _mark_pullquotes(blocks: list[_Block], source: Source, config: Config,
             while at != -1:
                 if at + len(c) <= own[0] or at >= own[1]:
                     j = bisect_right(starts, at) - 1
-                    g = group[j]
-                    glen = group_len[g] - (len(keys[i]) if group[i] == g else 0)
-                    if not blocks[j].heading and glen > len(keys[i]) * 1.1:
+                    if not groups[j][1].heading and len(gkeys[j]) > n * 1.1:
                         found += len(c)
                         repeats.append(j)
                         break
                 at = hay.find(c, at + 1)
         if found >= config.pullquote_min_repeat * total:
-            b.pullquote = True
-            target = blocks[max(set(repeats), key=repeats.count)]
+            for i in members:
+                blocks[i].pullquote = True
+            target = groups[max(set(repeats), key=repeats.count)][1]
             line, _ = source.position(int(target.m.offs[0]))
-            removals.append(Removal("pull-quote", int(b.m.offs[0]), int(b.m.offs[-1]) + 1,
-                                    b.m.text, f"repeats line {line}"))
+            removals.append(Removal("pull-quote", int(g.m.offs[0]), int(g.m.offs[-1]) + 1,
+                                    g.m.text, f"repeats line {line}"))
     for i, b in enumerate(blocks):
         # a short heading right before a run of pull quotes is their label ("金句", "Quote")
-        if b.heading and len(keys[i]) <= 8 and i + 1 < len(blocks) and blocks[i + 1].pullquote:
+        if b.heading and len(key(b.m.text)) <= 8 and i + 1 < len(blocks) \
+                and blocks[i + 1].pullquote:
             b.label = True
             removals.append(Removal("pull-quote-label", int(b.m.offs[0]),
                                     int(b.m.offs[-1]) + 1, b.m.text))
@@ -358,16 +386,7 @@ def clean(source: Source, config: Config | None = None) -> Witness:
     _mark_pullquotes(blocks, source, config, removals)
     kept = [b for b in blocks if not (b.pullquote or b.label)]
 
-    merged: list[_Block] = []
-    for b in kept:
-        prev = merged[-1] if merged else None
-        if prev is not None and _continues(prev, b):
-            prev.m = _join(prev.m, b.m, prev.line_end)
-            prev.line_end = b.line_end
-        else:
-            merged.append(_Block(b.m, heading=b.heading, line_end=b.line_end))
-            continue
-        prev.heading = is_heading(prev.m.text, config)
+    merged = _join_broken(kept, config)
 
     texts: list[str] = []
     offs: list[np.ndarray] = []

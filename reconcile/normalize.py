@@ -33,6 +33,8 @@ _TO_FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "("
 
 def is_cjk(ch: str) -> bool:
     """A Han, kana or hangul character: a script written without spaces between words."""
+    if not ch:
+        return False
     o = ord(ch)
     return (
         0x4E00 <= o <= 0x9FFF
@@ -63,8 +65,11 @@ def _fold_char(ch: str) -> str:
 def fold(text: str) -> str:
     """Comparison form of ``text``, the same length: ``fold(t)[i]`` compares ``t[i]``."""
     if text.isascii():
-        return text.lower()
+        return text.lower().translate(_ASCII_SPACE)
     return "".join(map(_fold_char, text))
+
+
+_ASCII_SPACE = str.maketrans({c: " " for c in "\t\n\r\x0b\x0c"})
 
 
 def is_punct_or_space(ch: str) -> bool:
@@ -94,6 +99,17 @@ def to_cjk_punctuation(text: str) -> str:
     length, so offsets are kept. ASCII stays ASCII between Latin letters and digits."""
     if text.isascii():
         return text
+    # each pass only turns ASCII marks full-width, never back, so repeating it to a fixed
+    # point ends, and makes the function idempotent even where one conversion changes the
+    # context of its neighbour ("㐀(,㐀")
+    while True:
+        done = _to_cjk_once(text)
+        if done == text:
+            return done
+        text = done
+
+
+def _to_cjk_once(text: str) -> str:
     out = list(text)
     n = len(out)
     for i, ch in enumerate(out):
