@@ -87,6 +87,41 @@ class Config:
     #: abridges them: a digest. Above it the witness prints the full text: a page.
     digest_max_ratio: float = 0.85
 
+    # --- alignment -----------------------------------------------------------------------
+    #: A witness unit pairs with a canonical unit when their longest common subsequence is at
+    #: least this share of the shorter one: a trimmed sentence keeps most of its characters
+    #: in order, an unrelated one shares scattered characters only.
+    align_min_score: float = 0.75
+    #: Canonical units tried per witness unit (the best by score), and how far (in units,
+    #: within one paragraph) a witness unit may reach: a digest condenses several sentences.
+    align_candidates: int = 3
+    align_max_span: int = 8
+    #: Two units both shorter than this (comparison characters) pair only when nearly
+    #: identical: two short headings share half their characters by chance.
+    short_unit_chars: int = 16
+    #: Agreement between units counts runs of at least this many characters in order: one
+    #: Chinese character in common means little, two mean a word; a Latin key needs four.
+    align_run_cjk: int = 2
+    align_run_other: int = 4
+    #: Canonical units a witness may skip inside one aligned block (what a digest cuts).
+    max_gap_units: int = 3
+    #: Units per aligned block; keeps every character diff small.
+    max_block_units: int = 24
+    #: Longest text (both sides together) diffed in one diff-match-patch call; longer inputs
+    #: are first cut at long exact agreements.
+    max_diff_chars: int = 4000
+    #: diff-match-patch's time limit per call, in seconds. A diff the limit made coarse is
+    #: detected and redone without it.
+    diff_timeout: float = 1.0
+    #: A stretch missing from (or only in) a witness is an omission (addition) from this many
+    #: characters up; shorter ones are deletions (insertions), the size of OCR slips. OCR
+    #: drops single characters; editors cut words.
+    omission_min_chars: int = 2
+    #: List punctuation-only differences as notes (otherwise they are only counted).
+    list_punctuation: bool = False
+    #: Characters of canonical text shown before and after each note.
+    context_chars: int = 12
+
     # --- running -------------------------------------------------------------------------
     #: Worker processes for the per-file stage: 0 is one per core, 1 runs in-process. The
     #: output is the same either way.

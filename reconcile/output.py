@@ -18,13 +18,13 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from .merge import canonical_text
 from .normalize import mostly_cjk
+from .notes_md import render_notes
 from .pipeline import Result
 
 SUMMARY_VERSION = 1
 # Files a work folder holds; a stale work folder is removed only if it holds nothing else.
-_WORK_FILES = {"canonical.txt", "notes.json", "shared.json", "report.html"}
+_WORK_FILES = {"canonical.txt", "notes.json", "notes.md", "shared.json", "report.html"}
 
 
 def dumps(obj: Any) -> str:
@@ -49,17 +49,21 @@ def write_atomic(path: Path, text: str) -> None:
 def work_paths(work_id: str) -> dict[str, str]:
     base = f"works/{work_id}"
     return {"canonical": f"{base}/canonical.txt", "notes": f"{base}/notes.json",
-            "shared": f"{base}/shared.json", "report": f"{base}/report.html"}
+            "notes_md": f"{base}/notes.md", "shared": f"{base}/shared.json",
+            "report": f"{base}/report.html"}
 
 
 def summary(result: Result) -> dict[str, Any]:
     works = []
-    for w in result.works:
+    for w, c in zip(result.works, result.collated):
         works.append({
             "id": w.id,
             "title": w.title,
             "base": result.records[w.base].witness.id,
             "witnesses": [r.to_dict() for r in w.witnesses],
+            "counts": {"notes": c.summary["notes"], "review": c.summary["review"],
+                       "by_kind": c.summary["by_kind"],
+                       "punctuation": c.summary["punctuation"]},
             **work_paths(w.id),
         })
     return {
@@ -88,11 +92,12 @@ def write(result: Result, out: Path) -> Path:
     """Write everything under ``out``; returns the summary's path."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    for i, w in enumerate(result.works):
+    for i, (w, c) in enumerate(zip(result.works, result.collated)):
         paths = work_paths(w.id)
-        canonical = canonical_text(result.records, result.matches, w, result.config)
+        canonical = c.canonical_file()
         write_atomic(out / paths["canonical"], canonical)
-        write_atomic(out / paths["notes"], dumps({"work": w.id, "notes": []}))
+        write_atomic(out / paths["notes"], dumps(c.notes_dict()))
+        write_atomic(out / paths["notes_md"], render_notes(c, result.records[w.base].witness.id))
         write_atomic(out / paths["shared"],
                      dumps({"work": w.id, "paragraphs": [s.to_dict() for s in w.shared]}))
         write_atomic(out / paths["report"], _report(result, i, canonical))

@@ -1,8 +1,10 @@
 """The run, stage by stage: read and clean and fingerprint each file (independent tasks),
-join the fingerprints of the whole folder, group the files into works.
+join the fingerprints of the whole folder, group the files into works, then collate each
+work (independent tasks again).
 
-``process_file`` is the per-file task and ``analyse`` the folder-level step; a distributed
-engine can run the first as a map and feed the second, as :func:`run` does on one machine.
+``process_file`` is the per-file task, ``analyse`` the folder-level step and
+``work.process_work`` the per-work task; a distributed engine can run the first and last as
+maps around the join, as :func:`run` does on one machine.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from .group import Related, Work, group
 from .join import join
 from .read import discover, read_source
 from .records import ReadError, Source
+from .work import WorkResult, process_work
 
 # Below this many files a process pool costs more than it saves.
 _POOL_MIN_FILES = 32
@@ -35,6 +38,7 @@ class Result:
     related: tuple[Related, ...]
     duplicates: tuple[Duplicate, ...]
     errors: tuple[ReadError, ...]
+    collated: tuple[WorkResult, ...]  # one per work, in the order of ``works``
 
 
 def process_source(source: Source, config: Config) -> Fingerprinted:
@@ -57,7 +61,9 @@ def analyse(records: Sequence[Fingerprinted], errors: Sequence[ReadError],
     works, related = group(recs, matches, config)
     dups = within_file(recs, matches, config) + across_files(recs, matches, config)
     errs = tuple(sorted(errors, key=lambda e: e.file))
-    return Result(config, recs, matches, tuple(works), tuple(related), tuple(dups), errs)
+    collated = tuple(process_work(recs, matches, w, config) for w in works)
+    return Result(config, recs, matches, tuple(works), tuple(related), tuple(dups), errs,
+                  collated)
 
 
 def run(folder: Path, config: Config | None = None,

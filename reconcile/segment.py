@@ -6,10 +6,11 @@ punctuation, and a unit is matched on character shingles.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .config import Config
 from .normalize import CLOSERS, key
-from .records import Unit, Witness
+from .records import Paragraph, Unit, Witness
 
 # A sentence ends at CJK sentence punctuation, or at a Latin full stop, question or
 # exclamation mark followed by a space; closing quotes and brackets stay with it.
@@ -51,13 +52,17 @@ def _pieces(text: str, s: int, e: int, limit: int) -> list[tuple[int, int]]:
 
 
 def units(witness: Witness, config: Config) -> list[Unit]:
+    return units_of(witness.text, witness.paragraphs, config)
+
+
+def units_of(text: str, paragraphs: Sequence[Paragraph], config: Config,
+             min_chars: int | None = None) -> list[Unit]:
     """The units of a witness, in text order. Short sentences are merged with the next one
     of their paragraph (or the previous, at its end) so that each unit says enough to be
     matched; long ones are cut into clause groups. A paragraph shorter than
     ``min_unit_chars`` ("发展思路：") has no unit: it is too common to say anything."""
-    text = witness.text
     out: list[Unit] = []
-    for pi, p in enumerate(witness.paragraphs):
+    for pi, p in enumerate(paragraphs):
         spans: list[tuple[int, int]] = []
         for s, e in sentences(text[p.start:p.end], p.start):
             if len(key(text[s:e])) > config.max_unit_chars:
@@ -81,6 +86,6 @@ def units(witness: Witness, config: Config) -> list[Unit]:
                 merged.append(pending)
         for s, e in merged:
             size = len(key(text[s:e]))
-            if size >= config.min_unit_chars:
+            if size >= (config.min_unit_chars if min_chars is None else min_chars):
                 out.append(Unit(pi, s, e, size))
     return out

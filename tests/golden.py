@@ -19,7 +19,7 @@ from reconcile.pipeline import run
 
 ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
 # Output files compared; report.html is checked by its own tests, not byte for byte here.
-CHECKED = ("summary.json", "canonical.txt", "notes.json", "shared.json")
+CHECKED = ("summary.json", "canonical.txt", "notes.json", "notes.md", "shared.json")
 
 
 def cases() -> list[Path]:

@@ -45,7 +45,12 @@ def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
             assert wit["role"] in {"base", "page", "digest", "duplicate"}
             assert 0 < wit["coverage"] <= 1
         notes = json.loads((tmp_path / w["notes"]).read_text("utf-8"))
-        assert notes == {"work": w["id"], "notes": []}
+        assert list(notes) == ["work", "notes", "summary"] and notes["work"] == w["id"]
+        for n in notes["notes"]:
+            assert list(n) == ["id", "offset", "length", "kind", "chosen", "readings", "reason",
+                               "confidence", "review", "context"]
+        assert w["counts"]["notes"] == len(notes["notes"])
+        assert (tmp_path / w["notes_md"]).is_file()
 
 
 def test_no_page_marker_markdown_or_pull_quote_survives_in_canonical_text(tmp_path: Path) -> None:
