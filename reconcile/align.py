@@ -167,6 +167,36 @@ def pair_units(c_text: str, c_units: Sequence[Unit], w_text: str, w_units: Seque
         taken_c.update(range(a, b + 1))
         out.append(Pairing(i, a, b, -neg))
     out.sort(key=lambda p: p.w)
+    return _fill_gaps(out, wk, ck, taken_c, config)
+
+
+def _fill_gaps(pairs: list[Pairing], wk: Sequence[str], ck: Sequence[str], taken_c: set[int],
+               config: Config) -> list[Pairing]:
+    """Pair what is left between two pairs in order: a unit too short to pair on its own
+    ("发展思路：") pairs with the canonical unit that stands in the same gap and reads alike,
+    its neighbours' pairs being the context that a short string lacks."""
+    out = list(pairs)
+    for k in range(len(pairs) + 1):
+        prev = pairs[k - 1] if k > 0 else None
+        nxt = pairs[k] if k < len(pairs) else None
+        w_lo = prev.w + 1 if prev else 0
+        w_hi = nxt.w - 1 if nxt else len(wk) - 1
+        c_lo = prev.c_hi + 1 if prev else 0
+        c_hi = nxt.c_lo - 1 if nxt else len(ck) - 1
+        if prev is None or nxt is None or w_lo > w_hi or c_lo > c_hi:
+            continue  # only inside a stretch both sides print in order
+        j = c_lo
+        for i in range(w_lo, w_hi + 1):
+            for jj in range(j, c_hi + 1):
+                if jj in taken_c:
+                    continue
+                m = LCSseq.similarity(wk[i], ck[jj])
+                if m and m >= config.align_min_score * max(len(wk[i]), len(ck[jj])):
+                    out.append(Pairing(i, jj, jj, m / max(len(wk[i]), len(ck[jj]))))
+                    taken_c.add(jj)
+                    j = jj + 1
+                    break
+    out.sort(key=lambda p: p.w)
     return out
 
 

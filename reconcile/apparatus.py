@@ -142,10 +142,13 @@ class Site:
 
 
 def collate(c: Canonical, c_units: Sequence[Unit], witness: Witness, w_units: Sequence[Unit],
-            config: Config) -> Collation:
-    """Align one witness and sort its differences into edits, omissions and additions."""
+            config: Config, role: str = "") -> Collation:
+    """Align one witness and sort its differences into edits, omissions and additions. A
+    digest abridges, so a word it lacks is an omission; a full printing does not, so only a
+    longer stretch is (``omission_min_chars`` against ``omission_min_chars_full``)."""
     col = Collation(witness, align(c.text, c_units, witness.text, w_units, config))
     ctx = config.context_chars
+    least = config.omission_min_chars if role == "digest" else config.omission_min_chars_full
     ordered = sorted(col.blocks, key=lambda b: b.w_start)
     for block in ordered:
         cur_c, cur_w = block.c_start, block.w_start
@@ -154,7 +157,7 @@ def collate(c: Canonical, c_units: Sequence[Unit], witness: Witness, w_units: Se
             canon = c.text[op.c_start:op.c_end]
             reading = witness.text[op.w_start:op.w_end]
             kind = classify(canon, reading, c.text[max(0, op.c_start - ctx):op.c_start],
-                            c.text[op.c_end:op.c_end + ctx], config.omission_min_chars)
+                            c.text[op.c_end:op.c_end + ctx], least)
             col.counts[kind] += 1
             edge = (op.c_start == block.c_start and op.w_start == block.w_start) or \
                 (op.c_end == block.c_end and op.w_end == block.w_end)
@@ -165,7 +168,7 @@ def collate(c: Canonical, c_units: Sequence[Unit], witness: Witness, w_units: Se
                     col.covers.append(Cover(cur_c, op.c_start, cur_w))
                 if op.c_end > op.c_start:
                     col.omitted.append((op.c_start, op.c_end))
-                if key(reading):
+                if reading.strip():
                     col.additions.append(Addition(op.c_start, op.w_start, op.w_end))
                 cur_c, cur_w = op.c_end, op.w_end
             elif kind != WHITESPACE:
@@ -177,7 +180,7 @@ def collate(c: Canonical, c_units: Sequence[Unit], witness: Witness, w_units: Se
     anchor = min((b.c_start for b in ordered), default=0)
     for block in ordered + [None]:
         end = block.w_start if block is not None else len(witness.text)
-        if end > pos and key(witness.text[pos:end]):
+        if end > pos and witness.text[pos:end].strip():
             col.additions.append(Addition(anchor, pos, end))
         if block is not None:
             pos = max(pos, block.w_end)
@@ -266,12 +269,9 @@ def _reading(col: Collation, s: int, e: int) -> tuple[int, int] | None:
 def _spans(cols: Sequence[Collation], config: Config) -> list[tuple[int, int]]:
     """Sites: overlapping edits of all witnesses merged; an insertion at point p belongs to a
     span [a, b) when a <= p < b."""
-    items = []
-    for col in cols:
-        for ed in col.edits:
-            if ed.kind == PUNCTUATION and not config.list_punctuation:
-                continue
-            items.append((ed.op.c_start, ed.op.c_end))
+    # every edit shapes the sites, punctuation too even when it is not listed: a witness's
+    # edit must lie wholly inside one site for its reading there to be whole
+    items = [(ed.op.c_start, ed.op.c_end) for col in cols for ed in col.edits]
     items.sort()
     out: list[list[int]] = []
     for s, e in items:
@@ -304,9 +304,10 @@ def sites(c: Canonical, cols: Sequence[Collation], config: Config) -> list[Site]
         readings = tuple(Reading(texts[g], tuple(sorted(refs, key=lambda r: r.id)))
                          for g, refs in groups.items())
         before, after = c.text[max(0, s - ctx):s], c.text[e:e + ctx]
-        kinds = tuple(classify(canon, r.text, before, after, config.omission_min_chars)
+        kinds = tuple(classify(canon, r.text, before, after, config.omission_min_chars_full)
                       for r in readings)
-        if all(k == WHITESPACE for k in kinds[1:]) or len(readings) < 2:
+        quiet = (WHITESPACE,) if config.list_punctuation else (WHITESPACE, PUNCTUATION)
+        if all(k in quiet for k in kinds[1:]) or len(readings) < 2:
             continue
         out.append(Site(s, e, readings, kinds))
     return out
@@ -320,10 +321,11 @@ def note_kind(site: Site, config: Config) -> str:
     return sorted(present)[0] if present else PUNCTUATION
 
 
-def note_id(work_id: str, before: str, canon: str, after: str, taken: set[str]) -> str:
-    """Stable across runs: made from the place's canonical text and context, not from its
-    offset, so an edit elsewhere in a witness does not renumber every note."""
-    digest = hashlib.sha1(f"{work_id}\x00{before}\x00{canon}\x00{after}".encode()).hexdigest()
+def note_id(work_id: str, before: str, after: str, taken: set[str]) -> str:
+    """Stable across runs: made from the canonical text around the place, not from its
+    offset (an edit elsewhere does not renumber every note) nor from its reading (pinning
+    another reading by hand keeps the note's id)."""
+    digest = hashlib.sha1(f"{work_id}\x00{before}\x00{after}".encode()).hexdigest()
     nid = f"n{digest[:10]}"
     k = 2
     while nid in taken:

@@ -35,9 +35,11 @@ from .records import Kind, Paragraph, Removal, Source, Witness
 _OPEN = r"[\(\[（【〔〖<《｛{]"
 _CLOSE = r"[\)\]）】〕〗>》｝}]"
 
-_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+")
+# A marker alone on its line is debris too (and would start a markdown line once joined to
+# the next line: "#" + "council" -> "# council").
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
 _MD_HEADING_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
-_MD_BULLET = re.compile(r"^[ \t]*(?:[-*+•●▪■◆◇○·]|\u2013|\u2014)[ \t]+")
+_MD_BULLET = re.compile(r"^[ \t]*(?:[-*+•●▪■◆◇○·]|\u2013|\u2014)(?:[ \t]+|$)")
 _MD_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 _MD_RULE = re.compile(r"^[ \t]*(?:[-*_=][ \t]*){3,}$")
 _MD_INLINE = re.compile(

@@ -6,7 +6,9 @@ why it has the value it has. Vary it with ``dataclasses.replace``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 # Continuation markers that newspapers print where an article jumps pages. They are matched
@@ -20,6 +22,41 @@ DEFAULT_PAGE_MARKERS: tuple[str, ...] = (
     r"(?i:suite\s+(?:en|de\s+la)\s+page\s*\d{1,3})",
     r"(?i:fortsetzung\s+(?:auf|von)\s+seite\s*\d{1,3})",
 )
+
+
+# Characters that OCR and worn type confuse, one group per string: Han characters with the
+# same outline but a stroke more or less, and Latin letters and digits of the same shape.
+DEFAULT_CONFUSABLES: tuple[str, ...] = (
+    "大太犬丈", "盂孟盖盅", "己已巳", "未末", "日曰", "人入八", "土士", "千干于", "刀力",
+    "类娄", "戊戌戍", "茶荼", "拔拨", "候侯", "析折", "治冶", "杨扬", "天夭", "王玉主",
+    "木本术", "申甲由田", "贝见", "休体", "今令", "历厉", "壁璧", "辨辩辫", "晴睛", "徐除",
+    "0OoD", "1lI|", "5S", "8B", "2Z", "6b", "9g", "uv", "ce",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """A reading fixed by hand: at the note with id ``note``, or wherever the canonical text
+    reads ``before`` just before the place and ``after`` just after it."""
+
+    reading: str
+    note: str = ""
+    before: str = ""
+    after: str = ""
+    work: str = ""
+
+
+def load_decisions(path: str | Path) -> tuple[Pin, ...]:
+    """Read a decisions file: ``{"decisions": [{"note": "n…", "reading": "大盂"},
+    {"before": "推动", "after": "产业新城", "reading": "大盂"}]}``."""
+    data = json.loads(Path(path).read_text("utf-8"))
+    pins = []
+    for d in data.get("decisions", []):
+        if "reading" not in d or not (d.get("note") or d.get("before") or d.get("after")):
+            raise ValueError(f"{path}: each decision needs 'reading' and 'note' or 'before'/'after'")
+        pins.append(Pin(d["reading"], d.get("note", ""), d.get("before", ""), d.get("after", ""),
+                        d.get("work", "")))
+    return tuple(pins)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +154,57 @@ class Config:
     #: characters up; shorter ones are deletions (insertions), the size of OCR slips. OCR
     #: drops single characters; editors cut words.
     omission_min_chars: int = 2
+    #: The same for a full printing (base, page, duplicate): it does not abridge, so a few
+    #: characters it lacks are an OCR or typesetting slip and get a note.
+    omission_min_chars_full: int = 4
     #: List punctuation-only differences as notes (otherwise they are only counted).
     list_punctuation: bool = False
     #: Characters of canonical text shown before and after each note.
     context_chars: int = 12
+
+    # --- choosing readings ----------------------------------------------------------------
+    #: A reading chosen by fewer than this share of the independent witnesses' votes is
+    #: marked for review.
+    review_below: float = 0.6
+    #: Support (independent texts printing a reading elsewhere; see decide.py) needed to
+    #: break a tie, and by how much it must exceed the other readings' support.
+    support_min: float = 1.0
+    support_margin: float = 0.5
+    #: Mean log-probability per character by which a reading must beat the others under
+    #: the texts' own trigrams to break a tie (about a factor e per character).
+    ngram_margin: float = 1.0
+    #: Confidence given to each kind of evidence that breaks a tie.
+    confidence_typical: float = 0.8
+    confidence_support: float = 0.7
+    confidence_digest: float = 0.65
+    confidence_ngram: float = 0.55
+    #: Characters that print or scan alike, one group per string. A lone witness is only
+    #: corrected towards a word printed elsewhere when the two differ by such characters.
+    confusables: tuple[str, ...] = DEFAULT_CONFUSABLES
+    #: A lone witness's word is corrected only if the form printed elsewhere occurs at least
+    #: this often, in at least ``lone_min_witnesses`` other texts, and its own form nowhere else.
+    lone_min_count: int = 3
+    lone_min_witnesses: int = 1
+    #: ... and only towards a pair that is a word: at least this share of the occurrences of
+    #: its rarer character are in the pair (see ``Evidence.cohesion``).
+    lone_min_cohesion: float = 0.5
+    #: A paragraph only other witnesses print is put into the canonical text unless this
+    #: share of its shingles is there already (a restatement, a displaced copy).
+    insert_max_overlap: float = 0.6
+    #: Readings pinned by hand (see ``load_decisions``); later runs honour them.
+    decisions: tuple[Pin, ...] = ()
+
+    # --- CI and cache --------------------------------------------------------------------
+    #: What makes ``reconcile run``/``check`` exit 1 (``--fail-on``): any of "new",
+    #: "review", "ties", "unreadable", "duplicates" (see policy.py). None: a finished run
+    #: exits 0 whatever it found.
+    fail_on: tuple[str, ...] = ()
+    #: Folder of the cache of per-file results (``--cache-dir``). Empty: $RECONCILE_CACHE_DIR,
+    #: else $XDG_CACHE_HOME/reconcile, else ~/.cache/reconcile (see cache.py).
+    cache_dir: str = ""
+    #: Use the cache (``--no-cache`` turns it off). The CLI opens it; the library uses a
+    #: cache only when given one (``pipeline.run(cache=...)``). Results are the same either way.
+    cache: bool = True
 
     # --- running -------------------------------------------------------------------------
     #: Worker processes for the per-file stage: 0 is one per core, 1 runs in-process. The
@@ -128,7 +212,9 @@ class Config:
     jobs: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["decisions"] = [vars_of(p) for p in self.decisions]
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Config:
@@ -137,7 +223,14 @@ class Config:
         if unknown:
             raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        if "decisions" in values:
+            values["decisions"] = tuple(p if isinstance(p, Pin) else Pin(**p)
+                                        for p in values["decisions"])
         return replace(cls(), **values)
 
 
-__all__ = ["Config", "DEFAULT_PAGE_MARKERS"]
+def vars_of(p: Pin) -> dict[str, str]:
+    return {f.name: getattr(p, f.name) for f in fields(p)}
+
+
+__all__ = ["Config", "DEFAULT_CONFUSABLES", "DEFAULT_PAGE_MARKERS", "Pin", "load_decisions"]

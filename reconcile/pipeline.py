@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .clean import clean
 from .config import Config
@@ -24,6 +26,9 @@ from .join import join
 from .read import discover, read_source
 from .records import ReadError, Source
 from .work import WorkResult, process_work
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 # Below this many files a process pool costs more than it saves.
 _POOL_MIN_FILES = 32
@@ -54,33 +59,99 @@ def process_file(path: Path, folder: Path, config: Config) -> Fingerprinted | Re
 
 
 def analyse(records: Sequence[Fingerprinted], errors: Sequence[ReadError],
-            config: Config) -> Result:
-    """Join and group. The result does not depend on the order of ``records``."""
+            config: Config, cache: Cache | None = None,
+            progress: Callable[[str, int, int], None] | None = None) -> Result:
+    """Join and group. The result does not depend on the order of ``records``. ``cache`` and
+    ``progress`` are as for :func:`run`."""
     recs = tuple(sorted(records, key=lambda r: r.witness.id))
     matches = tuple(join(recs, config))
     works, related = group(recs, matches, config)
     dups = within_file(recs, matches, config) + across_files(recs, matches, config)
     errs = tuple(sorted(errors, key=lambda e: e.file))
-    collated = tuple(process_work(recs, matches, w, config) for w in works)
+    if progress is not None:
+        progress("folder", 1, 1)
+    collated_: list[WorkResult] = []
+    for w, rel in zip(works, related_members(works, related)):
+        if cache is None:
+            collated_.append(process_work(recs, matches, w, config, rel))
+        else:
+            # ``rel``: the records besides its members that the task reads (see cache.work)
+            collated_.append(cache.work(recs, matches, w, config, rel, lambda r, w=w, rel=rel:
+                                        process_work(r, matches, w, config, rel)))
+        if progress is not None:
+            progress("works", len(collated_), len(works))
+    collated = tuple(collated_)
     return Result(config, recs, matches, tuple(works), tuple(related), tuple(dups), errs,
                   collated)
 
 
+# Related works read as support for a work's decisions: the few that share the most with it,
+# so that a phrase shared by hundreds of works does not make every work read them all.
+_MAX_RELATED = 3
+
+
+def related_members(works: Sequence[Work], related: Sequence[Related]) -> list[tuple[int, ...]]:
+    """For each work, the records of the works most related to it (support for decisions)."""
+    by_id = {w.id: w for w in works}
+    file_work = {}
+    for w in works:
+        for r in w.witnesses:
+            file_work[r.id] = w.id
+    links: dict[str, dict[str, int]] = {w.id: {} for w in works}
+    for r in related:
+        a, b = file_work.get(r.file), r.work
+        if a and b and a != b:
+            links[a][b] = max(links[a].get(b, 0), r.chars)
+            links[b][a] = max(links[b].get(a, 0), r.chars)
+    out = []
+    for w in works:
+        top = sorted(links[w.id].items(), key=lambda kv: (-kv[1], kv[0]))[:_MAX_RELATED]
+        out.append(tuple(sorted(i for o, _ in top for i in by_id[o].members)))
+    return out
+
+
 def run(folder: Path, config: Config | None = None,
-        on_error: Callable[[ReadError], None] | None = None) -> Result:
-    """Everything ``reconcile run`` computes for ``folder``, without writing anything."""
+        on_error: Callable[[ReadError], None] | None = None,
+        cache: Cache | None = None,
+        progress: Callable[[str, int, int], None] | None = None) -> Result:
+    """Everything ``reconcile run`` computes for ``folder``, without writing anything.
+
+    ``cache`` (a :class:`reconcile.cache.Cache`) serves the per-file results of unchanged
+    files and keeps the new ones (and per-work results; see cache.py); the result is the
+    same with or without it. ``progress(stage, done, total)`` is called as each file is
+    done (stage ``"files"``), after the folder stage (``"folder"``, 1 of 1) and as each work
+    is done (``"works"``)."""
     config = config or Config()
     folder = Path(folder)
     if not folder.is_dir():
         raise NotADirectoryError(f"{folder}: not a folder")
     paths = discover(folder, config)
+    got: list[Fingerprinted | ReadError | None] = [None] * len(paths)
+    keys: list = [None] * len(paths)
+    done = 0
+    if cache is not None:
+        for i, p in enumerate(paths):
+            keys[i], got[i] = cache.lookup(p, folder, config)
+            if got[i] is not None:
+                done += 1
+                if progress is not None:
+                    progress("files", done, len(paths))
+    todo = [i for i, g in enumerate(got) if g is None]
     jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
-    if jobs > 1 and len(paths) >= _POOL_MIN_FILES:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            got = list(pool.map(process_file, paths, [folder] * len(paths),
-                                [config] * len(paths), chunksize=8))
-    else:
-        got = [process_file(p, folder, config) for p in paths]
+    with ExitStack() as stack:
+        if jobs > 1 and len(todo) >= _POOL_MIN_FILES:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            computed = pool.map(process_file, [paths[i] for i in todo], [folder] * len(todo),
+                                [config] * len(todo), chunksize=8)
+        else:
+            computed = (process_file(paths[i], folder, config) for i in todo)
+        for i, item in zip(todo, computed):
+            got[i] = item
+            done += 1
+            if progress is not None:
+                progress("files", done, len(paths))
+    if cache is not None:
+        cache.store((keys[i], got[i]) for i in todo)
     records: list[Fingerprinted] = []
     errors: list[ReadError] = []
     for item in got:
@@ -90,4 +161,4 @@ def run(folder: Path, config: Config | None = None,
                 on_error(item)
         else:
             records.append(item)
-    return analyse(records, errors, config)
+    return analyse(records, errors, config, cache=cache, progress=progress)

@@ -205,13 +205,16 @@ def test_cleaning_never_raises_on_any_text(text: str) -> None:
 #  1. a heading joined to the lower-case line after it turns body text and must then join
 #     the unfinished block before it in the same pass: "a; b\n\nC\n\nd.";
 #  2. a pull quote split by a column break is judged as the paragraph it becomes;
-#  3. inline marks can hide a markdown line prefix: "**- a**", "[# a](u)".
+#  3. inline marks can hide a markdown line prefix: "**- a**", "[# a](u)";
+#  4. a marker alone on its line starts a markdown line once joined: "#\ncouncil".
 IDEMPOTENCE_CASES = [
     "a; b\n\nC\n\nd.",
     "业， \n# council \n\n\n# council 。",
     "报告指出，要加快经济发展，推进城市建设。全面推进工作。\n\n要加快经济发展，\n\n推进城市建设。",
     "**- a**",
     "[# a](u)",
+    "** \n\n\n\n#\ncouncil ",
+    "-\nx",
 ]
 
 
@@ -222,6 +225,8 @@ IDEMPOTENCE_CASES = [
 @example(IDEMPOTENCE_CASES[2])
 @example(IDEMPOTENCE_CASES[3])
 @example(IDEMPOTENCE_CASES[4])
+@example(IDEMPOTENCE_CASES[5])
+@example(IDEMPOTENCE_CASES[6])
 def test_cleaning_a_cleaned_text_changes_nothing(text: str) -> None:
     w = cleaned(text)
     assert cleaned(w.text).text == w.text
