@@ -8,21 +8,20 @@ absolute paths, keys in a fixed order.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import shutil
 import tempfile
-from importlib import resources
 from pathlib import Path
-from string import Template
 from typing import Any
 
-from .normalize import mostly_cjk
 from .notes_md import render_notes
 from .pipeline import Result
+from .report import render_index, render_work_report
 
 SUMMARY_VERSION = 1
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 # Files a work folder holds; a stale work folder is removed only if it holds nothing else.
 _WORK_FILES = {"canonical.txt", "notes.json", "notes.md", "shared.json", "report.html"}
 
@@ -37,6 +36,8 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        # mkstemp makes the file private (0600); results are for others to read too
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -75,19 +76,6 @@ def summary(result: Result) -> dict[str, Any]:
     }
 
 
-def _report(result: Result, work_index: int, canonical: str) -> str:
-    w = result.works[work_index]
-    tpl = Template(resources.files("reconcile").joinpath("templates/report.html").read_text("utf-8"))
-    rows = "\n".join(
-        f"<tr><td>{html.escape(r.id)}</td><td>{r.role}</td><td>{r.chars}</td>"
-        f"<td>{r.coverage:.0%}</td></tr>" for r in w.witnesses
-    )
-    paras = "\n".join(f"<p>{html.escape(p)}</p>" for p in canonical.split("\n\n") if p.strip())
-    return tpl.substitute(lang="zh" if mostly_cjk(canonical) else "en",
-                          title=html.escape(w.title), work_id=html.escape(w.id),
-                          witness_rows=rows, paragraphs=paras)
-
-
 def write(result: Result, out: Path) -> Path:
     """Write everything under ``out``; returns the summary's path."""
     out = Path(out)
@@ -100,10 +88,11 @@ def write(result: Result, out: Path) -> Path:
         write_atomic(out / paths["notes_md"], render_notes(c, result.records[w.base].witness.id))
         write_atomic(out / paths["shared"],
                      dumps({"work": w.id, "paragraphs": [s.to_dict() for s in w.shared]}))
-        write_atomic(out / paths["report"], _report(result, i, canonical))
+        write_atomic(out / paths["report"], render_work_report(result, i))
     _remove_stale(out, {w.id for w in result.works})
     target = out / "summary.json"
     write_atomic(target, dumps(summary(result)))
+    write_atomic(out / "index.html", render_index(result))
     return target
 
 

@@ -104,6 +104,7 @@ def test_atomic_write_leaves_no_temporary_file_and_replaces_the_target(tmp_path:
     write_atomic(target, "two")
     assert target.read_text("utf-8") == "two"
     assert [p.name for p in target.parent.iterdir()] == ["f.json"]
+    assert target.stat().st_mode & 0o044, "results must be readable by others, as the umask allows"
 
 
 def test_a_work_that_is_gone_loses_its_folder_on_the_next_run(tmp_path: Path) -> None:

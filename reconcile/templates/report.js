@@ -1,0 +1,323 @@
+/* The work report's behaviour: the note panel, keyboard stepping (notes needing review
+   first), the apparatus table's filters and sorting, jumps from the coverage map, the
+   side-by-side witness selector. Witness text is only ever put into the page with
+   textContent; the note data comes from a JSON block, never from markup. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("data").textContent);
+  var notes = data.notes;
+  var order = data.order;
+  var rankOf = {};
+  var indexOf = {};
+  order.forEach(function (i, k) { rankOf[i] = k; });
+  notes.forEach(function (n, i) { indexOf[n.id] = i; });
+  var cur = -1;
+  var shown = -1;
+  var panel = document.getElementById("panel");
+  var pbody = document.getElementById("panel-body");
+  var pos = document.getElementById("pos");
+  var nReview = notes.filter(function (n) { return n.rv; }).length;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = text; }
+    return e;
+  }
+  function markOf(i) { return document.getElementById("m-" + notes[i].id); }
+  function rowOf(i) { return document.getElementById("r-" + notes[i].id); }
+  function reading(t, chosen) {
+    return el("span", "rd" + (t ? "" : " none") + (chosen ? " chosen" : ""), t ? t : "nothing");
+  }
+  function sig(id) {
+    var w = data.witnesses[id];
+    return w ? w.siglum : "?";
+  }
+
+  function status(i) {
+    var k = rankOf[i];
+    var n = notes[i];
+    var txt = "Note " + (k + 1) + " of " + notes.length;
+    txt += n.rv ? " \u00b7 needs review (" + (k + 1) + " of " + nReview + ")" : " \u00b7 no review needed";
+    pos.textContent = txt;
+  }
+
+  function show(i) {
+    var n = notes[i];
+    pbody.textContent = "";
+    var h = el("h3");
+    h.appendChild(el("span", "badge", n.k));
+    if (n.rv) { h.appendChild(el("span", "badge rv", "needs review")); }
+    h.appendChild(el("span", "muted small", "note " + (rankOf[i] + 1) + " of " + notes.length));
+    pbody.appendChild(h);
+    var ctx = el("div", "ctx");
+    ctx.setAttribute("lang", document.getElementById("canon").getAttribute("lang"));
+    ctx.appendChild(document.createTextNode("\u2026" + n.b));
+    ctx.appendChild(el("b", null, n.r.length && n.r[0].t ? n.r[0].t : "\u2038"));
+    ctx.appendChild(document.createTextNode(n.a + "\u2026"));
+    pbody.appendChild(ctx);
+    pbody.appendChild(el("div", "small muted", "Readings (the first is the canonical text's):"));
+    var ol = el("ol", "readings");
+    n.r.forEach(function (r) {
+      var li = el("li");
+      li.appendChild(reading(r.t, r.t === n.ch));
+      if (r.t === n.ch) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", "badge", "chosen")); }
+      var wl = el("ul", "wl");
+      if (!r.w.length) { wl.appendChild(el("li", "muted", "no witness")); }
+      r.w.forEach(function (w) {
+        var wli = el("li");
+        wli.appendChild(el("span", "sig", sig(w[0])));
+        wli.appendChild(document.createTextNode(" "));
+        wli.appendChild(el("code", null, w[0] + ":" + w[1] + ":" + w[2]));
+        wl.appendChild(wli);
+      });
+      li.appendChild(wl);
+      ol.appendChild(li);
+    });
+    pbody.appendChild(ol);
+    var dl = el("dl");
+    function item(k, v) { dl.appendChild(el("dt", null, k)); var d = el("dd"); if (typeof v === "string") { d.textContent = v; } else { d.appendChild(v); } dl.appendChild(d); }
+    item("kind", n.k);
+    var conf = el("span");
+    var m = el("span", "meter"); var mi = el("span"); mi.style.width = Math.round(n.c * 100) + "%"; m.appendChild(mi);
+    conf.appendChild(m); conf.appendChild(document.createTextNode(" " + n.c.toFixed(2)));
+    item("confidence", conf);
+    item("review", n.rv ? "yes" : "no");
+    item("reason", n.re);
+    item("place", "paragraph " + n.p + ", offset " + n.o + (n.l ? ", " + n.l + " characters" : ", insertion point"));
+    item("id", n.id);
+    pbody.appendChild(dl);
+    var nav = el("div", "nav");
+    var bp = el("button", null, "\u25c0 previous"); bp.type = "button"; bp.addEventListener("click", prev);
+    var bn = el("button", null, "next \u25b6"); bn.type = "button"; bn.addEventListener("click", next);
+    var a = el("a", null, "row in the apparatus"); a.href = "#r-" + n.id;
+    a.addEventListener("click", function (e) { e.preventDefault(); var r = rowOf(i); if (r) { r.scrollIntoView({ block: "center" }); } });
+    nav.appendChild(bp); nav.appendChild(bn); nav.appendChild(a);
+    pbody.appendChild(nav);
+    panel.hidden = false;
+    document.body.classList.add("panel-open");
+    if (shown >= 0) {
+      var om = markOf(shown); if (om) { om.classList.remove("cur"); }
+      var or = rowOf(shown); if (or) { or.classList.remove("cur"); }
+    }
+    shown = i;
+    cur = rankOf[i];
+    var mk = markOf(i); if (mk) { mk.classList.add("cur"); }
+    var row = rowOf(i); if (row) { row.classList.add("cur"); }
+    status(i);
+  }
+
+  function hide() {
+    panel.hidden = true;
+    document.body.classList.remove("panel-open");
+  }
+
+  function go(k) {
+    if (!order.length) { pos.textContent = "No notes in this work."; return; }
+    k = Math.max(0, Math.min(order.length - 1, k));
+    var i = order[k];
+    var m = markOf(i);
+    show(i);
+    if (m) {
+      m.focus({ preventScroll: true });
+      reveal(m);
+    }
+  }
+  /* scroll a mark into the part of the window the note panel leaves free */
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 1100px)") : null;
+  function reveal(m) {
+    var r = m.getBoundingClientRect();
+    var want = window.innerHeight * (narrow && narrow.matches ? 0.25 : 0.45);
+    window.scrollBy(0, r.top - want);
+  }
+  function next() { go(cur < 0 ? 0 : cur + 1); }
+  function prev() { go(cur < 0 ? 0 : cur - 1); }
+
+  document.getElementById("next").addEventListener("click", next);
+  document.getElementById("prev").addEventListener("click", prev);
+  document.getElementById("close").addEventListener("click", function () {
+    hide();
+    if (shown >= 0) { var m = markOf(shown); if (m) { m.focus({ preventScroll: true }); } }
+  });
+
+  var canon = document.getElementById("canon");
+  canon.addEventListener("focusin", function (e) {
+    var t = e.target;
+    if (t && t.matches && t.matches("mark.nt[data-i]")) { show(+t.getAttribute("data-i")); }
+  });
+  canon.addEventListener("click", function (e) {
+    var t = e.target.closest ? e.target.closest("mark.nt[data-i]") : null;
+    if (!t) { return; }
+    var i = +t.getAttribute("data-i");
+    var m = markOf(i);
+    if (m && document.activeElement !== m) { m.focus({ preventScroll: true }); }
+    show(i);
+  });
+
+  function scrollTo(id) {
+    var t = document.getElementById(id);
+    if (t) { t.scrollIntoView({ block: "start" }); }
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var t = e.target;
+    var tag = t && t.tagName ? t.tagName : "";
+    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || (t && t.isContentEditable)) {
+      if (e.key === "Escape") { hide(); }
+      return;
+    }
+    var onMark = t && t.matches && t.matches("mark.nt[data-i]");
+    switch (e.key) {
+      case "n": case "j": next(); break;
+      case "p": case "k": prev(); break;
+      case "Escape": hide(); break;
+      case "Enter": case " ":
+        if (!onMark) { return; }
+        show(+t.getAttribute("data-i"));
+        break;
+      case "t": scrollTo("text"); break;
+      case "c": scrollTo("map"); break;
+      case "a": scrollTo("apparatus"); break;
+      case "s": scrollTo("sbs"); break;
+      default: return;
+    }
+    e.preventDefault();
+  });
+
+  /* jumps to a stretch of the canonical text: offsets count code points */
+  function cps(s) { var n = 0; for (var i = 0; i < s.length; i++) { var c = s.charCodeAt(i); if (c < 0xDC00 || c > 0xDFFF) { n++; } } return n; }
+  function unitAt(s, k) {
+    var i = 0; var n = 0;
+    while (i < s.length && n < k) { var c = s.charCodeAt(i); i += (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length) ? 2 : 1; n++; }
+    return i;
+  }
+  function point(p, k) {
+    var walk = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    var node = walk.nextNode();
+    var last = null;
+    while (node) {
+      var n = cps(node.data);
+      if (k <= n) { return [node, unitAt(node.data, k)]; }
+      k -= n;
+      last = node;
+      node = walk.nextNode();
+    }
+    return last ? [last, last.data.length] : [p, 0];
+  }
+  function jumpTo(off, len) {
+    var ps = canon.querySelectorAll("p[data-o]");
+    var p = null;
+    for (var j = 0; j < ps.length; j++) { if (+ps[j].getAttribute("data-o") <= off) { p = ps[j]; } else { break; } }
+    if (!p) { p = ps[0]; }
+    if (!p) { return; }
+    var start = off - +p.getAttribute("data-o");
+    var plen = cps(p.textContent);
+    var a = point(p, Math.min(start, plen));
+    var b = point(p, Math.min(start + Math.max(len, 1), plen));
+    var r = document.createRange();
+    try { r.setStart(a[0], a[1]); r.setEnd(b[0], b[1]); } catch (err) { r.selectNodeContents(p); }
+    if (window.CSS && CSS.highlights && window.Highlight) {
+      CSS.highlights.set("jump", new Highlight(r));
+    } else {
+      p.classList.remove("flash"); void p.offsetWidth; p.classList.add("flash");
+    }
+    var rect = r.getBoundingClientRect();
+    if (!rect || (!rect.width && !rect.height)) { rect = p.getBoundingClientRect(); }
+    window.scrollBy(0, rect.top - window.innerHeight / 3);
+    p.setAttribute("tabindex", "-1");
+    p.focus({ preventScroll: true });
+  }
+
+  /* the side-by-side selector */
+  var sel = document.getElementById("sbs-select");
+  function pick(s) {
+    if (!sel) { return; }
+    var found = false;
+    Array.prototype.forEach.call(document.querySelectorAll("section.sbs"), function (sec) {
+      var on = sec.getAttribute("data-s") === s;
+      sec.hidden = !on;
+      found = found || on;
+    });
+    if (found) { sel.value = s; }
+  }
+  if (sel) { sel.addEventListener("change", function () { pick(sel.value); }); }
+  /* a paragraph a witness prints exactly as the canonical text is sent once: copy it */
+  Array.prototype.forEach.call(document.querySelectorAll(".sbs .w.same"), function (w) {
+    var c = w.previousElementSibling;
+    var p = c ? document.getElementById("p-" + c.getAttribute("data-p")) : null;
+    if (!p) { return; }
+    c.textContent = p.textContent;
+    var copy = w.querySelector(".copy");
+    if (copy) { copy.textContent = p.textContent; copy.className = ""; }
+  });
+
+  function follow(hash) {
+    var m;
+    if ((m = /^#at-(\d+)-(\d+)$/.exec(hash))) { jumpTo(+m[1], +m[2]); return true; }
+    if ((m = /^#m-(.+)$/.exec(hash)) && indexOf[m[1]] !== undefined) { go(rankOf[indexOf[m[1]]]); return true; }
+    if ((m = /^#sbs-([A-Z]+)$/.exec(hash)) && sel) { pick(m[1]); scrollTo("sbs"); return true; }
+    return false;
+  }
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest ? e.target.closest("a") : null;
+    if (!a) { return; }
+    var href = a.getAttribute("href") || "";
+    if (href.charAt(0) !== "#") { return; }
+    if (follow(href)) { e.preventDefault(); }
+  });
+  window.addEventListener("hashchange", function () { follow(location.hash); });
+
+  /* the apparatus table */
+  var table = document.getElementById("app");
+  if (table) {
+    var tbody = table.tBodies[0];
+    var rows = Array.prototype.slice.call(tbody.rows);
+    var fKind = document.getElementById("f-kind");
+    var fWit = document.getElementById("f-wit");
+    var fConf = document.getElementById("f-conf");
+    var fRev = document.getElementById("f-review");
+    var count = document.getElementById("f-count");
+    var filter = function () {
+      var k = fKind.value; var w = fWit.value; var c = fConf.value; var r = fRev.checked;
+      var n = 0;
+      rows.forEach(function (tr) {
+        var ok = (!k || tr.getAttribute("data-kind") === k) &&
+          (!w || (" " + tr.getAttribute("data-w") + " ").indexOf(" " + w + " ") >= 0) &&
+          (!c || tr.getAttribute("data-bucket") === c) &&
+          (!r || tr.getAttribute("data-rv") === "1");
+        tr.hidden = !ok;
+        if (ok) { n++; }
+      });
+      count.textContent = n + " of " + rows.length + " notes shown";
+    };
+    [fKind, fWit, fConf, fRev].forEach(function (f) { f.addEventListener("change", filter); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+      var key = th.getAttribute("data-key");
+      if (!key) { return; }
+      var btn = th.querySelector("button");
+      btn.addEventListener("click", function () {
+        var asc = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (o) { if (o.hasAttribute("aria-sort")) { o.setAttribute("aria-sort", "none"); } });
+        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+        var num = th.getAttribute("data-type") === "num";
+        var attr = "data-" + key;
+        rows.sort(function (x, y) {
+          var a = x.getAttribute(attr); var b = y.getAttribute(attr);
+          var d = num ? (+a - +b) : (a < b ? -1 : a > b ? 1 : 0);
+          if (d === 0) { d = +x.getAttribute("data-rank") - +y.getAttribute("data-rank"); }
+          return asc ? d : -d;
+        });
+        rows.forEach(function (tr) { tbody.appendChild(tr); });
+      });
+    });
+    tbody.addEventListener("click", function (e) {
+      var a = e.target.closest ? e.target.closest("a.go") : null;
+      if (!a) { return; }
+      e.preventDefault();
+      go(rankOf[+a.getAttribute("data-i")]);
+    });
+  }
+
+  if (location.hash) { follow(location.hash); }
+}());

@@ -1,0 +1,247 @@
+"""The review pages in a real browser: headless Chromium (Debian's ``chromium`` package)
+driven by Playwright, pages opened from ``file://``.
+
+In CI (``CI`` set) a missing browser fails the tests: they are never skipped silently there.
+Elsewhere they are skipped with the reason. Screenshots go to each test's ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reconcile.config import Config
+from reconcile.output import write
+from reconcile.pipeline import run
+from tests.test_report import evil_folder
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+CHROMIUM = os.environ.get("RECONCILE_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(f"browser tests need {reason}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package (pip install -e '.[test]')")
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        _unavailable(f"Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seeds-out")
+    write(run(SEEDS, Config(jobs=1)), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def evil_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("evil-out")
+    write(run(evil_folder(tmp_path_factory.mktemp("evil")), Config(jobs=1)), out)
+    return out
+
+
+def _report_2023(out: Path) -> tuple[Path, dict]:
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    work = next(w for w in summary["works"]
+                if sorted(x["id"][:3] for x in w["witnesses"]) == ["000", "001", "002"])
+    return out / work["report"], work
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("request", lambda r: errors.append(f"network: {r.url}")
+          if not r.url.startswith(("file:", "data:", "about:")) else None)
+    pg.errors = errors  # type: ignore[attr-defined]
+    yield pg
+    assert errors == []
+    ctx.close()
+
+
+def test_step_with_the_keyboard_to_the_three_readings(page, seeds_out: Path, tmp_path: Path) -> None:
+    report, work = _report_2023(seeds_out)
+    page.goto(report.as_uri())
+    assert page.locator("#canon mark.nt[id]").count() == work["counts"]["notes"]
+    panel = page.locator("#panel")
+    assert panel.is_hidden()
+    wanted = ("大盂", "大孟", "太孟")
+    for _ in range(work["counts"]["notes"]):
+        page.keyboard.press("n")
+        if all(r in page.inner_text("#panel ol.readings") for r in wanted):
+            break
+    readings = page.locator("#panel ol.readings > li .rd").all_inner_texts()
+    assert set(wanted) <= set(readings)
+    text = panel.inner_text()
+    for prefix in ("000_", "001_", "002_"):
+        assert prefix in text
+    assert any(line.count(":") == 2 and ".txt:" in line for line in text.splitlines())
+    assert "substitution" in text and "confidence" in text and "reason" in text
+    active = page.evaluate("document.activeElement.id")
+    assert active.startswith("m-") and page.locator(f"#{active}").is_visible()
+    page.screenshot(path=str(tmp_path / "note.png"))
+    # p goes back, n comes again to the same note; Escape closes the panel
+    page.keyboard.press("p")
+    page.keyboard.press("n")
+    assert set(wanted) <= set(page.locator("#panel ol.readings > li .rd").all_inner_texts())
+    page.keyboard.press("Escape")
+    assert panel.is_hidden()
+    # notes needing review come first
+    page.keyboard.press("n")
+    order = page.evaluate("JSON.parse(document.getElementById('data').textContent).order")
+    notes = page.evaluate("JSON.parse(document.getElementById('data').textContent).notes")
+    flags = [notes[i]["rv"] for i in order]
+    assert flags == sorted(flags, reverse=True)
+
+
+def test_tab_reaches_the_marks_and_shows_the_note(page, seeds_out: Path) -> None:
+    report, _ = _report_2023(seeds_out)
+    page.goto(report.as_uri())
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('mark.nt')"):
+            break
+    else:
+        pytest.fail("Tab never reached a mark")
+    assert page.locator("#panel").is_visible()
+    first = page.evaluate("document.activeElement.id")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('mark.nt')")
+    assert page.evaluate("document.activeElement.id") != first
+
+
+def test_filter_sort_and_follow_the_apparatus(page, seeds_out: Path, tmp_path: Path) -> None:
+    report, work = _report_2023(seeds_out)
+    page.goto(report.as_uri())
+    rows = page.locator("#app tbody tr")
+    assert rows.count() == work["counts"]["notes"]
+    kind, n = max(work["counts"]["by_kind"].items(), key=lambda kv: kv[1])
+    page.select_option("#f-kind", kind)
+    visible = page.locator("#app tbody tr:not([hidden])")
+    assert visible.count() == n
+    assert set(visible.evaluate_all("rs => rs.map(r => r.dataset.kind)")) == {kind}
+    assert f"{n} of {work['counts']['notes']}" in page.inner_text("#f-count")
+    page.keyboard.press("a")
+    page.screenshot(path=str(tmp_path / "apparatus.png"))
+    # by witness: C (the smaller digest) reads differently only where its sigla are listed
+    page.select_option("#f-kind", "")
+    page.select_option("#f-wit", "C")
+    ws = page.locator("#app tbody tr:not([hidden])").evaluate_all("rs => rs.map(r => r.dataset.w)")
+    assert ws and all("C" in w.split() for w in ws)
+    page.select_option("#f-wit", "")
+    # sort by confidence, both ways
+    page.click("#app th[data-key=conf] button")
+    confs = rows.evaluate_all("rs => rs.map(r => +r.dataset.conf)")
+    assert confs == sorted(confs)
+    page.click("#app th[data-key=conf] button")
+    confs = rows.evaluate_all("rs => rs.map(r => +r.dataset.conf)")
+    assert confs == sorted(confs, reverse=True)
+    assert page.get_attribute("#app th[data-key=conf]", "aria-sort") == "descending"
+    # a row's link goes to its place in the text and opens the note
+    link = rows.nth(0).locator("a.go")
+    target = link.get_attribute("href")[1:]
+    link.click()
+    assert page.evaluate("document.activeElement.id") == target
+    assert page.locator("#panel").is_visible()
+    assert page.locator(f"#{target}").is_visible()
+
+
+def test_side_by_side_and_coverage_map(page, seeds_out: Path, tmp_path: Path) -> None:
+    report, work = _report_2023(seeds_out)
+    page.goto(report.as_uri())
+    digest = next(x["id"] for x in work["witnesses"] if x["id"].startswith("000"))
+    value = page.locator("#sbs-select option", has_text=digest).get_attribute("value")
+    page.select_option("#sbs-select", value)
+    section = page.locator(f"#sbs-{value}")
+    assert section.is_visible()
+    assert page.locator("section.sbs:not([hidden])").count() == 1
+    assert section.locator(".row.missing").count() >= 1
+    assert "not in this witness" in section.locator(".row.missing").first.inner_text()
+    assert section.locator(".gapband").count() >= 1
+    assert section.locator(".d, .i").count() >= 1  # character differences highlighted
+    section.locator(".row:not(.missing):not(.hd)").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "side-by-side.png"))
+    # the base's identical paragraphs are filled in on both sides
+    base = page.locator("#sbs-select option", has_text="base").get_attribute("value")
+    page.select_option("#sbs-select", base)
+    same = page.locator(f"#sbs-{base} .w.same").first
+    if same.count():
+        assert len(same.inner_text()) > 20
+    # the coverage map: a stretch printed by the digest jumps to its place in the text
+    page.locator("#map").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "coverage.png"))
+    before = page.evaluate("window.scrollY")
+    bar = page.locator("#map ~ figure a[href^='#at-'] rect.cv").last
+    bar.click()
+    assert page.evaluate("window.scrollY") > before
+    assert page.evaluate("document.activeElement.tagName") == "P"
+    assert page.evaluate("!window.CSS || !CSS.highlights || CSS.highlights.has('jump')")
+
+
+def test_a_malicious_witness_runs_nothing(page, evil_out: Path, tmp_path: Path) -> None:
+    summary = json.loads((evil_out / "summary.json").read_text("utf-8"))
+    report = evil_out / summary["works"][0]["report"]
+    for url in ((evil_out / "index.html").as_uri(), report.as_uri()):
+        page.goto(url)
+        page.wait_for_timeout(100)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.evaluate("typeof window.pwned") == "undefined"
+        assert page.locator("img").count() == 0
+        assert page.locator("script").count() in (0, 2)
+        assert "<img/src=x/onerror=window.pwned=5>" in page.inner_text("body")
+    body = page.inner_text("body")
+    assert "<script/x>window.pwned=4</script/x>" in body
+    assert "<img/src=x/onerror=window.pwned=3>" in body
+    assert 'b"<i>.txt' in body
+    # the note panel builds its content from the data: still nothing runs
+    for _ in range(summary["works"][0]["counts"]["notes"]):
+        page.keyboard.press("n")
+    assert "pwned" in page.inner_text("#panel")
+    for s in page.locator("#sbs-select option").evaluate_all("os => os.map(o => o.value)"):
+        page.select_option("#sbs-select", s)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    page.screenshot(path=str(tmp_path / "malicious.png"))
+
+
+def test_index_and_a_narrow_window(page, seeds_out: Path, tmp_path: Path) -> None:
+    page.goto((seeds_out / "index.html").as_uri())
+    summary = json.loads((seeds_out / "summary.json").read_text("utf-8"))
+    links = page.locator("a[href$='report.html']").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert {w["report"] for w in summary["works"]} <= set(links)
+    page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
+    report, _ = _report_2023(seeds_out)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in ((seeds_out / "index.html").as_uri(), report.as_uri()):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    page.keyboard.press("n")
+    mark = page.evaluate("document.activeElement.getBoundingClientRect().bottom")
+    panel_top = page.evaluate("document.getElementById('panel').getBoundingClientRect().top")
+    assert mark <= panel_top  # the note's mark is not hidden under the panel
+    page.screenshot(path=str(tmp_path / "narrow.png"))
+    # CJK text is set in a CJK font
+    fam = page.evaluate("getComputedStyle(document.querySelector('#canon')).fontFamily")
+    assert "Noto Serif CJK SC" in fam

@@ -1,0 +1,325 @@
+"""The HTML review pages: every note marked, every witness text escaped, data for the script
+embedded safely, the side-by-side view faithful to each witness, a size budget, same bytes
+for the same input. The browser end of it is tests/test_browser.py."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from reconcile.apparatus import rebuild
+from reconcile.config import Config
+from reconcile.normalize import key
+from reconcile.output import write
+from reconcile.pipeline import Result, run
+from reconcile.report import (
+    _env,
+    json_for_script,
+    marked_paragraphs,
+    render_index,
+    render_work_report,
+    sigla,
+    witness_pieces,
+)
+from tests import synth
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+CONFIG = Config(jobs=1)
+
+# Payloads that survive cleaning (which strips plain HTML tags and ``__``) as well as the
+# plain ones; a title and a file name with markup in them.
+PAYLOADS = ('<script>window.__pwned=1</script>', '"><img src=x onerror="window.__pwned=2">',
+            '<img/src=x/onerror=window.pwned=3>', '<script/x>window.pwned=4</script/x>')
+EVIL_TITLE = "政府<img/src=x/onerror=window.pwned=5>工作报告"
+EVIL_FILE = 'b"<i>.txt'
+
+
+def evil_folder(root: Path) -> Path:
+    """Two editions of one text; the second carries script and markup in its text, its title
+    and its file name."""
+    paras = synth.report(3, paragraphs=6)
+    ev = [list(p) for p in paras]
+    for k, payload in enumerate(PAYLOADS):
+        s = ev[k + 1][k % 3]
+        ev[k + 1][k % 3] = s[:8] + payload + s[8:]
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "a.txt").write_text(synth.render(paras, "cjk", title="政府工作报告"), "utf-8")
+    (root / EVIL_FILE).write_text(synth.render(ev, "cjk", title=EVIL_TITLE), "utf-8")
+    return root
+
+
+def big_folder(root: Path) -> Path:
+    """A work of about 30,000 characters: the full text, a copy with an OCR slip every
+    hundred characters, its second half as a page, and a digest."""
+    paras = synth.report(11, paragraphs=250)
+    text = synth.render(paras, "cjk", title="政府工作报告")
+    rng = random.Random(5)
+    noisy = list(text)
+    for i in range(50, len(noisy), 97):
+        if noisy[i] not in "，。\n#":
+            noisy[i] = rng.choice(synth.HAN)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "full.txt").write_text(text, "utf-8")
+    (root / "noisy.txt").write_text("".join(noisy), "utf-8")
+    (root / "page2.txt").write_text(synth.render(paras[len(paras) // 2:], "cjk"), "utf-8")
+    (root / "digest.txt").write_text(synth.digest(paras, "cjk", 3), "utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def seeds() -> Result:
+    return run(SEEDS, CONFIG)
+
+
+@pytest.fixture(scope="module")
+def evil(tmp_path_factory: pytest.TempPathFactory) -> Result:
+    return run(evil_folder(tmp_path_factory.mktemp("evil")), CONFIG)
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Result:
+    return run(big_folder(tmp_path_factory.mktemp("big")), CONFIG)
+
+
+class Page(HTMLParser):
+    """What the tests look at in a page: every tag with its attributes, the text of the
+    canonical text block (paragraph by paragraph), the marks, the JSON data block."""
+
+    VOID = frozenset({"meta", "br", "img", "input", "link", "hr", "wbr"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.paragraphs: list[str] = []
+        self.marks: list[dict[str, str | None]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._stack: list[str] = []
+        self._canon = -1
+        self._script: dict[str, str | None] | None = None
+        self._buf: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "script":
+            self._script, self._buf = a, []
+        if tag in self.VOID:
+            return
+        self._stack.append(tag)
+        if a.get("id") == "canon":
+            self._canon = len(self._stack)
+        if self._canon >= 0 and tag == "p":
+            self.paragraphs.append("")
+        if self._canon >= 0 and tag == "mark":
+            self.marks.append(a)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._buf)))
+            self._script = None
+        if tag in self.VOID or not self._stack:
+            return
+        if self._canon == len(self._stack):
+            self._canon = -1
+        self._stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._buf.append(data)
+        elif self._canon >= 0 and self.paragraphs and "p" in self._stack[self._canon:]:
+            self.paragraphs[-1] += data
+
+    def data(self) -> dict:
+        return json.loads(next(t for a, t in self.scripts if a.get("id") == "data"))
+
+
+def test_templates_autoescape_and_assets_cannot_close_their_tags() -> None:
+    assert _env().autoescape is True
+    tpl = Path(__file__).resolve().parent.parent / "reconcile" / "templates"
+    for name in ("style.css", "report.js"):
+        assert "</" not in (tpl / name).read_text("utf-8")
+
+
+def test_every_note_is_marked_in_the_canonical_text(seeds: Result, big: Result) -> None:
+    for result in (seeds, big):
+        for i, c in enumerate(result.collated):
+            page = Page(render_work_report(result, i))
+            # the text block holds the canonical text exactly, paragraph by paragraph
+            assert "\n\n".join(page.paragraphs) == c.canonical.text
+            anchors = {m["id"] for m in page.marks if m.get("id")}
+            assert anchors == {f"m-{n.id}" for n in c.notes}
+            for m in page.marks:
+                if m.get("id"):
+                    assert m.get("tabindex") == "0" and m.get("role") == "button"
+            # a zero-length note is a visible caret
+            carets = {m["id"] for m in page.marks if "caret" in (m.get("class") or "")}
+            assert {f"m-{n.id}" for n in c.notes if n.length == 0} <= carets
+            # and every note has its row in the apparatus table, linked to its mark
+            rows = [a for t, a in page.tags if t == "tr" and (a.get("id") or "").startswith("r-")]
+            assert len(rows) == len(c.notes)
+            links = {a.get("href") for t, a in page.tags if t == "a" and "go" in (a.get("class") or "")}
+            assert links == {f"#m-{n.id}" for n in c.notes}
+
+
+def test_the_seed_report_marks_the_three_readings_of_one_place(seeds: Result) -> None:
+    i = next(k for k, w in enumerate(seeds.works) if len(w.witnesses) == 3)
+    html = render_work_report(seeds, i)
+    data = Page(html).data()
+    hit = [n for n in data["notes"] if {"大盂", "大孟", "太孟"} <= {r["t"] for r in n["r"]}]
+    assert len(hit) == 1
+    assert all(len(r["w"]) >= 1 for r in hit[0]["r"] if r["t"] in {"大盂", "大孟"})
+    # navigation: notes needing review first, each group in text order
+    order = data["order"]
+    rv = [data["notes"][k]["rv"] for k in order]
+    assert rv == sorted(rv, reverse=True)
+    assert sorted(order) == list(range(len(data["notes"])))
+    assert "<kbd>n</kbd>" in html and "<kbd>j</kbd>" in html and "<kbd>Esc</kbd>" in html
+
+
+def test_witness_text_is_escaped_and_runs_nothing(evil: Result) -> None:
+    for html in [render_work_report(evil, i) for i in range(len(evil.works))] + [render_index(evil)]:
+        page = Page(html)
+        assert not [t for t, _ in page.tags if t in {"img", "iframe", "object", "embed", "svg:script"}]
+        assert not [(t, k) for t, a in page.tags for k in a if k.lower().startswith("on")]
+        assert [a for a, _ in page.scripts] in ([{"type": "application/json", "id": "data"}, {}], [])
+        assert "<script/x>" not in html and "<img" not in html and "<i>" not in html
+        assert "&lt;img/src=x/onerror=window.pwned=5&gt;" in html  # the title, as text
+        assert EVIL_FILE.replace('"', "&#34;").replace("<", "&lt;").replace(">", "&gt;") in html
+    html = render_work_report(evil, 0)
+    assert "&lt;script/x&gt;window.pwned=4&lt;/script/x&gt;" in html
+    assert "&lt;img/src=x/onerror=window.pwned=3&gt;" in html
+    block = next(t for a, t in Page(html).scripts if a.get("id") == "data")
+    assert "<" not in block and ">" not in block and "&" not in block
+    readings = {r["t"] for n in json.loads(block)["notes"] for r in n["r"]}
+    assert "<script/x>window.pwned=4</script/x>" in readings
+
+
+def test_json_for_script_cannot_break_out() -> None:
+    nasty = {"a": "</script><script>alert(1)</script>", "b": "<!-- & -->", "c": "\u2028\u2029",
+             "d": "]]>", "e": ["'\"\\"], "</script>": 1}
+    out = str(json_for_script(nasty))
+    for ch in "<>&\u2028\u2029":
+        assert ch not in out
+    assert json.loads(out) == nasty
+
+
+def test_a_30000_character_work_stays_well_under_2_mb(big: Result) -> None:
+    assert len(big.works) == 1 and len(big.collated[0].canonical.text) >= 30_000
+    assert len(big.works[0].witnesses) == 4 and len(big.collated[0].notes) > 100
+    size = len(render_work_report(big, 0).encode("utf-8"))
+    assert size < 1_500_000, size
+    assert len(render_index(big).encode("utf-8")) < 300_000
+
+
+def test_pages_are_deterministic(tmp_path: Path) -> None:
+    a, b = run(SEEDS, CONFIG), run(SEEDS, CONFIG)
+    for i in range(len(a.works)):
+        assert render_work_report(a, i) == render_work_report(b, i)
+    assert render_index(a) == render_index(b)
+    write(a, tmp_path / "a")
+    write(b, tmp_path / "b")
+    for name in ["index.html"] + [f"works/{w.id}/report.html" for w in a.works]:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_side_by_side_shows_each_witness_text_faithfully(seeds: Result, big: Result) -> None:
+    """The witness side of the comparison, in the witness's order, is its text over what it
+    prints: the same letters and digits as ``apparatus.rebuild`` gives from the output."""
+    for result in (seeds, big):
+        witnesses = {r.witness.id: r.witness for r in result.records}
+        for c in result.collated:
+            notes = c.notes_dict()
+            for wid, info in c.summary["witnesses"].items():
+                pieces = [p for p in witness_pieces(c.canonical.text, info, witnesses[wid])
+                          if p.w_text]
+                pieces.sort(key=lambda p: p.w_start)
+                mine = "".join(p.w_text for p in pieces)
+                assert key(mine) == key(rebuild(c.canonical.text, notes, wid)), wid
+                # and the canonical side covers the canonical text once, in order
+                canon = sorted((p for p in witness_pieces(c.canonical.text, info, witnesses[wid])
+                                if p.c_end > p.c_start), key=lambda p: p.c_start)
+                covered = [(p.c_start, p.c_end) for p in canon]
+                assert all(a[1] <= b[0] for a, b in itertools.pairwise(covered))
+
+
+def test_side_by_side_has_a_view_per_witness_and_omissions_as_bands(seeds: Result) -> None:
+    i = next(k for k, w in enumerate(seeds.works) if len(w.witnesses) == 3)
+    html = render_work_report(seeds, i)
+    page = Page(html)
+    names = sigla([r.id for r in seeds.works[i].witnesses])
+    options = [a.get("value") for t, a in page.tags if t == "option"]
+    sections = [a for t, a in page.tags if t == "section" and "sbs" in (a.get("class") or "")]
+    assert [s["data-s"] for s in sections] == list(names.values())
+    assert set(names.values()) <= set(options)
+    assert sum(1 for s in sections if "hidden" not in s) == 1
+    assert html.count('class="row missing"') >= 2 and "not in this witness" in html
+    # the coverage map: a bar per printed or omitted stretch, each a link to its place
+    info = seeds.collated[i].summary["witnesses"]
+    bars = sum(len(v["covers"]) + len(v["omitted"]) for v in info.values())
+    links = [a for t, a in page.tags if t == "a" and (a.get("href") or "").startswith("#at-")]
+    assert len(links) == bars
+    assert "<svg" in html
+
+
+def test_index_lists_works_witnesses_related_duplicates_and_errors(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    (folder / "bin.txt").write_bytes(b"\x00\x01\x02binary")
+    (folder / "empty.md").write_text("", "utf-8")
+    result = run(folder, CONFIG)
+    out = tmp_path / "out"
+    summary = json.loads(write(result, out).read_text("utf-8"))
+    html = (out / "index.html").read_text("utf-8")
+    assert "index" not in summary
+    for w in summary["works"]:
+        assert f'href="{w["report"]}"' in html
+        assert (out / w["report"]).is_file()
+        assert w["title"] in html
+        for wit in w["witnesses"]:
+            assert wit["id"] in html
+        for kind, n in w["counts"]["by_kind"].items():
+            assert f"{kind} {n}" in html
+    for r in summary["related"]:
+        for p in r["passages"]:
+            assert p["text"] in html
+            assert f'{p["file"]}:{p["line"]}:{p["column"]}' in html
+    for d in summary["duplicates"]:
+        for p in d["places"]:
+            assert f'{p["file"]}:{p["line"]}:{p["column"]}' in html
+    assert len(summary["errors"]) == 2
+    for e in summary["errors"]:
+        assert e["file"] in html and e["message"].replace("'", "&#39;") in html
+    assert re.search(r"needing review: \d+", html)
+    # a work report links back to the index
+    assert 'href="../../index.html"' in (out / summary["works"][0]["report"]).read_text("utf-8")
+
+
+def test_marks_split_at_paragraph_breaks_and_points_stay_visible() -> None:
+    from types import SimpleNamespace as N
+
+    text = "甲乙丙丁\n\n戊己庚辛"
+    spans = [(0, 4), (6, 10)]
+    notes = [N(offset=0, length=0), N(offset=1, length=2), N(offset=2, length=1),  # overlaps
+             N(offset=3, length=4), N(offset=4, length=0), N(offset=5, length=0),
+             N(offset=10, length=0)]
+    paras = marked_paragraphs(text, spans, notes)
+    # the text is whole, each note has exactly one anchor part
+    assert ["".join(p.text for p in para) for para in paras] == ["甲乙丙丁", "戊己庚辛"]
+    anchors = [p.note for para in paras for p in para if p.note >= 0 and p.first]
+    assert sorted(anchors) == list(range(len(notes)))
+    # the note across the break is split in two parts; points are empty parts
+    assert [(p.text, p.first) for para in paras for p in para if p.note == 3] == \
+        [("丁", True), ("戊", False)]
+    assert all(p.text == "" for para in paras for p in para if p.note in (0, 2, 4, 5, 6))
