@@ -157,3 +157,24 @@ def test_a_digest_framing_lead_in_does_not_reach_the_canonical_text(tmp_path: Pa
     (c,) = run(tmp_path, CONFIG).collated
     assert "本报讯" not in c.canonical.text
     assert "".join(paras[5][:2]) in c.canonical.text
+
+
+def test_the_cli_honours_a_decisions_file_in_the_folder(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _tie_folder(folder, "a")
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "reconcile", "run", str(folder), "-o", str(out), "--no-cache"]
+    subprocess.run(args, check=True, capture_output=True)
+    (note,) = json.loads(next(out.glob("works/*/notes.json")).read_text("utf-8"))["notes"]
+    (folder / "reconcile-decisions.json").write_text(
+        json.dumps({"decisions": [{"note": note["id"], "reading": "\u9fa5"}]}), "utf-8")
+    subprocess.run(args, check=True, capture_output=True)
+    (again,) = json.loads(next(out.glob("works/*/notes.json")).read_text("utf-8"))["notes"]
+    assert again["chosen"] == "\u9fa5" and "pinned" in again["reason"]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", "utf-8")
+    got = subprocess.run(args + ["--decisions", str(bad)], capture_output=True, text=True)
+    assert got.returncode == 2 and "bad.json" in got.stderr

@@ -1,0 +1,492 @@
+"""A cache of per-file (and per-work) results, so a run redoes only what changed.
+
+One SQLite database (stdlib ``sqlite3``) in a cache folder: ``--cache-dir``, else
+``$RECONCILE_CACHE_DIR``, else ``$XDG_CACHE_HOME/reconcile``, else ``~/.cache/reconcile``.
+
+**Per file**: the pickled result of ``pipeline.process_file`` (a ``Fingerprinted``: cleaned
+witness, units, signatures), under a key made of
+
+- the sha256 of the file's bytes and its id (path relative to the folder, which the witness
+  carries);
+- the Config fields that can change the per-file result: every field except those known to
+  act only later (:data:`NOT_PER_FILE`), so a new cleaning option is covered by default;
+- the code: the tool's version, a hash of the package's own source files, and the versions
+  of Python and of the libraries the result depends on. A changed line of ``clean.py``
+  is a new key, not a stale hit.
+
+**Per work**: the result of ``work.process_work`` (canonical text, notes, summary), under
+the code, the Config fields that can change results (all but :data:`NOT_RESULT`), the work
+(id, title, member ids, roles, shared paragraphs), the (id, sha256) of its members and of the
+records of other works it reads for support, and the matches with an end in any of them. So
+a run where one file changed redoes that file, the join, and the works that file is in or
+supports. The caller declares what the task reads (``reads``); the task gets a view of the
+records that checks it, and a result that read anything undeclared is not kept.
+
+A hit is checked (the record's id and sha256 are the file's) before it is used. Writes are
+transactions in WAL mode with a busy timeout, so concurrent runs sharing the folder are safe;
+entries are content-addressed, so two runs writing the same key write the same value.
+
+A cache must never fail a run: any problem (a corrupt database, a read-only folder, a
+locked file, an entry that does not unpickle) is warned about once, on stderr, and the run
+goes on computing. A database that is not a database any more is moved aside
+(``cache-v1.sqlite3.corrupt``) and a new one started. Entries not used for :data:`KEEP_DAYS`
+days are dropped.
+
+The cache holds pickles: point ``--cache-dir`` only at a folder you trust (as with any
+build cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import fields, is_dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .config import Config
+
+if TYPE_CHECKING:
+    from .fingerprint import Fingerprinted
+    from .group import Work
+    from .records import Match
+    from .work import WorkResult
+
+ENV_DIR = "RECONCILE_CACHE_DIR"
+SCHEMA = 1
+#: One database per schema: a tool with another schema leaves this one alone.
+DB_NAME = f"cache-v{SCHEMA}.sqlite3"
+#: Entries unused for this many days are dropped at the end of a run that wrote.
+KEEP_DAYS = 30
+#: Config fields that do not change the per-file result (read, clean, fingerprint): they
+#: act at the join, grouping, alignment or running stages. Everything else is in the key.
+NOT_PER_FILE: frozenset[str] = frozenset({
+    "suffixes",
+    "lsh_threshold", "max_bucket", "match_containment", "edition_min_coverage",
+    "related_min_chars", "related_min_containment", "duplicate_min_jaccard",
+    "duplicate_witness_coverage", "digest_max_ratio",
+    "align_min_score", "align_candidates", "align_max_span", "short_unit_chars",
+    "align_run_cjk", "align_run_other", "max_gap_units", "max_block_units", "max_diff_chars",
+    "diff_timeout", "omission_min_chars", "list_punctuation", "context_chars",
+    "review_below", "support_min", "support_margin", "ngram_margin", "confidence_typical",
+    "confidence_support", "confidence_digest", "confidence_ngram", "confusables",
+    "lone_min_count", "lone_min_witnesses", "lone_min_cohesion", "insert_max_overlap",
+    "decisions",
+    "jobs", "fail_on", "cache_dir", "cache",
+})
+#: Config fields that change no result at all (how a run is run and reported).
+NOT_RESULT: frozenset[str] = frozenset({"jobs", "fail_on", "cache_dir", "cache"})
+_LIBRARIES = ("numpy", "datasketch", "rapidfuzz", "diff-match-patch")
+
+
+def default_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``$RECONCILE_CACHE_DIR``, else ``$XDG_CACHE_HOME/reconcile``, else
+    ``~/.cache/reconcile``."""
+    env = os.environ if env is None else env
+    if env.get(ENV_DIR):
+        return Path(env[ENV_DIR]).expanduser()
+    if env.get("XDG_CACHE_HOME"):
+        return Path(env["XDG_CACHE_HOME"]).expanduser() / "reconcile"
+    return Path("~").expanduser() / ".cache" / "reconcile"
+
+
+def resolve_dir(option: str | os.PathLike[str] | None,
+                env: Mapping[str, str] | None = None) -> Path:
+    """The cache folder: the ``--cache-dir`` value if given, else :func:`default_dir`."""
+    if option is not None and str(option) != "":
+        return Path(option).expanduser()
+    return default_dir(env)
+
+
+_CODE_HASH: str | None = None
+
+
+def code_hash() -> str:
+    """Tool version, the package's source files, Python and library versions, hashed."""
+    global _CODE_HASH
+    if _CODE_HASH is None:
+        from importlib import metadata
+
+        h = hashlib.sha256()
+        h.update(f"reconcile {__version__} schema {SCHEMA} python {sys.version_info[:2]}".encode())
+        for lib in _LIBRARIES:
+            try:
+                h.update(f"\0{lib} {metadata.version(lib)}".encode())
+            except metadata.PackageNotFoundError:
+                h.update(f"\0{lib} ?".encode())
+        pkg = Path(__file__).resolve().parent
+        for p in sorted(pkg.rglob("*.py")):
+            h.update(b"\0" + p.relative_to(pkg).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+        _CODE_HASH = h.hexdigest()
+    return _CODE_HASH
+
+
+def config_hash(config: Config, exclude: frozenset[str]) -> str:
+    items = sorted((k, v) for k, v in config.to_dict().items() if k not in exclude)
+    return hashlib.sha256(repr(items).encode()).hexdigest()
+
+
+class FileKey(str):
+    """A per-file cache key, remembering the sha256 it was made from."""
+
+    sha256: str
+    file_id: str
+
+    def __new__(cls, value: str, sha256: str, file_id: str) -> FileKey:
+        obj = super().__new__(cls, value)
+        obj.sha256 = sha256
+        obj.file_id = file_id
+        return obj
+
+
+def _today() -> int:
+    return int(time.time() // 86400)
+
+
+class Cache:
+    """The cache of one folder, opened for one run (or several, in one process).
+
+    ``hits``/``misses`` count per-file lookups, ``work_hits``/``work_misses`` per-work ones,
+    ``stored`` entries written; ``enabled`` turns False after a problem (warned once).
+    Not shared between processes: each run opens its own (the database is what is shared).
+    """
+
+    def __init__(self, directory: str | os.PathLike[str],
+                 warn: Callable[[str], None] | None = None) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / DB_NAME
+        self._warn_fn = warn
+        self._warned = False
+        self.hits = 0
+        self.misses = 0
+        self.work_hits = 0
+        self.work_misses = 0
+        self.stored = 0
+        self._used: list[str] = []
+        self._wrote = False
+        self._con: sqlite3.Connection | None = None
+        self._matches_ref: object = None
+        self._by_record: dict[int, list[Match]] = {}
+        self._work_config: tuple[Config, str] | None = None
+        self.enabled = True
+        self._open()
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def warn(self, msg: str) -> None:
+        """Warn once per cache: one problem is enough to say, and the run goes on."""
+        if self._warned:
+            return
+        self._warned = True
+        if self._warn_fn is not None:
+            self._warn_fn(msg)
+        else:
+            print(f"reconcile: warning: {msg}", file=sys.stderr)
+
+    def _fail(self, what: str, exc: BaseException) -> None:
+        self.warn(f"cache {self.path}: {what}: {exc}; going on without the cache")
+        self.enabled = False
+        self._close_connection()
+        malformed = isinstance(exc, sqlite3.DatabaseError) and \
+            not isinstance(exc, sqlite3.OperationalError)
+        if malformed:  # the next run starts a new one
+            try:
+                self._move_aside()
+            except OSError:
+                pass
+
+    def _move_aside(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            p = self.path.with_name(DB_NAME + suffix)
+            if p.exists():
+                os.replace(p, p.with_name(f"{DB_NAME}.corrupt{suffix}"))
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:
+                pass  # a file system without shared memory: the default journal still works
+            con.execute("PRAGMA synchronous=NORMAL")
+            con.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
+            con.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, "
+                        "kind TEXT NOT NULL, value BLOB NOT NULL, used INTEGER NOT NULL)")
+            con.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+            row = con.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
+            if row is None or row[0] != str(SCHEMA):
+                raise sqlite3.OperationalError(f"cache schema {row[0] if row else None!r}, "
+                                               f"expected {SCHEMA}")
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def _open(self) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._con = self._connect()
+        except sqlite3.OperationalError as exc:  # locked, read-only, cannot open, other schema
+            self._fail("cannot open", exc)
+        except sqlite3.DatabaseError as exc:  # not a database, malformed
+            self._set_aside(exc)
+        except OSError as exc:
+            self._fail("cannot create", exc)
+
+    def _set_aside(self, exc: BaseException) -> None:
+        """Move a broken database aside and start a new one."""
+        self.warn(f"cache {self.path}: {exc}; moved aside to {DB_NAME}.corrupt, starting anew")
+        try:
+            self._move_aside()
+            self._con = self._connect()
+        except (sqlite3.Error, OSError):
+            self.enabled = False
+            self._con = None
+
+    def _close_connection(self) -> None:
+        if self._con is not None:
+            try:
+                self._con.close()
+            except sqlite3.Error:
+                pass
+            self._con = None
+
+    def _get(self, key: str) -> Any | None:
+        if not self.enabled or self._con is None:
+            return None
+        try:
+            row = self._con.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:
+            self._fail("cannot read", exc)
+            return None
+        if row is None:
+            return None
+        try:
+            value = pickle.loads(row[0])
+        except Exception as exc:  # a damaged entry: recompute, and overwrite it
+            self.warn(f"cache {self.path}: an entry does not load ({type(exc).__name__}: {exc}); "
+                      "recomputing it")
+            return None
+        self._used.append(key)
+        return value
+
+    def _put(self, rows: Sequence[tuple[str, str, Any]]) -> None:
+        if not rows or not self.enabled or self._con is None:
+            return
+        try:
+            blobs = [(k, kind, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL), _today())
+                     for k, kind, v in rows]
+        except Exception as exc:
+            self.warn(f"cache {self.path}: cannot store a result ({type(exc).__name__}: {exc})")
+            return
+        try:
+            self._con.execute("BEGIN IMMEDIATE")
+            try:
+                self._con.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", blobs)
+                self._con.execute("COMMIT")
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            self._fail("cannot write", exc)
+            return
+        self.stored += len(blobs)
+        self._wrote = True
+
+    def close(self) -> None:
+        """Mark the entries this run used, drop long-unused ones, close. Never raises."""
+        if self.enabled and self._con is not None:
+            today = _today()
+            try:
+                self._con.execute("BEGIN IMMEDIATE")
+                try:
+                    used = sorted(set(self._used))
+                    for i in range(0, len(used), 500):
+                        chunk = used[i:i + 500]
+                        self._con.execute(
+                            f"UPDATE entries SET used = ? WHERE used < ? AND key IN "
+                            f"({','.join('?' * len(chunk))})", (today, today, *chunk))
+                    if self._wrote:
+                        self._con.execute("DELETE FROM entries WHERE used < ?",
+                                          (today - KEEP_DAYS,))
+                    self._con.execute("COMMIT")
+                except BaseException:
+                    self._con.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                self.warn(f"cache {self.path}: cannot update ({exc})")
+        self._used.clear()
+        self._close_connection()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def stats(self) -> dict[str, Any]:
+        return {"enabled": self.enabled, "dir": str(self.directory), "hits": self.hits,
+                "misses": self.misses, "work_hits": self.work_hits,
+                "work_misses": self.work_misses, "stored": self.stored}
+
+    def entries(self) -> int:
+        """Entries in the database (0 if it cannot be read)."""
+        if not self.enabled or self._con is None:
+            return 0
+        try:
+            return int(self._con.execute("SELECT count(*) FROM entries").fetchone()[0])
+        except sqlite3.Error:
+            return 0
+
+    # --- per file ---------------------------------------------------------------------
+
+    def file_key(self, file_id: str, sha256: str, config: Config) -> FileKey:
+        h = hashlib.sha256("\0".join(
+            ("file", code_hash(), config_hash(config, NOT_PER_FILE), file_id, sha256)).encode())
+        return FileKey(h.hexdigest(), sha256, file_id)
+
+    def lookup(self, path: Path, folder: Path,
+               config: Config) -> tuple[FileKey | None, Fingerprinted | None]:
+        """The key of ``path`` and its cached result, if any. ``(None, None)`` when the file
+        cannot be read here (``process_file`` will report it) or the cache is off."""
+        if not self.enabled:
+            return None, None
+        try:
+            if path.stat().st_size > config.max_file_bytes:
+                return None, None
+            data = path.read_bytes()
+        except OSError:
+            return None, None
+        file_id = path.relative_to(folder).as_posix()
+        key = self.file_key(file_id, hashlib.sha256(data).hexdigest(), config)
+        got = self._get(key)
+        if got is not None:
+            try:
+                ok = got.witness.id == file_id and got.witness.source.sha256 == key.sha256
+            except AttributeError:
+                ok = False
+            if ok:
+                self.hits += 1
+                return key, got
+            self.warn(f"cache {self.path}: an entry is not what its key says; recomputing it")
+        self.misses += 1
+        return key, None
+
+    def store(self, items: Iterable[tuple[FileKey | None, Any]]) -> None:
+        """Keep the per-file results just computed (errors and unkeyed files are skipped; so
+        is a result whose file changed since its key was made)."""
+        from .fingerprint import Fingerprinted
+
+        rows = []
+        for key, rec in items:
+            if key is None or not isinstance(rec, Fingerprinted):
+                continue
+            if rec.witness.id != key.file_id or rec.witness.source.sha256 != key.sha256:
+                continue
+            rows.append((str(key), "file", rec))
+        self._put(rows)
+
+    # --- per work ---------------------------------------------------------------------
+
+    def _matches_of(self, records: Sequence[Fingerprinted], matches: Sequence[Match],
+                    deps: Sequence[int]) -> list[tuple]:
+        """The matches with an end in one of ``deps``, by file id (not index), sorted.
+        ``matches`` is indexed by record once per run."""
+        if self._matches_ref is not matches:
+            by_record: dict[int, list[Match]] = defaultdict(list)
+            for m in matches:
+                by_record[m.a[0]].append(m)
+                if m.b[0] != m.a[0]:
+                    by_record[m.b[0]].append(m)
+            self._by_record, self._matches_ref = by_record, matches
+        seen: set[int] = set()
+        out = []
+        for i in deps:
+            for m in self._by_record.get(i, ()):
+                if id(m) not in seen:
+                    seen.add(id(m))
+                    out.append((records[m.a[0]].witness.id, m.a[1], records[m.b[0]].witness.id,
+                                m.b[1], m.containment, m.jaccard))
+        return sorted(out)
+
+    def work_key(self, records: Sequence[Fingerprinted], matches: Sequence[Match], work: Work,
+                 config: Config, reads: Sequence[int] = ()) -> str:
+        """Key of a work's result: code, the Config fields that can change results, the work
+        (id, title, members, roles, shared paragraphs), the (id, sha256) of its members and
+        of the other records it ``reads``, and the matches with an end in any of them."""
+        if self._work_config is None or self._work_config[0] is not config:
+            self._work_config = (config, config_hash(config, NOT_RESULT))
+        deps = sorted(set(work.members) | set(reads))
+        ident = (work.id, work.title, [records[i].witness.id for i in work.members],
+                 work.witnesses, work.shared)
+        files = [(records[i].witness.id, records[i].witness.source.sha256) for i in deps]
+        parts = ("work", code_hash(), self._work_config[1], repr(ident), repr(files),
+                 repr(self._matches_of(records, matches, deps)))
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def work(self, records: Sequence[Fingerprinted], matches: Sequence[Match], work: Work,
+             config: Config, reads: Sequence[int],
+             compute: Callable[[Sequence[Fingerprinted]], WorkResult]) -> WorkResult:
+        """``compute(records)`` (``work.process_work`` for ``work``), served from the cache
+        when nothing it depends on changed (see :meth:`work_key`). ``reads`` are the indices
+        of the records the task reads besides the work's members. ``compute`` is given a
+        view of ``records`` that notes what is read: a result that read any other record is
+        not kept (the key would not cover it), and a warning says so."""
+        if not self.enabled:
+            return compute(records)
+        key = self.work_key(records, matches, work, config, reads)
+        got = self._get(key)
+        if got is not None:
+            try:
+                result = replace(got, work=work)  # Work holds this run's record indices
+            except (TypeError, ValueError):
+                result = None
+            if result is not None:
+                self.work_hits += 1
+                return result
+        self.work_misses += 1
+        view = _ReadsView(records)
+        result = compute(view)
+        allowed = set(work.members) | set(reads)
+        if view.all or not view.read <= allowed:
+            self.warn("cache: the per-work task read records it does not declare (pipeline."
+                      "analyse, cache.work(reads=...)); its results are not cached")
+            return result
+        if is_dataclass(result) and "work" in {f.name for f in fields(result)}:
+            self._put([(key, "work", result)])
+        return result
+
+
+class _ReadsView(Sequence):
+    """A read-only view of the records that notes which indices are read."""
+
+    def __init__(self, records: Sequence[Any]) -> None:
+        self._records = records
+        self.read: set[int] = set()
+        self.all = False
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            self.all = True
+            return self._records[i]
+        self.read.add(i if i >= 0 else len(self._records) + i)
+        return self._records[i]
+
+    def __iter__(self):
+        self.all = True
+        return iter(self._records)
+
+
+__all__ = ["Cache", "DB_NAME", "ENV_DIR", "KEEP_DAYS", "NOT_PER_FILE", "NOT_RESULT",
+           "code_hash", "config_hash", "default_dir", "resolve_dir"]

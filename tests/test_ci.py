@@ -1,0 +1,465 @@
+"""`reconcile` in CI, run as CI runs it: a child process, CI=true, no TTY, stdin closed.
+
+Exit codes (0 clean, 1 a policy found something, 2 usage or input error), baselines and
+`check`, `--json` on stdout with the human lines on stderr, no progress bar or colour,
+byte-identical output across runs and file orders, help text for every command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from reconcile import cli
+from reconcile.cli import app, want_bar
+from reconcile.policy import (BaselineError, FailOn, is_open_tie, load_baseline,
+                              parse_fail_on)
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+DIGEST = "002_0eb4157994b25008.txt"  # a digest of the 2023 report (base 001)
+# A phrase the digest prints once, well away from any note; its 6th character is replaced
+# by one that no seed prints, so the edit makes exactly one new note.
+PHRASE = "推进清徐老陈醋专业镇"
+EDITED = PHRASE[:5] + "犇" + PHRASE[6:]
+ANSI = re.compile(r"\x1b\[|\x1b\]")
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+def reconcile(*args: object, cache: Path | None = None, env: dict[str, str] | None = None
+              ) -> subprocess.CompletedProcess[str]:
+    """The CLI as CI runs it."""
+    environ = {**os.environ, "CI": "true", **(env or {})}
+    environ.pop("FORCE_COLOR", None)
+    if cache is not None:
+        environ["RECONCILE_CACHE_DIR"] = str(cache)
+    return subprocess.run([sys.executable, "-m", "reconcile", *map(str, args)],
+                          env=environ, stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=300)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def copy_seeds(dest: Path, reverse: bool = False) -> Path:
+    dest.mkdir(parents=True)
+    for p in sorted(SEEDS.iterdir(), reverse=reverse):
+        shutil.copyfile(p, dest / p.name)
+    return dest
+
+
+def lines(text: str) -> list[str]:
+    return [x for x in text.splitlines() if x.strip()]
+
+
+# --- exit codes ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def policy_run(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path):
+    out = tmp_path_factory.mktemp("policy") / "out"
+    proc = reconcile("run", SEEDS, "--out", out, "--fail-on", "review,ties",
+                     "--fail-on", "duplicates", "--fail-on", "unreadable", "--json",
+                     cache=cache_dir)
+    return out, proc
+
+
+def test_exit_1_when_a_policy_finds_something(policy_run) -> None:
+    out, proc = policy_run
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["status"] == "fail" and doc["exit_code"] == 1
+    assert doc["fail_on"] == ["review", "ties", "unreadable", "duplicates"]
+    # the seeds have notes to review, an open tie and duplicated text, but read cleanly
+    assert {k for k, v in doc["policies"].items() if v["failed"]} == {"review", "ties",
+                                                                       "duplicates"}
+    assert doc["policies"]["unreadable"] == {"failed": False, "count": 0}
+    assert doc["policies"]["duplicates"]["count"] == doc["counts"]["duplicates"] > 0
+    assert doc["policies"]["review"]["count"] == doc["counts"]["review"] > 0
+    fails = [x for x in lines(proc.stderr) if x.startswith("reconcile: fail: ")]
+    assert [f.split(":")[2].strip() for f in fails] == ["review", "ties", "duplicates"]
+    # a failing run still writes its results
+    assert (out / "summary.json").is_file()
+
+
+def test_policy_counts_agree_with_the_notes_written(policy_run) -> None:
+    out, proc = policy_run
+    doc = json.loads(proc.stdout)
+    review = ties = 0
+    for w in json.loads((out / "summary.json").read_text("utf-8"))["works"]:
+        notes = json.loads((out / w["notes"]).read_text("utf-8"))["notes"]
+        review += sum(1 for n in notes if n["review"])
+        ties += sum(1 for n in notes if is_open_tie(n))
+    assert doc["counts"]["review"] == review
+    assert doc["counts"]["ties"] == ties == len(doc["findings"]["ties"])
+
+
+def test_exit_0_when_the_policies_find_nothing(tmp_path: Path, cache_dir: Path) -> None:
+    proc = reconcile("run", SEEDS, "-o", tmp_path / "out", "--fail-on", "unreadable",
+                     cache=cache_dir)
+    assert proc.returncode == 0, proc.stderr
+    assert "reconcile: passed: unreadable" in proc.stderr
+
+
+def test_unreadable_files_fail_the_run_only_when_asked(tmp_path: Path, cache_dir: Path) -> None:
+    folder = copy_seeds(tmp_path / "in")
+    (folder / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
+    plain = reconcile("run", folder, "-o", tmp_path / "a", cache=cache_dir)
+    assert plain.returncode == 0, plain.stderr
+    failing = reconcile("run", folder, "-o", tmp_path / "b", "--fail-on", "unreadable",
+                        "--json", cache=cache_dir)
+    assert failing.returncode == 1, failing.stderr
+    doc = json.loads(failing.stdout)
+    assert [e["file"] for e in doc["errors"]] == ["scan.txt"]
+    assert doc["findings"]["unreadable"][0]["kind"] == "binary"
+    assert any("scan.txt" in x and x.startswith("reconcile: fail: unreadable")
+               for x in lines(failing.stderr))
+
+
+@pytest.mark.parametrize("case", ["missing-folder", "nothing-readable", "bad-policy",
+                                  "new-without-baseline", "missing-baseline", "not-a-baseline",
+                                  "quiet-and-verbose"])
+def test_exit_2_for_usage_and_input_errors(case: str, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("春天来了，山坡上的桃花开得正艳，远远望去像一片粉色的云。\n",
+                                  "utf-8")
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"notes": 3}', "utf-8")
+    args: list[object] = {
+        "missing-folder": ["run", tmp_path / "nope", "-o", tmp_path / "out"],
+        "nothing-readable": ["run", tmp_path / "empty", "-o", tmp_path / "out"],
+        "bad-policy": ["run", folder, "-o", tmp_path / "out", "--fail-on", "review,typos"],
+        "new-without-baseline": ["run", folder, "-o", tmp_path / "out", "--fail-on", "new"],
+        "missing-baseline": ["check", folder, "--baseline", tmp_path / "none.json"],
+        "not-a-baseline": ["check", folder, "--baseline", junk],
+        "quiet-and-verbose": ["run", folder, "-o", tmp_path / "out", "-q", "-v"],
+    }[case]
+    if case == "nothing-readable":
+        (tmp_path / "empty").mkdir()
+        (tmp_path / "empty" / "x.txt").write_bytes(b"")
+    proc = reconcile(*args, "--json", "--no-cache")
+    assert proc.returncode == 2, (case, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out" / "summary.json").exists()
+    if case == "bad-policy":
+        assert "typos" in proc.stderr and "not a policy" in proc.stderr
+        assert proc.stdout == ""  # the parser refused it: no run, no JSON
+    else:
+        doc = json.loads(proc.stdout)
+        assert doc["status"] == "error" and doc["exit_code"] == 2
+        assert doc["error"] in proc.stderr
+
+
+def test_baseline_file_errors_say_what_is_wrong(tmp_path: Path) -> None:
+    p = tmp_path / "b.json"
+    for text, msg in [("{", "invalid JSON"), ("[]", "not a baseline"),
+                      ('{"format": "reconcile-baseline", "version": 99, "notes": []}', "version")]:
+        p.write_text(text, "utf-8")
+        with pytest.raises(BaselineError, match=msg):
+            load_baseline(p)
+
+
+def test_an_internal_error_exits_3_not_1(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import reconcile.pipeline
+
+    def boom(*a: object, **k: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(reconcile.pipeline, "run", boom)
+    monkeypatch.setattr(sys, "argv", ["reconcile", "run", str(SEEDS), "-o", str(tmp_path),
+                                      "--no-cache"])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 3
+    err = capsys.readouterr().err
+    assert "internal error" in err and "RuntimeError: a bug" in err
+
+
+# --- baseline and check -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def baseline_flow(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path):
+    root = tmp_path_factory.mktemp("flow")
+    folder = copy_seeds(root / "editions")
+    base = root / "reconcile-baseline.json"
+    made = reconcile("baseline", folder, "-o", base, "--json", cache=cache_dir)
+    same = reconcile("check", folder, "--baseline", base, "--json", cache=cache_dir)
+    digest = folder / DIGEST
+    text = digest.read_text("utf-8")
+    assert text.count(PHRASE) == 1
+    digest.write_text(text.replace(PHRASE, EDITED), "utf-8")
+    edited = reconcile("check", folder, "--baseline", base, "--json", cache=cache_dir)
+    return folder, base, made, same, edited
+
+
+def test_baseline_records_every_note_by_stable_id(baseline_flow) -> None:
+    _, base, made, _, _ = baseline_flow
+    assert made.returncode == 0, made.stderr
+    doc = json.loads(made.stdout)
+    assert doc["outputs"] == {"baseline": str(base)}
+    data = load_baseline(base)
+    assert len(data["notes"]) == doc["counts"]["notes"] > 0
+    for n in data["notes"]:
+        assert set(n) == {"work", "id", "kind", "offset", "chosen", "readings", "review"}
+        assert all(set(r) == {"text", "witnesses"} for r in n["readings"])
+    # one note per line, in a fixed order
+    text = base.read_text("utf-8")
+    assert sum(1 for x in text.splitlines() if x.startswith('    {"work"')) == len(data["notes"])
+    keys = [(n["work"], n["offset"], n["id"]) for n in data["notes"]]
+    assert keys == sorted(keys)
+
+
+def test_check_against_its_own_baseline_is_clean(baseline_flow) -> None:
+    _, _, _, same, _ = baseline_flow
+    assert same.returncode == 0, same.stderr
+    doc = json.loads(same.stdout)
+    assert doc["new"] == [] and doc["removed"] == []
+    assert doc["baseline"]["unchanged"] == doc["counts"]["notes"]
+    assert doc["outputs"] is None  # check writes nothing unless --out is given
+
+
+def test_an_edited_witness_gives_exactly_the_new_note(baseline_flow) -> None:
+    folder, _, _, _, edited = baseline_flow
+    assert edited.returncode == 1, edited.stderr
+    doc = json.loads(edited.stdout)
+    assert doc["baseline"]["new"] == 1 and doc["baseline"]["changed"] == 0
+    assert doc["baseline"]["removed"] == 0
+    [note] = doc["new"]
+    assert note["change"] == "new" and note["work"].startswith("001_")
+    carried = {r["text"]: [w["id"] for w in r["witnesses"]] for r in note["readings"]}
+    assert carried.get("犇") == [DIGEST]
+    assert carried.get("陈") and DIGEST not in carried["陈"]
+    # the reading points at the edited character in the file
+    [ref] = [w for r in note["readings"] for w in r["witnesses"] if r["text"] == "犇"]
+    file_lines = (folder / DIGEST).read_text("utf-8").split("\n")
+    assert file_lines[ref["line"] - 1][ref["column"] - 1] == "犇"
+    # and people read it on stderr
+    err = lines(edited.stderr)
+    assert any(x.startswith(f"reconcile: new: {note['work']} {note['id']}") and "犇" in x
+               for x in err)
+    assert any(x.startswith("reconcile: fail: new: 1 new and 0 changed") for x in err)
+
+
+def test_check_also_applies_other_policies(baseline_flow, cache_dir: Path) -> None:
+    folder, base, _, _, _ = baseline_flow
+    proc = reconcile("check", folder, "-b", base, "--fail-on", "duplicates", "--json",
+                     cache=cache_dir)
+    assert proc.returncode == 1
+    doc = json.loads(proc.stdout)
+    assert doc["fail_on"] == ["new", "duplicates"]
+    assert doc["policies"]["duplicates"]["failed"]
+
+
+def test_compare_tells_changed_from_new() -> None:
+    from reconcile.policy import Report, compare, make_baseline
+
+    def note(nid: str, readings: list[tuple[str, list[str]]]) -> dict:
+        return {"id": nid, "offset": 5, "length": 1, "kind": "substitution",
+                "chosen": readings[0][0], "reason": "", "confidence": 0.5, "review": True,
+                "readings": [{"text": t, "witnesses": [{"id": w, "line": 1, "column": 1}
+                                                       for w in ws]} for t, ws in readings]}
+
+    before = Report({}, {"w": [note("n1", [("a", ["x"]), ("b", ["y"])]),
+                               note("n2", [("c", ["x"]), ("d", ["y"])])]})
+    after = Report({}, {"w": [note("n1", [("a", ["x"]), ("b", ["y"])]),
+                              note("n2", [("c", ["x"]), ("e", ["y"])]),
+                              note("n3", [("f", ["x"]), ("g", ["y"])])]})
+    base = json.loads(json.dumps(make_baseline(before)))
+    diff = compare(after, base)
+    assert [(n["id"], n["change"]) for n in diff.new] == [("n2", "changed"), ("n3", "new")]
+    assert diff.unchanged == 1 and diff.removed == []
+    assert compare(before, make_baseline(after)).removed[0]["id"] == "n3"
+
+
+# --- policies -----------------------------------------------------------------------------
+
+
+def test_fail_on_takes_repeats_and_commas_in_a_fixed_order() -> None:
+    assert parse_fail_on(["ties,new", " review ", "new"]) == (FailOn.NEW, FailOn.REVIEW,
+                                                             FailOn.TIES)
+    assert parse_fail_on([]) == ()
+    with pytest.raises(ValueError, match="typo"):
+        parse_fail_on(["typo"])
+
+
+@pytest.mark.parametrize("reason,confidence,counts,expected", [
+    ("open tie (关东 / 东关): no evidence either way", 0.5, [1, 1], True),
+    ("the tie remains open", 0.9, [2, 1], True),
+    ("tie (料 / 护) broken: 料 is printed elsewhere", 0.5, [1, 1], False),
+    ("tie (料 / 护): the digest words it differently; the full text's reading is kept", 0.65,
+     [1, 1], False),
+    ("base witness's reading, carried by 1 of 2 witnesses", 0.5, [1, 1], True),
+    ("base witness's reading, carried by 2 of 4 witnesses", 0.5, [2, 2], True),
+    ("carried by 1 of 3", 0.33, [1, 1, 1], False),
+    ("carried by 2 of 3", 0.67, [2, 1], False),
+    ("", 0.5, [0, 1], False),
+])
+def test_open_ties(reason: str, confidence: float, counts: list[int], expected: bool) -> None:
+    note = {"reason": reason, "confidence": confidence,
+            "readings": [{"text": str(i), "witnesses": [{"id": f"{i}.{k}"} for k in range(c)]}
+                         for i, c in enumerate(counts)]}
+    assert is_open_tie(note) is expected
+
+
+# --- byte-identical output, JSON, quiet CI ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def three_runs(tmp_path_factory: pytest.TempPathFactory):
+    """Two runs of one folder (cold, then warm cache) and a run of the files copied in the
+    other order into a folder of another name, without the cache."""
+    root = tmp_path_factory.mktemp("identical")
+    cache = root / "cache"
+    a = copy_seeds(root / "editions")
+    b = copy_seeds(root / "renamed-elsewhere", reverse=True)
+    procs = [reconcile("run", a, "-o", root / "out1", "--json", cache=cache),
+             reconcile("run", a, "-o", root / "out2", "--json", cache=cache),
+             reconcile("run", b, "-o", root / "out3", "--json", "--no-cache", cache=cache)]
+    bases = [reconcile("baseline", a, "-o", root / "b1.json", cache=cache),
+             reconcile("baseline", b, "-o", root / "b2.json", "--no-cache")]
+    return root, procs, bases
+
+
+def test_output_is_byte_identical_across_runs_orders_and_the_cache(three_runs) -> None:
+    root, procs, bases = three_runs
+    for p in procs + bases:
+        assert p.returncode == 0, p.stderr
+    first = tree(root / "out1")
+    assert "summary.json" in first and len(first) > 5
+    assert tree(root / "out2") == first
+    assert tree(root / "out3") == first
+    assert (root / "b1.json").read_bytes() == (root / "b2.json").read_bytes()
+
+
+def test_the_second_run_is_served_by_the_cache(three_runs) -> None:
+    _, procs, _ = three_runs
+    cold, warm, off = (json.loads(p.stdout)["cache"] for p in procs)
+    assert cold["enabled"] and cold["hits"] == 0 and cold["misses"] == 5
+    assert warm["hits"] == 5 and warm["misses"] == 0 and warm["work_hits"] > 0
+    assert off == {"enabled": False}
+
+
+def test_json_goes_to_stdout_and_messages_to_stderr(three_runs) -> None:
+    root, procs, _ = three_runs
+    doc = json.loads(procs[0].stdout)
+    assert doc["status"] == "ok" and doc["exit_code"] == 0 and doc["command"] == "run"
+    assert doc["counts"]["files"] == 5 and doc["counts"]["works"] == len(doc["works"]) == 3
+    for w in doc["works"]:
+        assert {"id", "title", "witnesses", "notes", "review", "ties", "by_kind",
+                "outputs"} <= set(w)
+        assert Path(w["outputs"]["canonical"]).is_file()
+    assert sum(sum(w["by_kind"].values()) for w in doc["works"]) == doc["counts"]["notes"]
+    assert doc["outputs"]["summary"] == str(root / "out1" / "summary.json")
+    assert doc["errors"] == []
+    assert "reconcile:" not in procs[0].stdout
+    err = lines(procs[0].stderr)
+    assert err and all(x.startswith("reconcile: ") for x in err)
+    assert any("results:" in x for x in err)
+
+
+def test_no_progress_bar_or_escape_codes_in_ci(three_runs) -> None:
+    _, procs, bases = three_runs
+    for p in procs + bases:
+        for stream in (p.stdout, p.stderr):
+            assert not ANSI.search(stream)
+            assert "\r" not in stream and "━" not in stream
+
+
+def test_the_bar_is_only_for_a_terminal_outside_ci() -> None:
+    assert want_bar(False, True, {})
+    assert not want_bar(False, False, {})  # piped
+    assert not want_bar(False, True, {"CI": "true"})
+    assert not want_bar(False, True, {"CI": "1", "NO_COLOR": "1"})
+    assert want_bar(False, True, {"CI": "false"})
+    assert not want_bar(True, True, {})  # --quiet
+    assert not want_bar(False, True, {"TERM": "dumb"})
+
+
+def test_quiet_prints_only_errors_and_verbose_prints_timings(tmp_path: Path,
+                                                              cache_dir: Path) -> None:
+    folder = copy_seeds(tmp_path / "in")
+    (folder / "empty.txt").write_bytes(b"")
+    quiet = reconcile("run", folder, "-o", tmp_path / "q", "--quiet", cache=cache_dir)
+    assert quiet.returncode == 0
+    assert lines(quiet.stderr) == [x for x in lines(quiet.stderr) if "empty.txt" in x]
+    assert len(lines(quiet.stderr)) == 1
+    verbose = reconcile("run", folder, "-o", tmp_path / "v", "--verbose", cache=cache_dir)
+    assert verbose.returncode == 0
+    stages = [x.split()[2] for x in lines(verbose.stderr) if x.startswith("reconcile: time: ")]
+    assert stages == ["files", "folder", "works", "write", "total"]
+    assert tree(tmp_path / "q") == tree(tmp_path / "v")
+
+
+# --- help -----------------------------------------------------------------------------------
+
+
+def _flat(text: str) -> str:
+    text = re.sub(r"[\u2500-\u257f]", " ", text)
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("command", ["run", "check", "baseline"])
+def test_every_command_and_option_has_help(command: str) -> None:
+    runner = CliRunner()
+    env = {"COLUMNS": "200", "TERMINAL_WIDTH": "200", "NO_COLOR": "1"}
+    top = runner.invoke(app, ["--help"], env=env)
+    assert top.exit_code == 0
+    group = typer.main.get_command(app)
+    cmd = group.commands[command]  # type: ignore[attr-defined]
+    assert cmd.help and _flat(cmd.help.split("\n\n")[0]) in _flat(top.output)
+    got = runner.invoke(app, [command, "--help"], env=env)
+    assert got.exit_code == 0, got.output
+    flat = _flat(got.output)
+    assert "Exits" in flat
+    for p in cmd.params:
+        assert p.help if hasattr(p, "help") else True, p.name
+        if p.param_type_name != "option":
+            assert "FOLDER" in flat
+            continue
+        assert p.help, f"{command} --{p.name} has no help text"
+        assert _flat(p.help) in flat, p.help
+        for name in p.opts:
+            assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", flat), name
+    if command != "baseline":
+        for policy in FailOn:
+            assert policy.value in flat
+
+
+def test_help_runs_in_ci_without_escape_codes() -> None:
+    proc = reconcile("check", "--help", env={"COLUMNS": "120"})
+    assert proc.returncode == 0
+    assert "--baseline" in proc.stdout and not ANSI.search(proc.stdout)
+
+
+# --- ready to use -------------------------------------------------------------------------
+
+
+def test_the_example_workflow_and_hook_run_check_as_documented() -> None:
+    root = Path(__file__).resolve().parent.parent
+    workflow = (root / ".github" / "workflows" / "reconcile.yml").read_text("utf-8")
+    for piece in ("actions/checkout", "actions/setup-python", "pip install",
+                  "reconcile check editions/", "--baseline reconcile-baseline.json",
+                  "--fail-on new,review", "--json > reconcile.json", "actions/upload-artifact",
+                  "~/.cache/reconcile"):
+        assert piece in workflow, piece
+    hooks = (root / ".pre-commit-hooks.yaml").read_text("utf-8")
+    for piece in ("- id: reconcile-check", "entry: reconcile check", "language: python",
+                  "pass_filenames: false"):
+        assert piece in hooks, piece
