@@ -226,15 +226,17 @@ def _dmp(timeout: float) -> diff_match_patch:
 
 def char_diff(c: str, w: str, config: Config, c0: int = 0, w0: int = 0) -> list[Op]:
     """Character alignment of canonical ``c`` and witness ``w`` (positions offset by ``c0`` and
-    ``w0``). Compared in folded form; long inputs are cut at long exact agreements first, so
-    diff-match-patch only ever sees small pieces."""
+    ``w0``). Compared in folded form. Inputs longer than ``max_diff_chars`` are first cut at
+    exact agreements of ``diff_anchor_chars`` or more on an optimal alignment (rapidfuzz's
+    bit-parallel LCS), so diff-match-patch, pure Python, only refines the small pieces
+    between them: its cost grows with length times differences, and a digest differs a lot."""
     fc, fw = fold(c), fold(w)
     if len(fc) + len(fw) <= config.max_diff_chars:
         return _diff_piece(fc, fw, config, c0, w0)
     ops: list[Op] = []
     ci = wi = 0
     for oc in LCSseq.opcodes(fc, fw):
-        if oc.tag == "equal" and oc.src_end - oc.src_start >= 32:
+        if oc.tag == "equal" and oc.src_end - oc.src_start >= config.diff_anchor_chars:
             ops.extend(_diff_piece(fc[ci:oc.src_start], fw[wi:oc.dest_start], config,
                                    c0 + ci, w0 + wi))
             ops.append(Op(EQUAL, c0 + oc.src_start, c0 + oc.src_end,

@@ -37,10 +37,12 @@ _CLOSE = r"[\)\]）】〕〗>》｝}]"
 
 # A marker alone on its line is debris too (and would start a markdown line once joined to
 # the next line: "#" + "council" -> "# council").
-_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
-_MD_HEADING_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
-_MD_BULLET = re.compile(r"^[ \t]*(?:[-*+•●▪■◆◇○·]|\u2013|\u2014)(?:[ \t]+|$)")
-_MD_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+# Any white space but a line break counts around markers: the ideographic space too, which
+# squeeze_spaces turns into a space (so "#\u3000x" would become the heading "# x").
+_MD_HEADING = re.compile(r"^[^\S\n]{0,3}#{1,6}(?:[^\S\n]+|$)")
+_MD_HEADING_CLOSE = re.compile(r"[^\S\n]+#+[^\S\n]*$")
+_MD_BULLET = re.compile(r"^[^\S\n]*(?:[-*+•●▪■◆◇○·]|\u2013|\u2014)(?:[^\S\n]+|$)")
+_MD_QUOTE = re.compile(r"^[^\S\n]*(?:>[^\S\n]?)+")
 _MD_RULE = re.compile(r"^[ \t]*(?:[-*_=][ \t]*){3,}$")
 _MD_INLINE = re.compile(
     r"!\[[^\]\n]*\]\([^)\n]*\)"  # an image: nothing of it is text

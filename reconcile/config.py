@@ -145,8 +145,9 @@ class Config:
     #: Units per aligned block; keeps every character diff small.
     max_block_units: int = 24
     #: Longest text (both sides together) diffed in one diff-match-patch call; longer inputs
-    #: are first cut at long exact agreements.
-    max_diff_chars: int = 4000
+    #: are first cut at exact agreements of at least ``diff_anchor_chars`` characters.
+    max_diff_chars: int = 64
+    diff_anchor_chars: int = 6
     #: diff-match-patch's time limit per call, in seconds. A diff the limit made coarse is
     #: detected and redone without it.
     diff_timeout: float = 1.0

@@ -6,12 +6,13 @@ The evidence, in this order (the first that decides, decides):
    (role ``duplicate``) vote once. A reading carried by more independent witnesses than any
    other wins.
 2. **When votes tie, or one witness stands alone**:
-   - *typical failures of OCR and typesetting*: a reading with a word of another script in it
-     (an intrusion) or a repeated syllable loses to one without;
    - *support elsewhere*: a reading that other witnesses of the work, or of related works,
      print at other places (with a neighbouring character, so "大盂产" rather than "大盂")
      is likelier than one printed nowhere else; support from the witness that carries the
      reading here counts a quarter, since one OCR engine repeats its own misreadings;
+   - *typical failures of OCR and typesetting*: a reading with a word of another script in it
+     (an intrusion) or a repeated syllable loses to one without (a name may repeat a
+     syllable, "杉杉", which is why support comes first);
    - *a digest's wording*: where a digest differs from the full text in words rather than in
      letters (not a known visual confusion), the full text is what the digest abridged;
    - *plausibility*: character trigrams learned from the same texts; only a clear margin counts.
@@ -129,19 +130,46 @@ class Evidence:
         diff = [(x, y) for x, y in zip(ka, kb) if x != y]
         return bool(diff) and all(y in self.confusable.get(x, ()) for x, y in diff)
 
-    def support(self, reading: str, before: str, after: str, carriers: Sequence[str]) -> float:
-        """How often other texts print this reading (with a neighbouring character)."""
+    @staticmethod
+    def _around(k: str, before: str, after: str, m: int) -> str:
+        return key(before)[-m:] + k + key(after)[:m]
+
+    def probes(self, reading: str, before: str, after: str, rivals: Sequence[str]) -> set[str]:
+        """Strings that witness this reading elsewhere: the reading with one or two
+        characters of context on both sides, and, for a reading of two characters or more
+        (a name, not a particle), with one character on one side, unless a rival reading's
+        surroundings contain that string too ("不移聚" is in "不移聚焦", the text without the
+        doubled syllable, so it cannot speak for "不移不移")."""
         k = key(reading)
-        b, a = key(before)[-1:], key(after)[:1]
-        probes = [p for p in {b + k, k + a} if len(p) >= 2]
-        if not probes:
+        out = {self._around(k, before, after, m) for m in (1, 2)}
+        if len(k) >= 2:
+            around_rivals = [self._around(key(r), before, after, m) for r in rivals for m in (1, 2)]
+            for p in (key(before)[-1:] + k, k + key(after)[:1]):
+                if not any(p in q for q in around_rivals):
+                    out.add(p)
+        # three characters at least: two are too often a common word ("美好" around "特")
+        return {p for p in out if len(p) >= 3 and p != k}
+
+    def support(self, reading: str, before: str, after: str, carriers: Sequence[str],
+                rivals: Sequence[str] = ()) -> float:
+        """How many other texts print this reading in this company, one vote each (a quarter
+        for each further place in a text that carries it here). An occurrence inside a rival
+        reading's probe does not count: "美杉奥特" is no evidence when the text reads
+        "美杉杉奥特"."""
+        mine = self.probes(reading, before, after, rivals)
+        if not mine:
             return 0.0
+        theirs = {q for r in rivals for q in self.probes(r, before, after, [reading])}
         score = 0.0
         for wid, text in self.texts.items():
-            n = max(text.count(p) for p in probes)
+            n = 0
+            for p in mine:
+                c = text.count(p)
+                if c:
+                    c -= max((text.count(q) for q in theirs if p in q and q != p), default=0)
+                n = max(n, c)
             if wid in carriers:
-                n -= 1  # the place itself
-                score += 0.25 * max(n, 0)
+                score += 0.25 * max(n - 1, 0)  # less the place itself
             elif n > 0:
                 score += 1.0
         return score
@@ -194,6 +222,17 @@ def _tie(tied: list[Reading], ev: Evidence, before: str, after: str) -> Decision
     names = " / ".join(r.text.strip() or "∅" for r in tied)
     base = next((r for r in tied if any(w.id == ev.base for w in r.witnesses)), tied[0])
 
+    # support elsewhere in the work and in related works
+    texts = [r.text for r in tied]
+    sup = {r.text: ev.support(r.text, before, after, _carriers(r),
+                              [t for t in texts if t != r.text]) for r in tied}
+    best = max(tied, key=lambda r: (sup[r.text], r is base))
+    rest = max((sup[r.text] for r in tied if r is not best), default=0.0)
+    if sup[best.text] >= cfg.support_min and sup[best.text] - rest >= cfg.support_margin:
+        return Decision(best.text, f"tie ({names}) broken: {best.text.strip() or '∅'} is "
+                        f"printed elsewhere in the work or related works (support {sup[best.text]:g} "
+                        f"against {rest:g})", cfg.confidence_support, False)
+
     # typical failures: an intrusion or a repeated syllable loses to a reading without one
     flawed = {r.text for r in tied if _typical_failure(r, tied, before, after)}
     sound = [r for r in tied if r.text not in flawed]
@@ -203,15 +242,6 @@ def _tie(tied: list[Reading], ev: Evidence, before: str, after: str) -> Decision
                         "a typical OCR or typesetting failure", cfg.confidence_typical, False)
     if sound:
         tied = sound
-
-    # support elsewhere in the work and in related works
-    sup = {r.text: ev.support(r.text, before, after, _carriers(r)) for r in tied}
-    best = max(tied, key=lambda r: (sup[r.text], r is base))
-    rest = max((sup[r.text] for r in tied if r is not best), default=0.0)
-    if sup[best.text] >= cfg.support_min and sup[best.text] - rest >= cfg.support_margin:
-        return Decision(best.text, f"tie ({names}) broken: {best.text.strip() or '∅'} is "
-                        f"printed elsewhere in the work or related works (support {sup[best.text]:g} "
-                        f"against {rest:g})", cfg.confidence_support, False)
 
     # a digest's own wording, where it differs in words rather than in letters
     full = [r for r in tied if any(ev.roles.get(w.id) in ("base", "page") for w in r.witnesses)]

@@ -215,6 +215,7 @@ IDEMPOTENCE_CASES = [
     "[# a](u)",
     "** \n\n\n\n#\ncouncil ",
     "-\nx",
+    "业。\n业。 \n\n# Continued on page 1\u3000业。 ",
 ]
 
 
@@ -227,6 +228,7 @@ IDEMPOTENCE_CASES = [
 @example(IDEMPOTENCE_CASES[4])
 @example(IDEMPOTENCE_CASES[5])
 @example(IDEMPOTENCE_CASES[6])
+@example(IDEMPOTENCE_CASES[7])
 def test_cleaning_a_cleaned_text_changes_nothing(text: str) -> None:
     w = cleaned(text)
     assert cleaned(w.text).text == w.text
