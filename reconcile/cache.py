@@ -432,6 +432,30 @@ class Cache:
                  repr(self._matches_of(records, matches, deps)))
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
+    def lookup_work(self, records: Sequence[Fingerprinted], matches: Sequence[Match],
+                    work: Work, config: Config, reads: Sequence[int]
+                    ) -> tuple[str, WorkResult | None]:
+        """The key of a work's result and the result if the cache holds it (counted as a hit
+        or a miss). For callers that compute misses elsewhere (a process pool) and give them
+        back with :meth:`store_work`; the task must read only the members and ``reads``."""
+        if not self.enabled:
+            return "", None
+        key = self.work_key(records, matches, work, config, reads)
+        got = self._get(key)
+        if got is not None:
+            try:
+                result = replace(got, work=work)  # Work holds this run's record indices
+            except (TypeError, ValueError):
+                result = None
+            if result is not None:
+                self.work_hits += 1
+                return key, result
+        self.work_misses += 1
+        return key, None
+
+    def store_work(self, items: Sequence[tuple[str, WorkResult]]) -> None:
+        self._put([(key, "work", result) for key, result in items if key])
+
     def work(self, records: Sequence[Fingerprinted], matches: Sequence[Match], work: Work,
              config: Config, reads: Sequence[int],
              compute: Callable[[Sequence[Fingerprinted]], WorkResult]) -> WorkResult:

@@ -9,6 +9,7 @@ maps around the join, as :func:`run` does on one machine.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -70,19 +71,65 @@ def analyse(records: Sequence[Fingerprinted], errors: Sequence[ReadError],
     errs = tuple(sorted(errors, key=lambda e: e.file))
     if progress is not None:
         progress("folder", 1, 1)
-    collated_: list[WorkResult] = []
-    for w, rel in zip(works, related_members(works, related)):
-        if cache is None:
-            collated_.append(process_work(recs, matches, w, config, rel))
-        else:
-            # ``rel``: the records besides its members that the task reads (see cache.work)
-            collated_.append(cache.work(recs, matches, w, config, rel, lambda r, w=w, rel=rel:
-                                        process_work(r, matches, w, config, rel)))
-        if progress is not None:
-            progress("works", len(collated_), len(works))
-    collated = tuple(collated_)
+    collated = collate_works(recs, matches, works, related, config, cache, progress)
     return Result(config, recs, matches, tuple(works), tuple(related), tuple(dups), errs,
                   collated)
+
+
+# Below this many works to collate, a process pool costs more than it saves.
+_POOL_MIN_WORKS = 8
+# What the per-work tasks of a pool read: set before the pool forks, so the workers share
+# the records instead of receiving a pickled copy each.
+_SHARED: tuple = ()
+
+
+def _work_task(task: tuple[Work, tuple[int, ...]]) -> WorkResult:
+    recs, matches, config = _SHARED
+    work, rel = task
+    return process_work(recs, matches, work, config, rel)
+
+
+def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Sequence[Work],
+                  related: Sequence[Related], config: Config, cache: Cache | None = None,
+                  progress: Callable[[str, int, int], None] | None = None
+                  ) -> tuple[WorkResult, ...]:
+    """The per-work task for every work: from the cache where it holds the result, the rest
+    in a process pool when there are enough (one per core, forked so that the records are
+    shared) or in this process. The result does not depend on which."""
+    rels = related_members(works, related)
+    out: list[WorkResult | None] = [None] * len(works)
+    keys: list[str] = [""] * len(works)
+    todo: list[int] = []
+    for k, (w, rel) in enumerate(zip(works, rels)):
+        if cache is not None:
+            # ``rel``: the records besides its members that the task reads
+            keys[k], out[k] = cache.lookup_work(recs, matches, w, config, rel)
+        if out[k] is None:
+            todo.append(k)
+    done = len(works) - len(todo)
+    jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
+    if jobs > 1 and len(todo) >= _POOL_MIN_WORKS and "fork" in mp.get_all_start_methods():
+        global _SHARED
+        _SHARED = (recs, matches, config)
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
+                for k, res in zip(todo, pool.map(_work_task, [(works[k], rels[k]) for k in todo],
+                                                 chunksize=2)):
+                    out[k] = res
+                    done += 1
+                    if progress is not None:
+                        progress("works", done, len(works))
+        finally:
+            _SHARED = ()
+    else:
+        for k in todo:
+            out[k] = process_work(recs, matches, works[k], config, rels[k])
+            done += 1
+            if progress is not None:
+                progress("works", done, len(works))
+    if cache is not None:
+        cache.store_work([(keys[k], out[k]) for k in todo])
+    return tuple(r for r in out if r is not None)
 
 
 # Related works read as support for a work's decisions: the few that share the most with it,

@@ -116,3 +116,22 @@ def test_a_work_that_is_gone_loses_its_folder_on_the_next_run(tmp_path: Path) ->
     (keep / "mine.txt").write_text("x", "utf-8")
     write(run(SEEDS, CONFIG), tmp_path)
     assert not stale.exists() and (keep / "mine.txt").exists()
+
+
+def test_works_collated_in_a_process_pool_give_the_same_output(tmp_path: Path) -> None:
+    import random
+
+    from . import synth
+    folder = tmp_path / "works"
+    folder.mkdir()
+    for i in range(10):  # enough works for the pool to be used
+        paras = synth.report(200 + i, paragraphs=4)
+        rng = random.Random(i)
+        other = [[s[:5] + chr(0x9FA0 + rng.randrange(4)) + s[6:] for s in p] for p in paras]
+        (folder / f"w{i}a.txt").write_text(synth.render(paras, "cjk"), "utf-8")
+        (folder / f"w{i}b.txt").write_text(synth.render(other, "cjk"), "utf-8")
+    one, two = run(folder, Config(jobs=1)), run(folder, Config(jobs=2))
+    assert len(one.works) == 10 and all(c.notes for c in one.collated)
+    write(one, tmp_path / "one")
+    write(two, tmp_path / "two")
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
