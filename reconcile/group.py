@@ -130,6 +130,13 @@ class _Tally:
     totals: list[int]  # per witness: key characters of all units
     shared: dict[tuple[int, int], int]  # (a, b): key chars of a's units that b matches
     partners: dict[tuple[int, int], list[tuple[int, int]]]  # unit -> matched units elsewhere
+    by_witness: dict[int, list[tuple[int, int]]]  # witness -> its units that have partners
+
+    def partners_of(self, members: Sequence[int]):
+        """(unit, partners) for the units of ``members``: linear in the work, not the folder."""
+        for w in members:
+            for unit in self.by_witness.get(w, ()):
+                yield unit, self.partners[unit]
 
 
 def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally:
@@ -144,7 +151,10 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
     for unit, others in partners.items():
         for w in {o[0] for o in others}:
             shared[(unit[0], w)] += sizes[unit[0]][unit[1]]
-    return _Tally(sizes, totals, dict(shared), dict(partners))
+    by_witness: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for unit in sorted(partners):
+        by_witness[unit[0]].append(unit)
+    return _Tally(sizes, totals, dict(shared), dict(partners), dict(by_witness))
 
 
 def coverage_of(t: _Tally, a: int, b: int) -> float:
@@ -232,11 +242,10 @@ def _coverages(t: _Tally, members: list[int]) -> list[float]:
             index[(w, ui)] = len(index)
     uf = _UnionFind(len(index))
     member_set = set(members)
-    for unit, others in t.partners.items():
-        if unit[0] in member_set:
-            for o in others:
-                if o[0] in member_set:
-                    uf.union(index[unit], index[o])
+    for unit, others in t.partners_of(members):
+        for o in others:
+            if o[0] in member_set:
+                uf.union(index[unit], index[o])
     weight: dict[int, int] = defaultdict(int)
     holders: dict[int, set[int]] = defaultdict(set)
     for (w, ui), i in index.items():
@@ -252,9 +261,7 @@ def _shared_paragraphs(records: Sequence[Fingerprinted], t: _Tally, members: lis
                        config: Config) -> list[SharedParagraphs]:
     member_set = set(members)
     tally: dict[tuple[int, int, int, int], int] = defaultdict(int)
-    for (w, ui), others in t.partners.items():
-        if w not in member_set:
-            continue
+    for (w, ui), others in t.partners_of(members):
         p = records[w].units[ui].paragraph
         seen: set[tuple[int, int]] = set()
         for o in others:

@@ -83,10 +83,10 @@ _POOL_MIN_WORKS = 8
 _SHARED: tuple = ()
 
 
-def _work_task(task: tuple[Work, tuple[int, ...]]) -> WorkResult:
-    recs, matches, config = _SHARED
-    work, rel = task
-    return process_work(recs, matches, work, config, rel)
+def _work_task(task: tuple[Work, tuple[int, ...], tuple]) -> WorkResult:
+    recs, config = _SHARED
+    work, rel, own = task
+    return process_work(recs, own, work, config, rel)
 
 
 def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Sequence[Work],
@@ -97,6 +97,13 @@ def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Seque
     in a process pool when there are enough (one per core, forked so that the records are
     shared) or in this process. The result does not depend on which."""
     rels = related_members(works, related)
+    # a work's task needs only the matches within its base witness (its repeated
+    # paragraphs): handing it all of the folder's would make the stage quadratic
+    within: dict[int, list] = {}
+    for m in matches:
+        if m.a[0] == m.b[0]:
+            within.setdefault(m.a[0], []).append(m)
+    own = [tuple(within.get(w.base, ())) for w in works]
     out: list[WorkResult | None] = [None] * len(works)
     keys: list[str] = [""] * len(works)
     todo: list[int] = []
@@ -110,11 +117,11 @@ def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Seque
     jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
     if jobs > 1 and len(todo) >= _POOL_MIN_WORKS and "fork" in mp.get_all_start_methods():
         global _SHARED
-        _SHARED = (recs, matches, config)
+        _SHARED = (recs, config)
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
-                for k, res in zip(todo, pool.map(_work_task, [(works[k], rels[k]) for k in todo],
-                                                 chunksize=2)):
+                tasks = [(works[k], rels[k], own[k]) for k in todo]
+                for k, res in zip(todo, pool.map(_work_task, tasks, chunksize=2)):
                     out[k] = res
                     done += 1
                     if progress is not None:
@@ -123,7 +130,7 @@ def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Seque
             _SHARED = ()
     else:
         for k in todo:
-            out[k] = process_work(recs, matches, works[k], config, rels[k])
+            out[k] = process_work(recs, own[k], works[k], config, rels[k])
             done += 1
             if progress is not None:
                 progress("works", done, len(works))
