@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 from .config import Config
 from .normalize import key, mostly_cjk
@@ -77,6 +76,10 @@ class Fingerprinted:
 
 
 def fingerprint(witness: Witness, config: Config) -> Fingerprinted:
+    # imported here: datasketch loads scipy (half a second), which a run served from the
+    # cache never needs
+    from datasketch import MinHash
+
     us = cut_units(witness, config)
     k = shingle_size(witness.text, config)
     sig = np.empty((len(us), config.num_perm), dtype=np.uint32)

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from .config import Config
 from .fingerprint import Fingerprinted
@@ -29,6 +28,8 @@ _WEIGHTS = (0.3, 0.7)
 
 
 def band_params(config: Config) -> tuple[int, int]:
+    from datasketch import MinHashLSH  # see fingerprint(): only when the join runs
+
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm, weights=_WEIGHTS)
     return lsh.b, lsh.r
 

@@ -62,11 +62,24 @@ def _fold_char(ch: str) -> str:
     return n
 
 
+class _FoldTable(dict):
+    """A ``str.translate`` table filled on first sight of each character: the lookups of
+    characters seen before stay in C."""
+
+    def __missing__(self, o: int) -> str:
+        got = _fold_char(chr(o))
+        self[o] = got
+        return got
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Comparison form of ``text``, the same length: ``fold(t)[i]`` compares ``t[i]``."""
     if text.isascii():
         return text.lower().translate(_ASCII_SPACE)
-    return "".join(map(_fold_char, text))
+    return text.translate(_FOLD)
 
 
 _ASCII_SPACE = str.maketrans({c: " " for c in "\t\n\r\x0b\x0c"})
