@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/seeds
 
-.PHONY: run test golden clean
+.PHONY: run test golden clean bench bench-full
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,15 +16,40 @@ $(STAMP): pyproject.toml
 ## run: reconcile the bundled seed editions into $(OUT)
 run: $(STAMP)
 	$(BIN)/reconcile run fixtures/seeds --out $(OUT)
-	@echo "Results: $(OUT)/summary.json and $(OUT)/works/*/ (canonical.txt, notes.json, report.html)"
+	@echo "Results: open $(OUT)/index.html in a browser; data in $(OUT)/summary.json and $(OUT)/works/*/ (canonical.txt, notes.json, notes.md, report.html)"
+
+# The browser tests drive Debian's Chromium (never a downloaded browser) with CJK fonts.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing chromium and fonts-noto-cjk for the browser tests"; \
+	  apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else \
+	  echo "note: $(CHROMIUM) is missing and cannot be installed here: browser tests skip (and fail under CI)"; \
+	fi
 
 ## test: the whole test suite
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 ## golden: rewrite the expected outputs under fixtures/golden/ (review the diff before committing)
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden
+
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+## bench: quick benchmark (10 and 100 works, CollateX at 1,000 and 2,000 characters; < 5 min);
+##        writes docs/benchmarks.md and docs/bench-time.png, works in out/bench/
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench --quick
+
+## bench-full: the whole benchmark (10, 100 and 1,000 works, CollateX up to 4,000 characters)
+bench-full: $(BENCH_STAMP)
+	$(BIN)/python -m bench --full
 
 clean:
 	rm -rf out .pytest_cache .hypothesis
