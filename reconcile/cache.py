@@ -466,17 +466,9 @@ class Cache:
         not kept (the key would not cover it), and a warning says so."""
         if not self.enabled:
             return compute(records)
-        key = self.work_key(records, matches, work, config, reads)
-        got = self._get(key)
+        key, got = self.lookup_work(records, matches, work, config, reads)
         if got is not None:
-            try:
-                result = replace(got, work=work)  # Work holds this run's record indices
-            except (TypeError, ValueError):
-                result = None
-            if result is not None:
-                self.work_hits += 1
-                return result
-        self.work_misses += 1
+            return got
         view = _ReadsView(records)
         result = compute(view)
         allowed = set(work.members) | set(reads)
