@@ -1,324 +1,487 @@
-"""Align a witness with the canonical text, at three levels.
+"""Align the witnesses of a work: all of them together, token by token.
 
-1. **Units** (sentences, or clause groups of long sentences) are paired with rapidfuzz: the
-   score of a witness unit against a canonical unit is their longest common subsequence over
-   the shorter one's length, on comparison keys. A subsequence survives what digests do to a
-   sentence (clauses cut from the middle) and what OCR does (a few characters changed), and
-   pairing unit by unit survives sections printed in another order. A unit may pair with two
-   adjacent canonical units when the witness cut its sentences differently.
-2. **Blocks**: runs of consecutive witness units whose partners follow one another in the
-   canonical text (small gaps allowed: what the witness left out) are one aligned stretch.
-   A block holds at most ``max_block_units`` units, so no character diff is ever long.
-3. **Characters** inside each block are diffed with diff-match-patch on the folded text
-   (same length as the text, so positions carry over), with an explicit timeout; a diff
-   that the timeout made coarse (far more edited characters than the exact edit distance)
-   is recomputed without a limit, which is cheap for pieces this small.
+**Two witnesses** (:func:`align_pair`), in time linear in their length:
 
-Everything is in positions of the cleaned texts; nothing here decides which reading is right.
+1. *Anchors*: runs of ``k`` tokens that occur once in each text (hashed with numpy). The
+   longest chain of anchors in the same order in both (a longest increasing subsequence)
+   is the main line of the alignment; runs of anchors off that line, in a stretch the line
+   does not already align, are passages the second witness prints elsewhere (a digest that
+   moved a section): they are aligned as blocks of their own.
+2. *Gaps* between consecutive anchors are aligned exactly (rapidfuzz's bit-parallel
+   Levenshtein on token ids), recursively anchored first when they are long.
+3. *Differences* the exact alignment leaves (runs of substituted, inserted and deleted
+   tokens) are paired token by token by similarity of their letters, so ``Vierte-A`` /
+   ``Viertes`` pair and an unrelated phrase does not; a long run with little in common is
+   two passages, one omitted and one added, not a string of misreadings.
+
+**All witnesses** (:func:`align_witnesses`): progressive alignment onto a growing table of
+columns. The most complete full printings come first; each further witness is aligned with
+the table's consensus (the commonest token of each column), its tokens fill the columns
+they pair with, and the tokens only it prints become new columns where it prints them. So a
+witness is never aligned with one other witness's slips, and the order of the columns, the
+order of the canonical text, is the full printings' order: a digest that moves a section
+fills that section's columns where they stand.
+
+A witness *covers* the columns between the first and last it prints in each aligned stretch;
+a stretch of the consensus it skips that is long enough to be a cut (``Config``'s omission
+sizes) opens a hole in what it covers. Where it covers a column it has a token or a gap.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from diff_match_patch import diff_match_patch
-from rapidfuzz.distance import Indel, LCSseq
-from rapidfuzz.process import cdist
+from rapidfuzz.distance import Indel, Levenshtein
 
-from .config import Config
-from .normalize import fold, key, mostly_cjk
-from .records import Unit
+from .tokens import Tokens
 
-EQUAL, REPLACE, DELETE, INSERT = "equal", "replace", "delete", "insert"
-
-
-@dataclass(frozen=True, slots=True)
-class Op:
-    """One step of an alignment: canonical ``[c_start, c_end)`` against witness
-    ``[w_start, w_end)``. ``delete``: only the canonical text has it; ``insert``: only the
-    witness has it."""
-
-    tag: str
-    c_start: int
-    c_end: int
-    w_start: int
-    w_end: int
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    c_start: int
-    c_end: int
-    w_start: int
-    w_end: int
-    ops: tuple[Op, ...]
+# Exact alignment of a gap at most this large (tokens on one side times the other) without
+# looking for anchors inside it first: rapidfuzz does 2,000 x 2,000 in a few milliseconds.
+_DP_DIRECT = 4_000_000
+# A gap with no anchors is still aligned exactly up to this size; beyond it, it is taken as
+# two unrelated passages (bounds time and the traceback's memory).
+_DP_MAX = 60_000_000
+# Runs of differing tokens up to this many on each side are paired by letter similarity.
+_PAIR_MAX = 12
 
 
 @dataclass(frozen=True, slots=True)
 class Pairing:
-    """Witness unit ``w`` pairs with canonical units ``c_lo..c_hi`` (inclusive)."""
+    """Witness ``b`` against reference ``a``: ``a_of_b[j]`` is the reference token that
+    witness token ``j`` stands for, or -1 (a token only ``b`` prints). ``blocks`` are the
+    aligned stretches, ``(a0, a1, b0, b1)``, in ``b``'s order."""
 
-    w: int
-    c_lo: int
-    c_hi: int
-    score: float
-
-
-def _keys(text: str, units: Sequence[Unit]) -> list[str]:
-    return [key(text[u.start:u.end]) for u in units]
+    a_of_b: np.ndarray
+    blocks: tuple[tuple[int, int, int, int], ...]
 
 
-def _score(common: float, a: int, b: int, config: Config) -> float:
-    """Agreement over the shorter length: a trimmed sentence inside its full form scores 1.
-    Two short units match by chance more easily, so they need a near-total agreement."""
-    s = common / max(min(a, b), 1)
-    if max(a, b) < config.short_unit_chars:
-        s *= (common / max(a, b, 1)) ** 0.5
-    return s
+def _ids(a: Sequence[str], b: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    table: dict[str, int] = {}
+    ia = np.fromiter((table.setdefault(x, len(table)) for x in a), dtype=np.int64, count=len(a))
+    ib = np.fromiter((table.setdefault(x, len(table)) for x in b), dtype=np.int64, count=len(b))
+    return ia, ib
 
 
-def common_chars(a: str, b: str, run: int) -> int:
-    """Characters of ``a`` and ``b`` that agree in order, counting only runs of at least
-    ``run`` characters: scattered single letters agree by chance, the more so the smaller
-    the alphabet (a Latin key has 26 letters, a Chinese one thousands)."""
-    if run <= 1:
-        return LCSseq.similarity(a, b)
-    return sum(o.src_end - o.src_start for o in LCSseq.opcodes(a, b)
-               if o.tag == "equal" and o.src_end - o.src_start >= run)
+def _kmer_hashes(ids: np.ndarray, k: int) -> np.ndarray:
+    n = len(ids) - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    x = ids.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = h * np.uint64(0x100000001B3) + (x[j:j + n] + np.uint64(0x9E3779B97F4A7C15))
+    return h
 
 
-def _window(wk: str, ck: Sequence[str], lo: int, hi: int, j: int, limit: int,
-            run: int) -> tuple[int, int, int]:
-    """The canonical units ``a..b`` (within ``lo..hi``, around ``j``) that a witness unit
-    draws on, found from an exact alignment with the whole stretch: a digest may condense
-    a paragraph's several sentences into one. Returns (a, b, common characters)."""
-    lo, hi = max(lo, j - limit), min(hi, j + limit)
-    bounds = []
-    pos = 0
-    for k in range(lo, hi + 1):
-        bounds.append(pos)
-        pos += len(ck[k])
-    joined = "".join(ck[lo:hi + 1])
-    touched = []
-    for oc in LCSseq.opcodes(wk, joined):
-        if oc.tag == "equal" and oc.src_end - oc.src_start >= max(run, 2):
-            touched.append(bisect_right(bounds, oc.dest_start) - 1)
-            touched.append(bisect_right(bounds, oc.dest_end - 1) - 1)
-    if not touched:
-        return j, j, 0
-    a, b = lo + min(touched), lo + max(touched)
-    return a, b, common_chars(wk, "".join(ck[a:b + 1]), run)
+def _unique_anchors(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (in ``a`` and ``b``) of the k-mers that occur exactly once in each."""
+    ha, hb = _kmer_hashes(a, k), _kmer_hashes(b, k)
+    if not len(ha) or not len(hb):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ua, ia, ca = np.unique(ha, return_index=True, return_counts=True)
+    ub, ib, cb = np.unique(hb, return_index=True, return_counts=True)
+    ua, ia = ua[ca == 1], ia[ca == 1]
+    ub, ib = ub[cb == 1], ib[cb == 1]
+    common, xa, xb = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
+    pa, pb = ia[xa].astype(np.int64), ib[xb].astype(np.int64)
+    order = np.argsort(pa, kind="stable")
+    return pa[order], pb[order]
 
 
-def pair_units(c_text: str, c_units: Sequence[Unit], w_text: str, w_units: Sequence[Unit],
-               config: Config) -> list[Pairing]:
-    """Pair each witness unit with the canonical unit(s) it prints, greedily by score; each
-    canonical unit is taken at most once (a second printing of it pairs with nothing)."""
-    if not c_units or not w_units:
-        return []
-    ck, wk = _keys(c_text, c_units), _keys(w_text, w_units)
-    cl = np.array([len(k) for k in ck], dtype=np.float64)
-    # the range of units of each canonical paragraph
-    para_lo: dict[int, int] = {}
-    para_hi: dict[int, int] = {}
-    for k, u in enumerate(c_units):
-        para_lo.setdefault(u.paragraph, k)
-        para_hi[u.paragraph] = k
-    cands: list[tuple[float, int, int, int, int, int]] = []
-    top = config.align_candidates
-    run = config.align_run_cjk if mostly_cjk(c_text) else config.align_run_other
-    for lo in range(0, len(wk), 256):  # in row chunks, so memory stays flat on long works
-        rows = wk[lo:lo + 256]
-        lcs = cdist(rows, ck, scorer=LCSseq.similarity, dtype=np.int32, workers=1)
-        wl = np.array([len(k) for k in rows], dtype=np.float64)
-        ratio = lcs / np.maximum(np.minimum(wl[:, None], cl[None, :]), 1.0)
-        for r in range(len(rows)):
-            i = lo + r
-            seen: set[tuple[int, int]] = set()
-            for j in np.argsort(-ratio[r], kind="stable")[:top]:
-                j = int(j)
-                if ratio[r, j] < config.align_min_score * 0.5:
-                    break
-                options = [(j, j, common_chars(wk[i], ck[j], run))]
-                if ratio[r, j] < 0.95:
-                    p = c_units[j].paragraph
-                    options.append(_window(wk[i], ck, para_lo[p], para_hi[p], j,
-                                           config.align_max_span, run))
-                for a, b, m in options:
-                    if (a, b) in seen:
-                        continue
-                    seen.add((a, b))
-                    length = sum(len(ck[k]) for k in range(a, b + 1))
-                    sc = _score(m, len(wk[i]), length, config)
-                    if sc >= config.align_min_score and m >= config.min_unit_chars * 0.75:
-                        # the higher score, then more agreement, then fewer units
-                        cands.append((-round(sc, 6), -m, b - a, i, a, b))
-    cands.sort()
-    taken_w: set[int] = set()
-    taken_c: set[int] = set()
-    out: list[Pairing] = []
-    for neg, _, _, i, a, b in cands:
-        if i in taken_w or any(j in taken_c for j in range(a, b + 1)):
+def _lis(values: np.ndarray) -> list[int]:
+    """Indices of a longest strictly increasing subsequence of ``values``."""
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev = [-1] * len(values)
+    for i, v in enumerate(values.tolist()):
+        p = bisect_left(tails, v)
+        if p == len(tails):
+            tails.append(v)
+            tail_idx.append(i)
+        else:
+            tails[p] = v
+            tail_idx[p] = i
+        prev[i] = tail_idx[p - 1] if p else -1
+    out = []
+    i = tail_idx[-1] if tail_idx else -1
+    while i != -1:
+        out.append(i)
+        i = prev[i]
+    return out[::-1]
+
+
+def _similar(x: str, y: str) -> float:
+    return Indel.normalized_similarity(x, y)
+
+
+def _pair_run(a: Sequence[str], b: Sequence[str], i0: int, i1: int, j0: int, j1: int,
+              out: np.ndarray) -> None:
+    """Pair the tokens of a run of differences ``a[i0:i1]`` / ``b[j0:j1]`` (both short):
+    a monotone pairing that maximises letter similarity; single characters of a script
+    without spaces pair when the run has as many on both sides (a misread character)."""
+    n, m = i1 - i0, j1 - j0
+    if n == 0 or m == 0:
+        return
+    if n == m and all(len(a[i0 + t]) == 1 and len(b[j0 + t]) == 1 for t in range(n)):
+        for t in range(n):
+            out[j0 + t] = i0 + t
+        return
+    sim = [[_similar(a[i0 + x], b[j0 + y]) for y in range(m)] for x in range(n)]
+    # score[x][y]: best total over a[:x], b[:y]
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    move = [[0] * (m + 1) for _ in range(n + 1)]
+    for x in range(1, n + 1):
+        for y in range(1, m + 1):
+            best, mv = score[x - 1][y], 1
+            if score[x][y - 1] > best:
+                best, mv = score[x][y - 1], 2
+            s = sim[x - 1][y - 1]
+            if s >= 0.34 and score[x - 1][y - 1] + s > best:
+                best, mv = score[x - 1][y - 1] + s, 3
+            score[x][y] = best
+            move[x][y] = mv
+    x, y = n, m
+    while x and y:
+        mv = move[x][y]
+        if mv == 3:
+            out[j0 + y - 1] = i0 + x - 1
+            x, y = x - 1, y - 1
+        elif mv == 1:
+            x -= 1
+        else:
+            y -= 1
+
+
+def _exact(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
+           ra: Sequence[int], rb: Sequence[int], out: np.ndarray) -> None:
+    """Align reference positions ``ra`` with witness positions ``rb`` exactly; differences
+    are paired by :func:`_pair_run`, or left apart when a long run has little in common."""
+    if not ra or not rb:
+        return
+    ops = Levenshtein.opcodes(ia[ra].tolist(), ib[rb].tolist())
+    k = 0
+    ops = list(ops)
+    while k < len(ops):
+        op = ops[k]
+        if op.tag == "equal":
+            for t in range(op.src_end - op.src_start):
+                out[rb[op.dest_start + t]] = ra[op.src_start + t]
+            k += 1
             continue
-        taken_w.add(i)
-        taken_c.update(range(a, b + 1))
-        out.append(Pairing(i, a, b, -neg))
-    out.sort(key=lambda p: p.w)
-    return _fill_gaps(out, wk, ck, taken_c, config)
+        # a run of differences: consecutive non-equal opcodes
+        s0, d0 = op.src_start, op.dest_start
+        while k < len(ops) and ops[k].tag != "equal":
+            k += 1
+        s1, d1 = ops[k - 1].src_end, ops[k - 1].dest_end
+        n, m = s1 - s0, d1 - d0
+        if n == 0 or m == 0:
+            continue
+        xs = [a[ra[t]] for t in range(s0, s1)]
+        ys = [b[rb[t]] for t in range(d0, d1)]
+        if n <= _PAIR_MAX and m <= _PAIR_MAX:
+            tmp = np.full(m, -1, dtype=np.int64)
+            _pair_run(xs, ys, 0, n, 0, m, tmp)
+            for t in range(m):
+                if tmp[t] >= 0:
+                    out[rb[d0 + t]] = ra[s0 + int(tmp[t])]
+            continue
+        if _similar("".join(xs), "".join(ys)) < 0.35:
+            continue  # two different passages: an omission and an addition
+        # a long noisy run: pair in pieces of the same size in order
+        step = _PAIR_MAX
+        for p in range(0, max(n, m), step):
+            qa, qb = min(n, p + step), min(m, p + step)
+            if p >= n or p >= m:
+                break
+            tmp = np.full(qb - p, -1, dtype=np.int64)
+            _pair_run(xs[p:qa], ys[p:qb], 0, qa - p, 0, qb - p, tmp)
+            for t in range(qb - p):
+                if tmp[t] >= 0:
+                    out[rb[d0 + p + t]] = ra[s0 + p + int(tmp[t])]
 
 
-def _fill_gaps(pairs: list[Pairing], wk: Sequence[str], ck: Sequence[str], taken_c: set[int],
-               config: Config) -> list[Pairing]:
-    """Pair what is left between two pairs in order: a unit too short to pair on its own
-    ("发展思路：") pairs with the canonical unit that stands in the same gap and reads alike,
-    its neighbours' pairs being the context that a short string lacks."""
-    out = list(pairs)
-    for k in range(len(pairs) + 1):
-        prev = pairs[k - 1] if k > 0 else None
-        nxt = pairs[k] if k < len(pairs) else None
-        w_lo = prev.w + 1 if prev else 0
-        w_hi = nxt.w - 1 if nxt else len(wk) - 1
-        c_lo = prev.c_hi + 1 if prev else 0
-        c_hi = nxt.c_lo - 1 if nxt else len(ck) - 1
-        if prev is None or nxt is None or w_lo > w_hi or c_lo > c_hi:
-            continue  # only inside a stretch both sides print in order
-        j = c_lo
-        for i in range(w_lo, w_hi + 1):
-            for jj in range(j, c_hi + 1):
-                if jj in taken_c:
-                    continue
-                m = LCSseq.similarity(wk[i], ck[jj])
-                if m and m >= config.align_min_score * max(len(wk[i]), len(ck[jj])):
-                    out.append(Pairing(i, jj, jj, m / max(len(wk[i]), len(ck[jj]))))
-                    taken_c.add(jj)
-                    j = jj + 1
-                    break
-    out.sort(key=lambda p: p.w)
-    return out
+def _fill(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
+          ra: list[int], rb: list[int], k: int, out: np.ndarray, depth: int = 0) -> None:
+    """Align the positions ``ra`` (reference) with ``rb`` (witness), both in order."""
+    if not ra or not rb:
+        return
+    if len(ra) * len(rb) <= _DP_DIRECT or depth > 6:
+        if len(ra) * len(rb) <= _DP_MAX:
+            _exact(a, b, ia, ib, ra, rb, out)
+        return
+    sa, sb = ia[ra], ib[rb]
+    pa, pb = _unique_anchors(sa, sb, k)
+    chain = _lis(pb) if len(pa) else []
+    if not chain:
+        if k > 2:
+            _fill(a, b, ia, ib, ra, rb, k - 1, out, depth + 1)
+        elif len(ra) * len(rb) <= _DP_MAX:
+            _exact(a, b, ia, ib, ra, rb, out)
+        return
+    prev_a = prev_b = 0
+    for c in chain:
+        x, y = int(pa[c]), int(pb[c])
+        if x < prev_a or y < prev_b:
+            continue  # overlaps the previous anchor's k-mer
+        _fill(a, b, ia, ib, ra[prev_a:x], rb[prev_b:y], k, out, depth + 1)
+        for t in range(k):
+            out[rb[y + t]] = ra[x + t]
+        prev_a, prev_b = x + k, y + k
+    _fill(a, b, ia, ib, ra[prev_a:], rb[prev_b:], k, out, depth + 1)
 
 
-def blocks_of(pairings: Sequence[Pairing], config: Config) -> list[list[Pairing]]:
-    """Runs of pairings that are consecutive in the witness and move forward in the canonical
-    text, with at most ``max_gap_units`` canonical units skipped between two of them."""
-    runs: list[list[Pairing]] = []
-    for p in pairings:
+def anchor_size(share_cjk: float) -> int:
+    """Tokens per anchor: four characters of Chinese, three words of a spaced script."""
+    return 4 if share_cjk >= 0.5 else 3
+
+
+def align_pair(a: Sequence[str], b: Sequence[str], k: int | None = None,
+               min_block: int = 3) -> Pairing:
+    """Align witness keys ``b`` with reference keys ``a`` (see the module docstring)."""
+    out = np.full(len(b), -1, dtype=np.int64)
+    if not len(a) or not len(b):
+        return Pairing(out, ())
+    ia, ib = _ids(a, b)
+    if k is None:
+        k = anchor_size(sum(1 for x in a[:2000] if len(x) == 1 and not x.isascii()) /
+                        max(1, min(len(a), 2000)))
+    pa, pb = _unique_anchors(ia, ib, k)
+    moved: list[tuple[int, int, int, int]] = []
+    if len(pa) >= 2:
+        chain = set(_lis(pb))
+        moved = _moved_blocks(pa, pb, chain, k, min_block)
+    a_taken = np.zeros(len(a), dtype=bool)
+    b_taken = np.zeros(len(b), dtype=bool)
+    for a0, a1, b0, b1 in moved:
+        _fill(a, b, ia, ib, list(range(a0, a1)), list(range(b0, b1)), k, out)
+        a_taken[a0:a1] = True
+        b_taken[b0:b1] = True
+    ra = np.flatnonzero(~a_taken).tolist()
+    rb = np.flatnonzero(~b_taken).tolist()
+    _fill(a, b, ia, ib, ra, rb, k, out)
+    return Pairing(out, tuple(_blocks(out)))
+
+
+def _moved_blocks(pa: np.ndarray, pb: np.ndarray, chain: set[int], k: int,
+                  min_block: int) -> list[tuple[int, int, int, int]]:
+    """Runs of anchors off the main chain that agree among themselves and lie where the
+    chain aligns nothing, in both texts: a passage printed in another place."""
+    on = sorted(chain)
+    ca, cb = pa[on], pb[on]
+    runs: list[list[int]] = []
+    for i in range(len(pa)):
+        if i in chain:
+            continue
         if runs:
             last = runs[-1][-1]
-            if p.w == last.w + 1 and last.c_hi < p.c_lo <= last.c_hi + 1 + config.max_gap_units \
-                    and len(runs[-1]) < config.max_block_units:
-                runs[-1].append(p)
+            if 0 < pa[i] - pa[last] <= 4 * k and 0 < pb[i] - pb[last] <= 4 * k:
+                runs[-1].append(i)
                 continue
-        runs.append([p])
-    return runs
-
-
-_DMP_OPS = {-1: DELETE, 0: EQUAL, 1: INSERT}
-
-
-def _dmp(timeout: float) -> diff_match_patch:
-    d = diff_match_patch()
-    d.Diff_Timeout = timeout
-    return d
-
-
-def char_diff(c: str, w: str, config: Config, c0: int = 0, w0: int = 0) -> list[Op]:
-    """Character alignment of canonical ``c`` and witness ``w`` (positions offset by ``c0`` and
-    ``w0``). Compared in folded form. Inputs longer than ``max_diff_chars`` are first cut at
-    exact agreements of ``diff_anchor_chars`` or more on an optimal alignment (rapidfuzz's
-    bit-parallel LCS), so diff-match-patch, pure Python, only refines the small pieces
-    between them: its cost grows with length times differences, and a digest differs a lot."""
-    fc, fw = fold(c), fold(w)
-    if len(fc) + len(fw) <= config.max_diff_chars:
-        return _diff_piece(fc, fw, config, c0, w0)
-    ops: list[Op] = []
-    ci = wi = 0
-    for oc in LCSseq.opcodes(fc, fw):
-        if oc.tag == "equal" and oc.src_end - oc.src_start >= config.diff_anchor_chars:
-            ops.extend(_diff_piece(fc[ci:oc.src_start], fw[wi:oc.dest_start], config,
-                                   c0 + ci, w0 + wi))
-            ops.append(Op(EQUAL, c0 + oc.src_start, c0 + oc.src_end,
-                          w0 + oc.dest_start, w0 + oc.dest_end))
-            ci, wi = oc.src_end, oc.dest_end
-    ops.extend(_diff_piece(fc[ci:], fw[wi:], config, c0 + ci, w0 + wi))
-    return _merge(ops)
-
-
-def _diff_piece(fc: str, fw: str, config: Config, c0: int, w0: int) -> list[Op]:
-    if not fc and not fw:
-        return []
-    if fc == fw:
-        return [Op(EQUAL, c0, c0 + len(fc), w0, w0 + len(fw))]
-    diffs = _dmp(config.diff_timeout).diff_main(fc, fw, False)
-    edited = sum(len(t) for op, t in diffs if op)
-    if edited > 1.5 * Indel.distance(fc, fw) + 8:
-        # the timeout cut the search short and left a coarse diff: redo it exactly
-        diffs = _dmp(0).diff_main(fc, fw, False)
-    # Only move edit boundaries to natural breaks: the semantic clean-up would fold a
-    # digest's many short kept phrases into one long replacement.
-    _dmp(config.diff_timeout).diff_cleanupSemanticLossless(diffs)
-    ops: list[Op] = []
-    ci, wi = c0, w0
-    for op, t in diffs:
-        n = len(t)
-        tag = _DMP_OPS[op]
-        if tag == EQUAL:
-            ops.append(Op(EQUAL, ci, ci + n, wi, wi + n))
-            ci += n
-            wi += n
-        elif tag == DELETE:
-            ops.append(Op(DELETE, ci, ci + n, wi, wi))
-            ci += n
-        else:
-            ops.append(Op(INSERT, ci, ci, wi, wi + n))
-            wi += n
-    return _merge(_bridge(_merge(ops)))
-
-
-def _bridge(ops: list[Op]) -> list[Op]:
-    """Two small edits with one character between them are one edit: a swapped pair
-    ("关东" for "东关") or a misread pair is one difference, not two."""
-    out: list[Op] = []
-    for op in ops:
-        if len(out) >= 2 and op.tag != EQUAL and out[-1].tag == EQUAL \
-                and out[-1].c_end - out[-1].c_start <= 1 and out[-2].tag != EQUAL:
-            first = out[-2]
-            if op.c_end - first.c_start <= 6 and op.w_end - first.w_start <= 6:
-                out[-2:] = [Op(REPLACE, first.c_start, op.c_end, first.w_start, op.w_end)]
-                continue
-        out.append(op)
-    return out
-
-
-def _merge(ops: list[Op]) -> list[Op]:
-    """Adjacent deletes and inserts become one replace; adjacent equals one equal."""
-    out: list[Op] = []
-    for op in ops:
-        if op.c_start == op.c_end and op.w_start == op.w_end:
+        runs.append([i])
+    out = []
+    for run in runs:
+        if len(run) < min_block:
             continue
-        if out:
-            last = out[-1]
-            if last.tag == EQUAL and op.tag == EQUAL:
-                out[-1] = Op(EQUAL, last.c_start, op.c_end, last.w_start, op.w_end)
-                continue
-            if last.tag != EQUAL and op.tag != EQUAL:
-                out[-1] = Op(REPLACE, last.c_start, op.c_end, last.w_start, op.w_end)
-                continue
-        out.append(op)
-    return [Op(DELETE if o.w_start == o.w_end and o.tag != EQUAL else
-               INSERT if o.c_start == o.c_end and o.tag != EQUAL else o.tag,
-               o.c_start, o.c_end, o.w_start, o.w_end) for o in out]
+        a0, a1 = int(pa[run[0]]), int(pa[run[-1]]) + k
+        b0, b1 = int(pb[run[0]]), int(pb[run[-1]]) + k
+        # the chain must not align anything inside either span (else it is a repeat)
+        inside_a = np.searchsorted(ca, a1) - np.searchsorted(ca, a0)
+        inside_b = np.searchsorted(np.sort(cb), b1) - np.searchsorted(np.sort(cb), b0)
+        if inside_a == 0 and inside_b == 0:
+            out.append((a0, a1, b0, b1))
+    # keep them disjoint
+    out.sort(key=lambda t: -(t[1] - t[0]))
+    kept: list[tuple[int, int, int, int]] = []
+    for blk in out:
+        if all(blk[1] <= o[0] or o[1] <= blk[0] for o in kept) and \
+                all(blk[3] <= o[2] or o[3] <= blk[2] for o in kept):
+            kept.append(blk)
+    return sorted(kept, key=lambda t: t[2])
 
 
-def align(c_text: str, c_units: Sequence[Unit], w_text: str, w_units: Sequence[Unit],
-          config: Config) -> list[Block]:
-    """The aligned blocks of a witness against the canonical text, in witness order."""
-    out: list[Block] = []
-    for run in blocks_of(pair_units(c_text, c_units, w_text, w_units, config), config):
-        cs, ce = c_units[run[0].c_lo].start, c_units[run[-1].c_hi].end
-        ws, we = w_units[run[0].w].start, w_units[run[-1].w].end
-        ops = char_diff(c_text[cs:ce], w_text[ws:we], config, cs, ws)
-        out.append(Block(cs, ce, ws, we, tuple(ops)))
+def _blocks(a_of_b: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Aligned stretches in ``b``'s order: runs of paired tokens that move forward in both."""
+    out: list[list[int]] = []
+    for j in np.flatnonzero(a_of_b >= 0).tolist():
+        i = int(a_of_b[j])
+        if out and i > out[-1][1] - 1 and j > out[-1][3] - 1:
+            out[-1][1] = i + 1
+            out[-1][3] = j + 1
+        else:
+            out.append([i, i + 1, j, j + 1])
+    return [tuple(x) for x in out]  # type: ignore[misc]
+
+
+# --- the table of all witnesses ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Alignment:
+    """The witnesses of a work in one table. ``cells[w][c]`` is the token of witness ``w``
+    in column ``c`` (columns in canonical order), -1 where it has none; ``covers[w]`` are
+    the column ranges ``[c0, c1)`` it prints (where it has none inside them, it has a gap)."""
+
+    n_columns: int
+    cells: tuple[np.ndarray, ...]
+    covers: tuple[tuple[tuple[int, int], ...], ...]
+
+    def covered(self, w: int) -> np.ndarray:
+        m = np.zeros(self.n_columns, dtype=bool)
+        for c0, c1 in self.covers[w]:
+            m[c0:c1] = True
+        return m
+
+
+def _consensus(keys_of: Sequence[Sequence[str]], cols: list[dict[int, int]]) -> list[str]:
+    out = []
+    for col in cols:
+        if len(col) == 1:
+            (w, t), = col.items()
+            out.append(keys_of[w][t])
+            continue
+        counts: dict[str, int] = {}
+        first: dict[str, int] = {}
+        for w, t in col.items():
+            x = keys_of[w][t]
+            counts[x] = counts.get(x, 0) + 1
+            first.setdefault(x, w)
+        out.append(max(counts, key=lambda x: (counts[x], -first[x])))
     return out
+
+
+def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
+                    omit_min: Sequence[int],
+                    breaks: Sequence[frozenset[int]] | None = None) -> Alignment:
+    """Progressive alignment of all witnesses, in ``order`` (the first sets the initial
+    order of the columns). ``omit_min[w]``: key characters of the consensus a witness must
+    skip for the skip to be a hole in what it covers (a cut) rather than a gap (a slip).
+    ``breaks[w]``: tokens of witness ``w`` before which its text jumps (a page it continues
+    from or on is missing), so that what it covers stops there whatever it skips."""
+    breaks = breaks or [frozenset()] * len(toks)
+    keys_of = [t.keys for t in toks]
+    cols: list[dict[int, int]] = []  # in current order; col -> {witness: token}
+    cover_ids: dict[int, list[list[int]]] = {}  # witness -> [[first col id, last col id]]
+    ids: list[int] = []  # stable id of each column, in current order
+    next_id = 0
+    share = max((t.share_cjk() for t in toks), default=0.0)
+    k = anchor_size(share)
+    for n, w in enumerate(order):
+        keys = keys_of[w]
+        if not len(keys):
+            cover_ids[w] = []
+            continue
+        if not cols:
+            cols = [{w: j} for j in range(len(keys))]
+            ids = list(range(len(keys)))
+            next_id = len(keys)
+            cuts = sorted(j for j in breaks[w] if 0 < j < len(keys))
+            bounds = [0] + cuts + [len(keys)]
+            cover_ids[w] = [[a, b - 1] for a, b in zip(bounds, bounds[1:]) if b > a]
+            continue
+        ref = _consensus(keys_of, cols)
+        pairing = align_pair(ref, keys, k)
+        a_of_b = pairing.a_of_b
+        for j, i in enumerate(a_of_b.tolist()):
+            if i >= 0:
+                cols[i][w] = j
+        # where the witness's unpaired tokens go: after the column of the token before
+        # them in the witness (within the same block), else before the next one's
+        after: dict[int, list[int]] = {}
+        before: dict[int, list[int]] = {}
+        last_i = -1
+        pending: list[int] = []
+        for j, i in enumerate(a_of_b.tolist()):
+            if i < 0:
+                pending.append(j)
+                continue
+            if pending:
+                if last_i >= 0 and last_i < i:
+                    after.setdefault(last_i, []).extend(pending)
+                else:
+                    before.setdefault(i, []).extend(pending)
+                pending = []
+            last_i = i
+        if pending:
+            if last_i >= 0:
+                after.setdefault(last_i, []).extend(pending)
+            else:
+                before.setdefault(0, []).extend(pending)
+        new_cols: list[dict[int, int]] = []
+        new_ids: list[int] = []
+        for i, col in enumerate(cols):
+            for j in before.get(i, ()):
+                new_cols.append({w: j})
+                new_ids.append(next_id)
+                next_id += 1
+            new_cols.append(col)
+            new_ids.append(ids[i])
+            for j in after.get(i, ()):
+                new_cols.append({w: j})
+                new_ids.append(next_id)
+                next_id += 1
+        # what the witness covers: runs of its tokens in column order, cut where it skips
+        # enough of the consensus to be a cut
+        mine = [p for p, c in enumerate(new_cols) if w in c]
+        ref_len = [0] * len(new_cols)
+        for p, c in enumerate(new_cols):
+            if w not in c:
+                x = next(iter(c.values()))
+                wx = next(iter(c))
+                ref_len[p] = len(keys_of[wx][x])
+        runs: list[list[int]] = []
+        prefix = np.cumsum([0] + ref_len)
+        fresh = set(range(next_id - sum(len(v) for v in after.values())
+                          - sum(len(v) for v in before.values()), next_id))
+        for p in mine:
+            if runs:
+                last = runs[-1][1]
+                skipped = int(prefix[p] - prefix[last + 1])
+                j = new_cols[p][w]
+                jumped = j in breaks[w] and new_cols[last][w] < j
+                # a skip next to text of the witness's own is a replacement, not a cut,
+                # unless both are long (another passage)
+                own = new_ids[p] in fresh or new_ids[last] in fresh
+                limit = omit_min[w] * (4 if own else 1)
+                if skipped < limit and not jumped:
+                    runs[-1][1] = p
+                    continue
+            runs.append([p, p])
+        cover_ids[w] = [[new_ids[s], new_ids[e]] for s, e in runs]
+        cols, ids = new_cols, new_ids
+    pos = {cid: p for p, cid in enumerate(ids)}
+    n_cols = len(cols)
+    # key characters of the columns, to measure what lies before or after a witness
+    size = np.zeros(n_cols + 1, dtype=np.int64)
+    for p, col in enumerate(cols):
+        wx, x = next(iter(col.items()))
+        size[p + 1] = size[p] + len(keys_of[wx][x])
+    cells = []
+    covers = []
+    for w in range(len(toks)):
+        arr = np.full(n_cols, -1, dtype=np.int64)
+        for p, col in enumerate(cols):
+            t = col.get(w)
+            if t is not None:
+                arr[p] = t
+        cells.append(arr)
+        cv = sorted([pos[s], pos[e] + 1] for s, e in cover_ids.get(w, []))
+        # a witness whose text begins (ends) where the others' does covers their first
+        # (last) columns too: a few tokens only another prints there (a misread page
+        # number) are a place they disagree on, not a place only one prints
+        n = len(toks[w])
+        if cv and n:
+            first = int(np.flatnonzero(arr == 0)[0]) if (arr == 0).any() else -1
+            last = int(np.flatnonzero(arr == n - 1)[0]) if (arr == n - 1).any() else -1
+            if first == cv[0][0] and 0 < size[first] < 2 * omit_min[w]:
+                cv[0][0] = 0
+            if last == cv[-1][1] - 1 and 0 < size[n_cols] - size[last + 1] < 2 * omit_min[w]:
+                cv[-1][1] = n_cols
+        covers.append(tuple((a, b) for a, b in cv))
+    return Alignment(n_cols, tuple(cells), tuple(covers))
+
+
+__all__ = ["Alignment", "Pairing", "align_pair", "align_witnesses", "anchor_size"]

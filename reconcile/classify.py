@@ -11,6 +11,8 @@ The kinds, tested in this order (the first that fits):
 - ``transposition``: the same characters in another order ("东关" / "关东");
 - ``omission`` / ``addition``: a witness lacks, or alone has, a stretch of at least
   ``omission_min_chars`` characters - what a digest leaves out or adds;
+- ``revision``: the readings word the place differently (``Habit also has`` / ``Habits
+  are inherited and have``): an editor's or an author's change, not a slip of the type;
 - ``deletion`` / ``insertion``: a shorter stretch missing or extra (a dropped character);
 - ``substitution``: anything else (a misread character: 大盂 / 大孟).
 """
@@ -35,11 +37,13 @@ ADDITION = "addition"
 DELETION = "deletion"
 INSERTION = "insertion"
 SUBSTITUTION = "substitution"
+REVISION = "revision"
 
 #: Kinds that become notes (punctuation only when asked); the others are summarised.
-NOTE_KINDS = (INTRUSION, REPETITION, TRANSPOSITION, SUBSTITUTION, INSERTION, DELETION)
+NOTE_KINDS = (REVISION, INTRUSION, REPETITION, TRANSPOSITION, SUBSTITUTION, INSERTION,
+              DELETION)
 #: When one place holds several kinds of difference, the note takes the first of these.
-PRIORITY = (INTRUSION, REPETITION, TRANSPOSITION, SUBSTITUTION, DELETION, INSERTION,
+PRIORITY = (REVISION, INTRUSION, REPETITION, TRANSPOSITION, SUBSTITUTION, DELETION, INSERTION,
             PUNCTUATION)
 
 
@@ -95,7 +99,7 @@ def classify(canon: str, reading: str, before: str = "", after: str = "",
     for runs, k in ((fc - fr, kc), (fr - fc, kr)):
         if runs and sum(len(r) for r in runs) * 2 >= len(k):
             return INTRUSION
-    if _repeats(kc, kr, key(before), key(after)):
+    if _repeats_tokens(canon, reading, before, after):
         return REPETITION
     if len(kc) == len(kr) >= 2 and sorted(kc) == sorted(kr):
         return TRANSPOSITION
@@ -103,12 +107,8 @@ def classify(canon: str, reading: str, before: str = "", after: str = "",
         return OMISSION
     if len(kr) >= omission_min_chars and len(kc) * 3 <= len(kr):
         return ADDITION
-    rewrite = 6 if dom == "cjk" else 16  # a phrase of Chinese, a few words of English
-    if min(len(kc), len(kr)) >= rewrite and LCSseq.similarity(kc, kr) * 5 < max(len(kc), len(kr)) * 2:
-        # two long stretches with little in common: the witness prints something else here
-        # (a digest's own wording), which is an omission of the one and an addition of the
-        # other, not a misreading
-        return OMISSION
+    if kc and kr and _reworded(canon, reading, dom == "cjk"):
+        return REVISION
     if not kr:
         return DELETION
     if not kc:
@@ -116,15 +116,71 @@ def classify(canon: str, reading: str, before: str = "", after: str = "",
     return SUBSTITUTION
 
 
-def _repeats(kc: str, kr: str, before: str, after: str) -> bool:
-    """One reading is the other plus a copy of the text next to it."""
+def _reworded(a: str, b: str, cjk: bool) -> bool:
+    """Whether two readings differ in wording rather than in letters: some word of one has
+    no near spelling in the other (``has`` / ``have``, ``also`` / ``are``), or, in a script
+    without spaces, two characters or more changed with little left in common."""
+    ka, kb = key(a), key(b)
+    if cjk:
+        if min(len(ka), len(kb)) < 2:
+            return False
+        return LCSseq.similarity(ka, kb) * 2 < max(len(ka), len(kb)) and \
+            max(len(ka), len(kb)) >= 3
+    wa = [w for w in fold(a).split() if key(w)]
+    wb = [w for w in fold(b).split() if key(w)]
+    wa, wb = [key(w) for w in wa], [key(w) for w in wb]
+    if not wa or not wb:
+        return False
+    extra = abs(len(wa) - len(wb))
+    if extra and sum(len(w) for w in wa + wb) >= 6:
+        # a whole word more or less on one side, and not two halves of one word
+        if "".join(wa) != "".join(wb):
+            longer, shorter = (wa, wb) if len(wa) > len(wb) else (wb, wa)
+            if LCSseq.similarity("".join(longer), "".join(shorter)) < 0.8 * len("".join(longer)):
+                return True
+    for x, y in zip(wa, wb):
+        if x != y and len(x) >= 2 and len(y) >= 2 and \
+                LCSseq.similarity(x, y) * 2 < max(len(x), len(y)):
+            return True
+    return False
+
+
+def _units(text: str) -> list[str]:
+    """What a repetition repeats: characters of a script without spaces, whole words of
+    any other (``erstes`` after ``er`` is no repetition; ``the the`` is)."""
+    out: list[str] = []
+    for w in fold(text).split():
+        k = key(w)
+        if not k:
+            continue
+        if any(is_cjk(c) for c in k):
+            out.extend(k)
+        else:
+            out.append(k)
+    return out
+
+
+def _repeats_tokens(canon: str, reading: str, before: str, after: str) -> bool:
+    return _repeats(_units(canon), _units(reading), _units(before), _units(after))
+
+
+def _repeats(kc, kr, before, after) -> bool:
+    """One reading is the other plus a copy of the text next to it (the copy may stand on
+    either side of the place: ``不移不移`` read against ``不移`` is ``不移`` twice whichever
+    of the two the alignment calls the extra one)."""
     for short, long in ((kc, kr), (kr, kc)):
         extra = len(long) - len(short)
-        if extra <= 0 or not long.startswith(short) and not long.endswith(short):
+        if extra <= 0:
             continue
-        added = long[len(short):] if long.startswith(short) else long[:extra]
-        ctx_before = before + (short if long.startswith(short) else "")
-        ctx_after = (short if not long.startswith(short) else "") + after
-        if ctx_before.endswith(added) or ctx_after.startswith(added):
-            return True
+        # the longer reading in its context, and the shorter one in the same context
+        text = before + long + after
+        i = len(before)
+        size = extra
+        lo = max(0, i - size)
+        hi = min(len(text) - 2 * size, i + len(long))
+        for j in range(lo, hi + 1):
+            if text[j:j + size] == text[j + size:j + 2 * size]:
+                # removing one copy must give the shorter reading's text
+                if text[:j] + text[j + size:] == before + short + after:
+                    return True
     return False

@@ -3,7 +3,9 @@
 The steps, in order, each a rule about layout rather than about any one document:
 
 1. page-continuation markers ("上接第1版", "(下转08版)", "Continued on page 3") are cut,
-   in any bracket or none, wherever they stand in a line;
+   in any bracket or none, wherever they stand in a line; so are the lines at a page's top
+   and foot that only print its number or folio ("7", "第3版", "Page 3", a short dated
+   header with its 版次, a printer's signature mark);
 2. markdown debris (heading hashes, bullets, block quotes, rules, emphasis, links) is cut;
 3. lines become blocks: a blank line, a heading or a list item starts a new block, and the
    lines of a block are joined (with a space only between two Latin words);
@@ -272,11 +274,71 @@ def _join_broken(blocks: list[_Block], config: Config) -> list[_Block]:
     return merged
 
 
+# A line that is a page's number or its 版次 (folio) and nothing else: "7", "- 12 -", "第3版",
+# "A3", "Page 3", "S. 12", and a short header such as "2023年1月10日 星期二 第3版 要闻".
+_FOLIO = re.compile(
+    r"^[\s\-–—·•|]*(?:"
+    r"(?:第\s*)?(?P<a>[A-Za-z]?\d{1,3})\s*(?:版|页|頁)"
+    r"|(?i:page|pg\.?|p\.|seite|s\.|pag\.|página|pagina)\s*(?P<b>[A-Za-z]?\d{1,4})"
+    r"|(?P<c>[A-Z]?\d{1,3})"
+    r")[\s\-–—·•|]*$"
+)
+_HEADER_FOLIO = re.compile(r"第\s*(?P<a>[A-Za-z]?\d{1,3})\s*版")
+# a printer's signature at the foot of a page: "I. 6", "B 2", "A"
+_SIGNATURE = re.compile(r"^\s*(?:[IVXLC]{1,4}\.?\s*\d{1,2}|[A-Z]{1,2}\s?\d{0,2})\s*$")
+
+
+def _folio(line: str, top: bool) -> str | None:
+    """The page label a furniture line prints ('' for a signature mark), or None."""
+    t = line.strip()
+    if not t or len(t) > 40:
+        return None
+    m = _FOLIO.match(t)
+    if m:
+        return next(g for g in m.groups() if g)
+    if any(c in SENTENCE_END for c in t):
+        return None
+    m = _HEADER_FOLIO.search(t)
+    if m and len(t) <= 30:
+        return m.group("a")
+    if not top and _SIGNATURE.match(t) and len(t) <= 6:
+        return ""
+    return None
+
+
+def _furniture(source: Source, config: Config, removals: list[Removal]) -> set[int]:
+    """Lines at the top and the foot of a page that only print its number (or a
+    signature mark): every such line there, so that cleaning again finds none."""
+    starts = source.line_starts
+    text = source.text
+    regex = _marker_regex(config.page_markers)
+    lines = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
+        lines.append((start, end, regex.sub("", text[start:end])))
+    content = [i for i, (_, _, t) in enumerate(lines) if key(t)]
+    out: set[int] = set()
+    for seq, top in ((content, True), (content[::-1], False)):
+        for i in seq:
+            label = _folio(lines[i][2], top)
+            if label is None:
+                break
+            out.add(i)
+    if len(out) >= len(content):
+        return set()  # a file of numbers is not page furniture
+    for i in sorted(out):
+        start, end, t = lines[i]
+        removals.append(Removal("page-number", start, end, text[start:end].strip(),
+                                _folio(t, i <= content[0] if content else True) or ""))
+    return out
+
+
 def _blocks(source: Source, config: Config, removals: list[Removal]) -> list[_Block]:
     text = source.text
     blocks: list[_Block] = []
     current: Mapped | None = None
     current_end = 0
+    skip = _furniture(source, config, removals)
 
     def close() -> None:
         nonlocal current
@@ -289,6 +351,9 @@ def _blocks(source: Source, config: Config, removals: list[Removal]) -> list[_Bl
     starts = source.line_starts
     for i, start in enumerate(starts):
         end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
+        if i in skip:
+            close()
+            continue
         m, what = _clean_line(text, start, end, config, removals)
         if not m.text.strip():
             close()

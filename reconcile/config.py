@@ -24,16 +24,6 @@ DEFAULT_PAGE_MARKERS: tuple[str, ...] = (
 )
 
 
-# Characters that OCR and worn type confuse, one group per string: Han characters with the
-# same outline but a stroke more or less, and Latin letters and digits of the same shape.
-DEFAULT_CONFUSABLES: tuple[str, ...] = (
-    "大太犬丈", "盂孟盖盅", "己已巳", "未末", "日曰", "人入八", "土士", "千干于", "刀力",
-    "类娄", "戊戌戍", "茶荼", "拔拨", "候侯", "析折", "治冶", "杨扬", "天夭", "王玉主",
-    "木本术", "申甲由田", "贝见", "休体", "今令", "历厉", "壁璧", "辨辩辫", "晴睛", "徐除",
-    "0OoD", "1lI|", "5S", "8B", "2Z", "6b", "9g", "uv", "ce",
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Pin:
     """A reading fixed by hand: at the note with id ``note``, or wherever the canonical text
@@ -124,74 +114,77 @@ class Config:
     #: abridges them: a digest. Above it the witness prints the full text: a page.
     digest_max_ratio: float = 0.85
 
-    # --- alignment -----------------------------------------------------------------------
-    #: A witness unit pairs with a canonical unit when their longest common subsequence is at
-    #: least this share of the shorter one: a trimmed sentence keeps most of its characters
-    #: in order, an unrelated one shares scattered characters only.
-    align_min_score: float = 0.75
-    #: Canonical units tried per witness unit (the best by score), and how far (in units,
-    #: within one paragraph) a witness unit may reach: a digest condenses several sentences.
-    align_candidates: int = 3
-    align_max_span: int = 8
-    #: Two units both shorter than this (comparison characters) pair only when nearly
-    #: identical: two short headings share half their characters by chance.
-    short_unit_chars: int = 16
-    #: Agreement between units counts runs of at least this many characters in order: one
-    #: Chinese character in common means little, two mean a word; a Latin key needs four.
-    align_run_cjk: int = 2
-    align_run_other: int = 4
-    #: Canonical units a witness may skip inside one aligned block (what a digest cuts).
-    max_gap_units: int = 3
-    #: Units per aligned block; keeps every character diff small.
-    max_block_units: int = 24
-    #: Longest text (both sides together) diffed in one diff-match-patch call; longer inputs
-    #: are first cut at exact agreements of at least ``diff_anchor_chars`` characters.
-    max_diff_chars: int = 64
-    diff_anchor_chars: int = 6
-    #: diff-match-patch's time limit per call, in seconds. A diff the limit made coarse is
-    #: detected and redone without it.
-    diff_timeout: float = 1.0
-    #: A stretch missing from (or only in) a witness is an omission (addition) from this many
-    #: characters up; shorter ones are deletions (insertions), the size of OCR slips. OCR
-    #: drops single characters; editors cut words.
-    omission_min_chars: int = 2
-    #: The same for a full printing (base, page, duplicate): it does not abridge, so a few
-    #: characters it lacks are an OCR or typesetting slip and get a note.
+    # --- alignment and sites -----------------------------------------------------------
+    #: A stretch of the text a witness skips is a cut (an *omission*: a hole in what it
+    #: covers, summarised, not a note) from this many comparison characters of Chinese up;
+    #: shorter, it is a slip (a *deletion* note). Three times as many for a spaced script (a
+    #: word is about three Chinese characters). A digest cuts words; a full printing drops
+    #: only what a slip drops.
+    omission_min_chars: int = 3
     omission_min_chars_full: int = 4
     #: List punctuation-only differences as notes (otherwise they are only counted).
     list_punctuation: bool = False
     #: Characters of canonical text shown before and after each note.
     context_chars: int = 12
 
+    # --- evidence (see evidence.py) --------------------------------------------------------
+    #: How often a witness prints the chosen reading, before the work says otherwise: the
+    #: share of tokens a fair OCR engine or printing gets right.
+    prior_accuracy: float = 0.95
+    #: How many observed tokens the prior accuracy weighs as.
+    prior_weight: float = 50.0
+    #: Passes over the sites: the first decides with the prior; each further pass learns
+    #: reliability and channel from the decisions before and decides again.
+    evidence_passes: int = 2
+    #: The channel: each witness's edits are a distribution over the possible edits, from
+    #: what it was seen to do at the work's sites, what all witnesses were seen to do
+    #: (worth ``channel_pooled`` edits) and a prior worth ``channel_strength`` per edit over
+    #: about ``channel_space`` possible edits, where two characters that look alike
+    #: (four-corner code for Han characters, Unicode confusables for the rest) are
+    #: ``channel_alike`` times as likely as any other pair.
+    channel_space: float = 2000.0
+    channel_strength: float = 0.5
+    channel_pooled: float = 20.0
+    channel_alike: float = 10.0
+    #: Likelihood of a typical failure as one slip: a word of another script inside the text,
+    #: a repeated syllable.
+    channel_typical: float = 0.05
+    #: A digest words things its own way: the likelihood of any difference of its, per word.
+    digest_rewording: float = 0.3
+    #: Weight of plausibility in context against the witnesses' votes, and its cap (in
+    #: nats): plausibility can break ties and outvote a witness of doubtful reliability, but
+    #: never several witnesses.
+    plausibility_weight: float = 1.0
+    plausibility_cap: float = 3.0
+    #: Weight (nats per text) of support elsewhere: each other text of the work, or of a
+    #: related work, that prints a reading next to the same neighbour (see ``Support``),
+    #: counted up to ``support_cap`` texts.
+    support_weight: float = 1.0
+    support_cap: float = 3.0
+    #: The character n-gram model of plausibility: order and smoothing.
+    lm_order: int = 4
+    lm_beta: float = 2.0
+    #: The language's general model (``wordfreq``): how many of its commonest words, and how
+    #: many occurrences of text they weigh as against the work's own.
+    general_words: int = 30000
+    general_mass: float = 200000.0
+    #: The language for the general model (a ``wordfreq`` code such as ``de`` or ``zh``);
+    #: empty: detected from the text.
+    language: str = ""
+
     # --- choosing readings ----------------------------------------------------------------
-    #: A reading chosen by fewer than this share of the independent witnesses' votes is
-    #: marked for review.
-    review_below: float = 0.6
-    #: Support (independent texts printing a reading elsewhere; see decide.py) needed to
-    #: break a tie, and by how much it must exceed the other readings' support.
-    support_min: float = 1.0
-    support_margin: float = 0.5
-    #: Mean log-probability per character by which a reading must beat the others under
-    #: the texts' own trigrams to break a tie (about a factor e per character).
-    ngram_margin: float = 1.0
-    #: Confidence given to each kind of evidence that breaks a tie.
-    confidence_typical: float = 0.8
-    confidence_support: float = 0.7
-    confidence_digest: float = 0.65
-    confidence_ngram: float = 0.55
-    #: Characters that print or scan alike, one group per string. A lone witness is only
-    #: corrected towards a word printed elsewhere when the two differ by such characters.
-    confusables: tuple[str, ...] = DEFAULT_CONFUSABLES
-    #: A lone witness's word is corrected only if the form printed elsewhere occurs at least
-    #: this often, in at least ``lone_min_witnesses`` other texts, and its own form nowhere else.
+    #: A reading chosen with a posterior below this is marked for review.
+    review_below: float = 0.75
+    #: A lone witness's token is corrected only towards a form the work (and related works)
+    #: print at least this often next to the same neighbour, and never where its own form is
+    #: printed elsewhere, and only with at least this posterior.
     lone_min_count: int = 3
-    lone_min_witnesses: int = 1
+    lone_min_confidence: float = 0.5
     #: ... and only towards a pair that is a word: at least this share of the occurrences of
-    #: its rarer character are in the pair (see ``Evidence.cohesion``).
+    #: its rarer token are in the pair.
     lone_min_cohesion: float = 0.5
-    #: A paragraph only other witnesses print is put into the canonical text unless this
-    #: share of its shingles is there already (a restatement, a displaced copy).
-    insert_max_overlap: float = 0.6
+    #: The cap on plausibility where one witness alone prints the place (nats).
+    lone_plausibility_cap: float = 8.0
     #: Readings pinned by hand (see ``load_decisions``); later runs honour them.
     decisions: tuple[Pin, ...] = ()
 
@@ -234,4 +227,4 @@ def vars_of(p: Pin) -> dict[str, str]:
     return {f.name: getattr(p, f.name) for f in fields(p)}
 
 
-__all__ = ["Config", "DEFAULT_CONFUSABLES", "DEFAULT_PAGE_MARKERS", "Pin", "load_decisions"]
+__all__ = ["Config", "DEFAULT_PAGE_MARKERS", "Pin", "load_decisions"]

@@ -1,15 +1,21 @@
-"""From unit matches to works: which files are editions of one text, which only quote it.
+"""From unit matches to works and their witnesses: which files are editions of one text,
+which page files make one printing, which files only quote.
 
 Coverage is measured in comparison-key characters (no spaces or punctuation), so that a
 witness with ASCII commas and one with full-width commas weigh the same.
 
-- Two files are *editions* of one work when the smaller one shares at least
-  ``edition_min_coverage`` of its text with the larger; works are the connected components.
+- Two files belong to one work when the smaller shares at least ``edition_min_coverage`` of
+  its text with the larger, in sentences of comparable size (a short title found inside a
+  long sentence is a quotation, not a shared passage), or when page evidence links them
+  strongly (see :mod:`reconcile.pages`); works are the connected components.
+- Each file is a *digest* (its paragraphs are shorter than the ones they match: it
+  abridges) or a full printing of what it prints. Full files that print different parts of
+  the work and are linked (by continuation markers, page numbers, a sentence cut at a page
+  foot, or only by being in one work) are the pages of one printing; digest files are pages
+  of one digest only on evidence of their own. Each printing is one witness, an *edition*;
+  a printing of the same pages in the same layout is a *duplicate*.
+- The *copy-text* is the most complete edition; it comes first and names the work.
 - Files of different works that share at least ``related_min_chars`` are *related*.
-- Each work's *base* is its most complete witness (most body text). Every other witness is a
-  ``duplicate`` (it and another witness cover each other almost wholly), a ``digest`` (its
-  paragraphs are shorter than the ones they match: it abridges) or a ``page`` (it prints
-  the full text of some part of the work).
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import pages
 from .config import Config
 from .fingerprint import Fingerprinted
-from .normalize import key
+from .normalize import fold, key
 from .records import Kind, Match
 
 
@@ -37,13 +44,30 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class WitnessRole:
+    """A witness as ``summary.json`` lists it: an edition and its page files in order."""
+
     id: str
-    role: str  # base, page, digest, duplicate
-    chars: int  # characters of the cleaned text
+    role: str  # edition, digest, duplicate
+    chars: int  # characters of the cleaned text, all pages
     coverage: float  # share of the work's text this witness prints
+    files: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()  # the page label of each file ('' unknown)
+    ordered_by: str = ""  # what decided the page order
+    missing: tuple[pages.Missing, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "role": self.role, "chars": self.chars, "coverage": self.coverage}
+        out: dict[str, object] = {"id": self.id, "role": self.role}
+        out["files"] = [{"file": f, **({"page": p} if p else {})}
+                        for f, p in zip(self.files or (self.id,), self.pages or ("",))]
+        if self.ordered_by:
+            out["pages_ordered_by"] = self.ordered_by
+        if self.missing:
+            out["missing_pages"] = [{"page": m.page, "side": m.side,
+                                     "named_by": {"file": m.file, "line": m.line,
+                                                  "column": m.column}}
+                                    for m in self.missing]
+        out.update(chars=self.chars, coverage=self.coverage)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +88,27 @@ class SharedParagraphs:
 
 
 @dataclass(frozen=True, slots=True)
+class Edition:
+    """A witness of a work: one printing, made of one or more page files in page order."""
+
+    id: str  # the witness's id: its first page file's path
+    files: tuple[int, ...]  # indices into the records, in page order
+    role: str  # edition, digest, duplicate
+    joins: tuple[bool, ...] = ()  # per page after the first: whether it had to be joined
+
+
+@dataclass(frozen=True, slots=True)
 class Work:
     id: str
     title: str
-    members: tuple[int, ...]  # indices into the records, base first
+    members: tuple[int, ...]  # indices into the records, the copy-text's files first
     witnesses: tuple[WitnessRole, ...]
     shared: tuple[SharedParagraphs, ...]
+    editions: tuple[Edition, ...] = ()  # the copy-text first
 
     @property
     def base(self) -> int:
+        """The copy-text's first file."""
         return self.members[0]
 
 
@@ -126,9 +162,11 @@ class _UnionFind:
 class _Tally:
     """Unit-level facts the grouping needs, computed once."""
 
-    sizes: list[list[int]]  # per witness, per unit: key characters
-    totals: list[int]  # per witness: key characters of all units
+    sizes: list[list[int]]  # per file, per unit: key characters
+    totals: list[int]  # per file: key characters of all units
     shared: dict[tuple[int, int], int]  # (a, b): key chars of a's units that b matches
+    comparable: dict[tuple[int, int], int]  # the same, only matches of units of like size
+    comparable_units: dict[tuple[int, int], int]  # how many such units
     partners: dict[tuple[int, int], list[tuple[int, int]]]  # unit -> matched units elsewhere
     by_witness: dict[int, list[tuple[int, int]]]  # witness -> its units that have partners
 
@@ -148,13 +186,23 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
             partners[m.a].append(m.b)
             partners[m.b].append(m.a)
     shared: dict[tuple[int, int], int] = defaultdict(int)
+    comparable: dict[tuple[int, int], int] = defaultdict(int)
+    comparable_units: dict[tuple[int, int], int] = defaultdict(int)
     for unit, others in partners.items():
+        size = sizes[unit[0]][unit[1]]
         for w in {o[0] for o in others}:
-            shared[(unit[0], w)] += sizes[unit[0]][unit[1]]
+            shared[(unit[0], w)] += size
+        # a unit matched inside one four times its size is quoted, not shared
+        like = {o[0] for o in others if 4 * min(size, sizes[o[0]][o[1]]) >=
+                max(size, sizes[o[0]][o[1]])}
+        for w in like:
+            comparable[(unit[0], w)] += size
+            comparable_units[(unit[0], w)] += 1
     by_witness: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for unit in sorted(partners):
         by_witness[unit[0]].append(unit)
-    return _Tally(sizes, totals, dict(shared), dict(partners), dict(by_witness))
+    return _Tally(sizes, totals, dict(shared), dict(comparable), dict(comparable_units),
+                  dict(partners), dict(by_witness))
 
 
 def coverage_of(t: _Tally, a: int, b: int) -> float:
@@ -199,43 +247,57 @@ def _title(records: Sequence[Fingerprinted], members: Sequence[int]) -> str:
     return best
 
 
-def _roles(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
-           config: Config) -> list[str]:
-    base = members[0]
-    roles = ["base"]
-    for w in members[1:]:
-        dup = any(
-            coverage_of(t, w, x) >= config.duplicate_witness_coverage
-            and coverage_of(t, x, w) >= config.duplicate_witness_coverage
-            for x in members if x != w and (x == base or members.index(x) < members.index(w))
-        )
-        if dup:
-            roles.append("duplicate")
-            continue
-        # compare each matched paragraph with the longest paragraph it matches elsewhere
-        mine = 0
-        theirs = 0
-        rec = records[w]
-        para_size: dict[int, int] = defaultdict(int)
-        para_partner: dict[int, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
-        for ui, u in enumerate(rec.units):
-            para_size[u.paragraph] += u.size
-            for o in t.partners.get((w, ui), ()):
-                if o[0] in members:
-                    op = records[o[0]].units[o[1]].paragraph
-                    para_partner[u.paragraph][(o[0], op)] += u.size
-        for p, partners in para_partner.items():
-            (ow, op), _ = max(partners.items(), key=lambda kv: (kv[1], kv[0]))
-            mine += para_size[p]
-            theirs += sum(u.size for u in records[ow].units if u.paragraph == op)
-        ratio = mine / theirs if theirs else 1.0
-        roles.append("digest" if ratio <= config.digest_max_ratio else "page")
-    return roles
+def _abridges(records: Sequence[Fingerprinted], t: _Tally, w: int, members: Sequence[int],
+               config: Config) -> bool:
+    """Whether a file is a digest: its stretch of text over the passages it shares with the
+    file it shares most with is at most ``digest_max_ratio`` as long as that file's stretch
+    over them. Measured on text, not paragraphs, so that a layout with a paragraph per line
+    is no digest."""
+    member_set = set(members)
+    drawn: dict[int, list[int]] = defaultdict(list)  # other file -> its units w prints
+    mine: dict[int, int] = defaultdict(int)  # other file -> w's key chars matched there
+    for ui in range(len(t.sizes[w])):
+        seen: set[int] = set()
+        for o in t.partners.get((w, ui), ()):
+            if o[0] in member_set and o[0] != w:
+                drawn[o[0]].append(o[1])
+                if o[0] not in seen:
+                    mine[o[0]] += t.sizes[w][ui]
+                    seen.add(o[0])
+    if not drawn:
+        return False
+    o = max(drawn, key=lambda x: (mine[x], -x))
+    lo, hi = min(drawn[o]), max(drawn[o])
+    span = sum(t.sizes[o][lo:hi + 1]) or 1
+    # the witness's own stretch over the same passages (its OCR slips, which make some of
+    # its sentences fail to match, do not shorten it)
+    own = [ui for ui in range(len(t.sizes[w])) if any(
+        x[0] == o for x in t.partners.get((w, ui), ()))]
+    length = sum(t.sizes[w][min(own):max(own) + 1])
+    return length / span <= config.digest_max_ratio
 
 
-def _coverages(t: _Tally, members: list[int]) -> list[float]:
+def _same_layout(a: Fingerprinted, b: Fingerprinted) -> bool:
+    """Two prints of one page share their lines, not only their text: another paper's
+    printing of the same report breaks its lines elsewhere, and two OCR engines read the
+    same lines differently."""
+    def lines(r: Fingerprinted) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for ln in r.witness.source.text.split("\n"):
+            f = " ".join(fold(ln).split())
+            if f:
+                out[f] += 1
+        return out
+    la, lb = lines(a), lines(b)
+    small = min(sum(la.values()), sum(lb.values()))
+    same = sum(min(n, lb.get(k, 0)) for k, n in la.items())
+    return small > 0 and same >= 0.8 * small
+
+
+def _coverages(t: _Tally, members: list[int], groups: Sequence[Sequence[int]]) -> list[float]:
     """Each witness's share of the work: units that match are one stretch of the work, as
-    long as the longest of them; a witness covers the stretches it has a unit in."""
+    long as the longest of them; a witness covers the stretches any of its files has a unit
+    in."""
     index: dict[tuple[int, int], int] = {}
     for w in members:
         for ui in range(len(t.sizes[w])):
@@ -253,8 +315,8 @@ def _coverages(t: _Tally, members: list[int]) -> list[float]:
         weight[root] = max(weight[root], t.sizes[w][ui])
         holders[root].add(w)
     total = sum(weight.values()) or 1
-    return [round(sum(weight[r] for r, hs in holders.items() if w in hs) / total, 4)
-            for w in members]
+    return [round(sum(weight[r] for r, hs in holders.items() if hs & set(g)) / total, 4)
+            for g in groups]
 
 
 def _shared_paragraphs(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
@@ -345,46 +407,138 @@ def _related(records: Sequence[Fingerprinted], matches: Sequence[Match],
     return out
 
 
+def _order_votes(records: Sequence[Fingerprinted], t: _Tally, members: Sequence[int]):
+    """``votes(a, b)``: how many files of the work print passages of file ``a`` before
+    passages of file ``b``, less how many print them the other way."""
+    where: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    member_set = set(members)
+    for (w, ui), others in t.partners_of(members):
+        for o in others:
+            if o[0] in member_set and o[0] != w:
+                where[w][o[0]].append(ui)  # file w prints, at unit ui, a passage of o[0]
+
+    def votes(a: int, b: int) -> int:
+        n = 0
+        for w, seen in where.items():
+            if w in (a, b) or a not in seen or b not in seen:
+                continue
+            pa, pb = sorted(seen[a]), sorted(seen[b])
+            ma, mb = pa[len(pa) // 2], pb[len(pb) // 2]
+            n += (ma < mb) - (ma > mb)
+        return n
+    return votes
+
+
 def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
           config: Config) -> tuple[list[Work], list[Related]]:
     """Works and related files. ``records`` must be sorted by witness id (the pipeline does
     so), which is what makes the result independent of the order files were found in."""
     t = _tally(records, matches)
     n = len(records)
+    facts = [pages.facts(r.witness) for r in records]
+    names = [pages.name_page(r.witness.id) for r in records]
+    ids = [r.witness.id for r in records]
     uf = _UnionFind(n)
-    pairs = sorted({(min(a, b), max(a, b)) for (a, b) in t.shared})
+    pairs = sorted({(min(a, b), max(a, b)) for (a, b) in t.comparable})
     for a, b in pairs:
-        chars = max(t.shared.get((a, b), 0), t.shared.get((b, a), 0))
-        cov = max(coverage_of(t, a, b), coverage_of(t, b, a))
-        if cov >= config.edition_min_coverage and chars >= config.related_min_chars:
+        chars = max(t.comparable.get((a, b), 0), t.comparable.get((b, a), 0))
+        cov = max(t.comparable.get((a, b), 0) / (t.totals[a] or 1),
+                  t.comparable.get((b, a), 0) / (t.totals[b] or 1))
+        units = max(t.comparable_units.get((a, b), 0), t.comparable_units.get((b, a), 0))
+        mutual = min(t.comparable.get((a, b), 0) / (t.totals[a] or 1),
+                     t.comparable.get((b, a), 0) / (t.totals[b] or 1))
+        # a line or two in common is a quotation (a title, a running head) unless the two
+        # files are those lines, more or less
+        if cov >= config.edition_min_coverage and chars >= config.related_min_chars and (
+                (units >= 2 and chars >= 2 * config.related_min_chars) or mutual >= 0.8):
+            uf.union(a, b)
+    for a, b in pages.strong_links(facts, names):
+        if max(coverage_of(t, a, b), coverage_of(t, b, a)) < 0.2:
             uf.union(a, b)
     comps: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         comps[uf.find(i)].append(i)
 
-    works: list[Work] = []
-    used: set[str] = set()
+    def overlap(a: int, b: int) -> float:
+        return max(coverage_of(t, a, b), coverage_of(t, b, a))
+
     drafts = []
     for members in comps.values():
-        members.sort(key=lambda i: (-records[i].witness.body_chars(), records[i].witness.id))
-        drafts.append(members)
-    drafts.sort(key=lambda m: records[m[0]].witness.id)
+        members.sort(key=lambda i: ids[i])
+        drafts.append(_editions(records, t, members, facts, names, ids, overlap, config))
+    drafts.sort(key=lambda d: ids[d[0].files[0]])
+    works: list[Work] = []
+    used: set[str] = set()
     work_of = [""] * n
-    for members in drafts:
-        wid = _slug(records[members[0]].witness.id)
+    for eds in drafts:
+        first = ids[eds[0].files[0]]
+        wid = _slug(first)
         k = 2
         while wid in used:
-            wid = f"{_slug(records[members[0]].witness.id)}-{k}"
+            wid = f"{_slug(first)}-{k}"
             k += 1
         used.add(wid)
+        members = [f for e in eds for f in e.files]
         for i in members:
             work_of[i] = wid
-        roles = _roles(records, t, members, config)
-        covs = _coverages(t, members)
-        wits = tuple(
-            WitnessRole(records[i].witness.id, role, len(records[i].witness.text), cov)
-            for i, role, cov in zip(members, roles, covs)
-        )
-        works.append(Work(wid, _title(records, members), tuple(members), wits,
-                          tuple(_shared_paragraphs(records, t, members, config))))
+        covs = _coverages(t, members, [e.files for e in eds])
+        wits = []
+        for e, cov in zip(eds, covs):
+            chars = sum(len(records[f].witness.text) for f in e.files)
+            wits.append(WitnessRole(e.id, e.role, chars, cov, tuple(ids[f] for f in e.files),
+                                    e.labels, e.ordered_by, e.missing))
+        editions = tuple(Edition(e.id, e.files, e.role) for e in eds)
+        works.append(Work(wid, _title(records, members), tuple(members), tuple(wits),
+                          tuple(_shared_paragraphs(records, t, members, config)), editions))
     return works, _related(records, matches, work_of, config)
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    id: str
+    files: tuple[int, ...]
+    role: str
+    labels: tuple[str, ...]
+    ordered_by: str
+    missing: tuple[pages.Missing, ...]
+
+
+def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
+              facts: Sequence[pages.PageFacts], names: Sequence[pages.NamePage | None],
+              ids: Sequence[str], overlap, config: Config) -> list[_Draft]:
+    """The witnesses of one work: its files grouped into printings and put in page order,
+    the copy-text (most complete edition) first."""
+    digest = {f for f in members if len(members) > 1 and _abridges(records, t, f, members, config)}
+    full = [f for f in members if f not in digest]
+    dups: set[int] = set()
+    for i, a in enumerate(full):
+        for b in full[i + 1:]:
+            if a in dups or b in dups:
+                continue
+            if coverage_of(t, a, b) >= config.duplicate_witness_coverage and \
+                    coverage_of(t, b, a) >= config.duplicate_witness_coverage and \
+                    _same_layout(records[a], records[b]):
+                dups.add(b)
+    votes = _order_votes(records, t, members)
+    groups = pages.partition([f for f in full if f not in dups], facts, names, overlap, ids,
+                             base=pages.SAME_WORK, least=1)
+    groups += pages.partition(sorted(digest), facts, names, overlap, ids, base=0, least=2)
+    groups += [[f] for f in sorted(dups)]
+    out: list[_Draft] = []
+    for g in groups:
+        ordered, how = pages.order(g, facts, names, ids, votes)
+        role = "duplicate" if g[0] in dups else "digest" if g[0] in digest else "edition"
+        got = pages.labels_of(ordered, facts, names)
+        labels = tuple(got[f] for f in ordered)
+        missing = pages.missing_pages(ordered, lambda f: records[f].witness, facts, names)
+        out.append(_Draft(ids[ordered[0]], tuple(ordered), role, labels, how, missing))
+    rank = {"edition": 0, "digest": 1, "duplicate": 2}
+
+    def size(d: _Draft) -> int:
+        return sum(records[f].witness.body_chars() for f in d.files)
+    out.sort(key=lambda d: (rank[d.role], -size(d), d.id))
+    return out
+
+
+__all__ = ["Edition", "Related", "SharedParagraphs", "WitnessRole", "Work", "coverage_of",
+           "group"]

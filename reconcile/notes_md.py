@@ -16,7 +16,7 @@ def _md(text: str) -> str:
 def render_notes(c: WorkResult, base_id: str) -> str:
     s = c.summary
     lines = [f"# {c.work.title}: apparatus", ""]
-    lines.append(f"Work `{c.work.id}`, base witness `{base_id}`. {s['notes']} notes, "
+    lines.append(f"Work `{c.work.id}`, copy-text `{base_id}`. {s['notes']} notes, "
                  f"{s['review']} needing review; {s['punctuation']} punctuation-only "
                  "differences counted, not listed. Offsets count characters of canonical.txt; "
                  "places are file line:column.")
@@ -40,8 +40,9 @@ def render_notes(c: WorkResult, base_id: str) -> str:
             lines.append(f"### `{n.id}` {n.kind}, offset {n.offset}")
             lines += ["", ctx, ""]
             for r in n.readings:
-                where = ", ".join(f"`{w.id}` {w.line}:{w.column}" for w in r.witnesses) or "no witness"
+                where = ", ".join(f"`{w.file}` {w.line}:{w.column}" for w in r.witnesses) \
+                    or "no witness"
                 mark = " (chosen)" if r.text == n.chosen else ""
                 lines.append(f"- {_md(r.text)}{mark}: {where}")
-            lines += ["", f"{n.reason} Confidence {n.confidence:.2f}.", ""]
+            lines += ["", f"{n.reason} Confidence: {n.confidence:.2f}.", ""]
     return "\n".join(lines).rstrip() + "\n"

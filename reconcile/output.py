@@ -19,7 +19,7 @@ from .notes_md import render_notes
 from .pipeline import Result
 from .report import render_index, render_work_report
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 # Files a work folder holds; a stale work folder is removed only if it holds nothing else.
@@ -57,16 +57,19 @@ def work_paths(work_id: str) -> dict[str, str]:
 def summary(result: Result) -> dict[str, Any]:
     works = []
     for w, c in zip(result.works, result.collated):
-        works.append({
+        entry = {
             "id": w.id,
             "title": w.title,
-            "base": result.records[w.base].witness.id,
+            "copy_text": w.witnesses[0].id if w.witnesses else "",
             "witnesses": [r.to_dict() for r in w.witnesses],
             "counts": {"notes": c.summary["notes"], "review": c.summary["review"],
                        "by_kind": c.summary["by_kind"],
                        "punctuation": c.summary["punctuation"]},
-            **work_paths(w.id),
-        })
+        }
+        if c.summary.get("missing_pages"):
+            entry["missing_pages"] = c.summary["missing_pages"]
+        entry.update(work_paths(w.id))
+        works.append(entry)
     return {
         "version": SUMMARY_VERSION,
         "works": works,
@@ -85,7 +88,7 @@ def write(result: Result, out: Path) -> Path:
         canonical = c.canonical_file()
         write_atomic(out / paths["canonical"], canonical)
         write_atomic(out / paths["notes"], dumps(c.notes_dict()))
-        write_atomic(out / paths["notes_md"], render_notes(c, result.records[w.base].witness.id))
+        write_atomic(out / paths["notes_md"], render_notes(c, w.witnesses[0].id))
         write_atomic(out / paths["shared"],
                      dumps({"work": w.id, "paragraphs": [s.to_dict() for s in w.shared]}))
         write_atomic(out / paths["report"], render_work_report(result, i))

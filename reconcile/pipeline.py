@@ -83,10 +83,10 @@ _POOL_MIN_WORKS = 8
 _SHARED: tuple = ()
 
 
-def _work_task(task: tuple[Work, tuple[int, ...], tuple]) -> WorkResult:
+def _work_task(task: tuple[Work, tuple[int, ...]]) -> WorkResult:
     recs, config = _SHARED
-    work, rel, own = task
-    return process_work(recs, own, work, config, rel)
+    work, rel = task
+    return process_work(recs, work, config, rel)
 
 
 def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Sequence[Work],
@@ -97,13 +97,6 @@ def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Seque
     in a process pool when there are enough (one per core, forked so that the records are
     shared) or in this process. The result does not depend on which."""
     rels = related_members(works, related)
-    # a work's task needs only the matches within its base witness (its repeated
-    # paragraphs): handing it all of the folder's would make the stage quadratic
-    within: dict[int, list] = {}
-    for m in matches:
-        if m.a[0] == m.b[0]:
-            within.setdefault(m.a[0], []).append(m)
-    own = [tuple(within.get(w.base, ())) for w in works]
     out: list[WorkResult | None] = [None] * len(works)
     keys: list[str] = [""] * len(works)
     todo: list[int] = []
@@ -120,7 +113,7 @@ def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Seque
         _SHARED = (recs, config)
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
-                tasks = [(works[k], rels[k], own[k]) for k in todo]
+                tasks = [(works[k], rels[k]) for k in todo]
                 for k, res in zip(todo, pool.map(_work_task, tasks, chunksize=2)):
                     out[k] = res
                     done += 1
@@ -130,7 +123,7 @@ def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Seque
             _SHARED = ()
     else:
         for k in todo:
-            out[k] = process_work(recs, own[k], works[k], config, rels[k])
+            out[k] = process_work(recs, works[k], config, rels[k])
             done += 1
             if progress is not None:
                 progress("works", done, len(works))

@@ -36,7 +36,7 @@ from rapidfuzz.distance import Indel
 
 from .normalize import key, mostly_cjk
 from .pipeline import Result
-from .records import Witness
+from .edition import EditionText, join_pages
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -193,39 +193,52 @@ class Piece:
     w_start: int = -1
 
 
-def _locator(wit: Witness) -> Callable[[int, int], int | None]:
-    """(line, column) of the original file -> the first cleaned offset printed from there."""
-    offs = wit.source_offsets()
-    order = np.argsort(offs, kind="stable")
-    sorted_offs = offs[order]
-    starts = wit.source.line_starts
+def _locator(ed: EditionText) -> Callable[[str, int, int], int | None]:
+    """(file, line, column) of an original file -> the first offset of the edition's text
+    printed from there."""
+    tables = {}
+    for k, wit in enumerate(ed.pages):
+        offs = wit.source_offsets()
+        order = np.argsort(offs, kind="stable")
+        tables[wit.id] = (k, offs[order], order, wit.source.line_starts)
 
-    def find(line: int, column: int) -> int | None:
+    def find(file: str, line: int, column: int) -> int | None:
+        got = tables.get(file)
+        if got is None:
+            return None
+        k, sorted_offs, order, starts = got
         if not 1 <= line <= len(starts) or len(sorted_offs) == 0:
             return None
         s = starts[line - 1] + column - 1
-        k = int(np.searchsorted(sorted_offs, s, side="left"))
-        if k < len(sorted_offs) and int(sorted_offs[k]) == s:
-            return int(order[k])
+        i = int(np.searchsorted(sorted_offs, s, side="left"))
+        if i < len(sorted_offs) and int(sorted_offs[i]) == s:
+            local = int(order[i])
+            if ed.starts[k] + local < ed.ends[k]:
+                return ed.starts[k] + local
         return None
 
     return find
 
 
-def witness_stretches(canonical: str, info: dict[str, Any], wit: Witness
+def _position(ed: EditionText, i: int) -> tuple[int, int]:
+    _, _, line, col = ed.locate(i)
+    return line, col
+
+
+def witness_stretches(canonical: str, info: dict[str, Any], wit: EditionText
                       ) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, str]]]:
     """The stretches a witness prints as ``(c_start, c_end, w_start, w_end)``, and its
     additions as ``(anchor, w_start, text)``; witness offsets index ``wit.text``."""
     find = _locator(wit)
     entries: list[tuple[int, int, int, int]] = []  # (w_start, kind, c_start, index)
     covers = info.get("covers", [])
-    for i, (off, length, line, column) in enumerate(covers):
-        ws = find(line, column)
+    for i, (off, length, file, line, column) in enumerate(covers):
+        ws = find(file, line, column)
         if ws is not None:
             entries.append((ws, 0, off, i))
     adds: list[tuple[int, int, str]] = []
     for a in info.get("additions", []):
-        ws = find(a["line"], a["column"])
+        ws = find(a.get("file", wit.id), a["line"], a["column"])
         if ws is None or not wit.text.startswith(a["text"], ws):
             ws = wit.text.find(a["text"])
         if ws >= 0:
@@ -286,7 +299,7 @@ def _diff_pieces(canonical: str, c_start: int, c_end: int, wtext: str, w_start: 
     return out
 
 
-def witness_pieces(canonical: str, info: dict[str, Any], wit: Witness) -> list[Piece]:
+def witness_pieces(canonical: str, info: dict[str, Any], wit: EditionText) -> list[Piece]:
     """The whole comparison of one witness with the canonical text, in canonical order."""
     stretches, adds = witness_stretches(canonical, info, wit)
     pieces: list[Piece] = []
@@ -359,7 +372,7 @@ def _split(p: Piece, spans: Sequence[tuple[int, int]], starts: Sequence[int]
 
 
 def side_by_side(canonical: str, spans: Sequence[tuple[int, int]], info: dict[str, Any],
-                 wit: Witness) -> list[dict[str, Any]]:
+                 wit: EditionText) -> list[dict[str, Any]]:
     """Rows of the side-by-side view: one per paragraph, except that runs of paragraphs the
     witness does not print at all are one folded row."""
     starts = [s for s, _ in spans]
@@ -385,7 +398,7 @@ def side_by_side(canonical: str, spans: Sequence[tuple[int, int]], info: dict[st
         w_at = next((p.w_start for p in pieces if p.w_start >= 0 and p.tag != "add"), -1)
         if w_at < 0:
             w_at = next((p.w_start for p in pieces if p.w_start >= 0), -1)
-        line, column = wit.position(w_at) if w_at >= 0 else (0, 0)
+        line, column = _position(wit, w_at) if w_at >= 0 else (0, 0)
         edits = sum(1 for p in pieces if p.tag in ("del", "ins", "rep"))
         same = all(p.tag in ("eq", "gap") for p in pieces) and \
             "".join(p.c_text for p in pieces if p.tag == "eq") == "".join(x["text"] for x in left)
@@ -401,7 +414,7 @@ def _left(p: Piece) -> dict[str, Any]:
     return {"cls": cls, "text": p.c_text}
 
 
-def _right(pieces: Sequence[Piece], wit: Witness) -> list[dict[str, Any]]:
+def _right(pieces: Sequence[Piece], wit: EditionText) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for p in pieces:
         if p.tag == "eq":
@@ -423,7 +436,7 @@ def _right(pieces: Sequence[Piece], wit: Witness) -> list[dict[str, Any]]:
                             "offset": p.c_start})
         elif p.tag == "add":
             text = p.w_text.strip("\n")
-            line, column = wit.position(p.w_start) if p.w_start >= 0 else (0, 0)
+            line, column = _position(wit, p.w_start) if p.w_start >= 0 else (0, 0)
             out.append({"cls": "add", "text": text, "fold": len(text) > _FOLD_ADDITION,
                         "chars": len(text), "line": line, "column": column})
     return out
@@ -438,7 +451,7 @@ def _coverage_rows(length: int, witnesses: Sequence[dict[str, Any]],
     for w in witnesses:
         info = summary["witnesses"].get(w["id"], {})
         bars = []
-        for off, n, line, column in info.get("covers", []):
+        for off, n, _file, line, column in info.get("covers", []):
             bars.append({"x": round(off * scale, 2), "w": round(max(n * scale, 0.8), 2),
                          "offset": off, "length": n, "line": line, "column": column,
                          "cls": "cv"})
@@ -489,7 +502,8 @@ def render_work_report(result: Result, index: int) -> str:
     notes = sorted(c.notes, key=lambda n: (n.offset, n.length, n.id))
     witnesses = _witness_rows(result, index)
     sig = {r["id"]: r["siglum"] for r in witnesses}
-    records = {r.witness.id: r.witness for r in result.records}
+    records = {e.id: join_pages(e.id, [result.records[i].witness for i in e.files])
+               for e in w.editions}
     order = sorted(range(len(notes)), key=lambda i: (not notes[i].review, i))
     rank = {i: k for k, i in enumerate(order)}
 
@@ -531,7 +545,7 @@ def render_work_report(result: Result, index: int) -> str:
     kinds = sorted({n.kind for n in notes})
     return _env().get_template("report.html").render(
         css=_asset("style.css"), js=_asset("report.js"), data=json_for_script(data),
-        work=w, lang=_lang(text), base=result.records[w.base].witness.id,
+        work=w, lang=_lang(text), base=w.witnesses[0].id if w.witnesses else "",
         paragraphs=marked_paragraphs(text, spans, notes), spans=spans, notes=notes,
         table=table, witnesses=witnesses, views=views, default_view=default_view,
         kinds=kinds, buckets=CONFIDENCE_BUCKETS, summary=c.summary, chars=len(text),

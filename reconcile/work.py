@@ -1,13 +1,21 @@
-"""The per-work task: the canonical text, every witness collated with it, the notes.
+"""The per-work task, one way through the stages:
 
-Two passes. The first collates every witness with a draft (the base witness) and decides
-each place on evidence, completes the draft with what only other witnesses print, and
-corrects lone witnesses where the evidence is strong. The second collates every witness
-with that canonical text again, so that the notes, offsets and coverage describe exactly
-the text written to ``canonical.txt``, and ``rebuild`` gives back every witness from it.
+    editions -> tokens -> align -> sites -> evidence -> choice -> canonical -> apparatus
 
-The task needs only the work's own witnesses and those of related works (for support), so
-works can be processed independently, one task each.
+1. each edition's text is its page files joined in page order (:mod:`reconcile.edition`);
+2. every witness is tokenised for its script and all are aligned together
+   (:mod:`reconcile.align`);
+3. the places where they differ are cut into sites as small as the disagreement
+   (:mod:`reconcile.sites`);
+4. reliability, channel and plausibility are estimated from the work itself, its related
+   works and the language (:mod:`reconcile.evidence`), and every site's reading is chosen,
+   with lone witnesses corrected only on strong evidence (:mod:`reconcile.choice`);
+5. the canonical text is written (:mod:`reconcile.canonical`) and the notes and per-witness
+   summaries made on it (:mod:`reconcile.apparatus`); readings pinned by hand win wherever
+   they match a note, and the text is written again with them.
+
+The task reads only the work's own files and those of related works (plausibility), so
+works are independent tasks.
 """
 
 from __future__ import annotations
@@ -18,20 +26,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz.distance import Indel
 
-from .apparatus import Canonical, Collation, Note, Reading, WitnessRef, collate, note_id, note_kind
-from .apparatus import sites, summary_of, units_of_canonical, units_of_witness
-from .classify import INTRUSION
-from .config import Config
-from .decide import Decision, Evidence, decide
-from .duplicates import repeated_paragraphs
+from .align import align_witnesses
+from .apparatus import (Located, Note, Placed, lone_note, punctuation_count, site_note,
+                        summary_of, witness_summary)
+from .canonical import Canonical, digest_own, render
+from .choice import Choice, Context, Lone, column_plain, decide_all, lone_corrections
+from .classify import ADDITION, OMISSION, PUNCTUATION
+from .config import Config, Pin
+from .edition import EditionText, join_pages
+from .evidence import CharModel, Evidence, Support, detect_language, general_model, lm_text
 from .fingerprint import Fingerprinted
 from .group import Work
-from .merge import Change, Rejected, apply, corrections_in, fold_eq, insertions
-from .merge import keeps_paragraphs, learned_replacements, lone_corrections
-from .normalize import fold, is_cjk, mostly_cjk
-from .records import Match, Paragraph, Witness
+from .normalize import CLAUSE_END, fold, key
+from .records import Kind
+from .sites import Site, Table, find_sites
+from .tokens import Tokens, is_cjk_token, tokenize
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -40,6 +52,7 @@ class WorkResult:
     canonical: Canonical
     notes: tuple[Note, ...]
     summary: dict[str, Any]
+    pins_matched: tuple[int, ...] = ()  # indices into config.decisions
 
     def canonical_file(self) -> str:
         return self.canonical.text + "\n" if self.canonical.text else ""
@@ -49,161 +62,330 @@ class WorkResult:
                 "summary": self.summary}
 
 
-def draft_canonical(rec: Fingerprinted, matches: Sequence[Match], w: int,
-                    config: Config) -> Canonical:
-    """The base witness less the paragraphs it prints twice."""
-    drop = repeated_paragraphs(rec, matches, w, config)
-    text = rec.witness.text
-    parts: list[str] = []
-    paras: list[Paragraph] = []
-    pos = 0
-    for i, p in enumerate(rec.witness.paragraphs):
-        if i in drop:
-            continue
-        if parts:
-            parts.append("\n\n")
-            pos += 2
-        parts.append(text[p.start:p.end])
-        paras.append(Paragraph(pos, pos + p.end - p.start, p.kind))
-        pos += p.end - p.start
-    return Canonical("".join(parts), tuple(paras))
+def edition_texts(records: Sequence[Fingerprinted], work: Work) -> list[EditionText]:
+    return [join_pages(e.id, [records[i].witness for i in e.files]) for e in work.editions]
 
 
-def _collate_all(c: Canonical, witnesses: Sequence[Witness], config: Config,
-                 roles: dict[str, str]) -> list[Collation]:
-    cu = units_of_canonical(c, config)
-    return [collate(c, cu, w, units_of_witness(w, config), config, roles.get(w.id, ""))
-            for w in witnesses]
-
-
-def _same_layout(a: Witness, b: Witness) -> bool:
-    """Two prints of one page share their lines, not only their text: another paper's
-    printing of the same report breaks its lines and columns elsewhere."""
-    la = Counter(ln for ln in (" ".join(fold(x).split()) for x in a.source.text.split("\n")) if ln)
-    lb = Counter(ln for ln in (" ".join(fold(x).split()) for x in b.source.text.split("\n")) if ln)
-    small = min(sum(la.values()), sum(lb.values()))
-    return small > 0 and sum((la & lb).values()) >= 0.8 * small
-
-
-def _voters(work: Work, witnesses: Sequence[Witness]) -> dict[str, str]:
-    """Each witness votes as itself, except a second print of the same page (a duplicate
-    with the same layout), which votes as the witness it duplicates."""
-    voter = {w.id: w.id for w in witnesses}
-    roles = {r.id: r.role for r in work.witnesses}
-    originals = [w for w in witnesses if roles.get(w.id) != "duplicate"]
-    for w in witnesses:
-        if roles.get(w.id) == "duplicate" and originals:
-            best = max(originals, key=lambda o: (fuzz.ratio(o.text, w.text), o.id))
-            if _same_layout(best, w):
-                voter[w.id] = best.id
-    return voter
-
-
-def _context(c: Canonical, s: int, e: int, config: Config) -> tuple[str, str]:
-    ctx = config.context_chars
-    return c.text[max(0, s - ctx):s], c.text[e:e + ctx]
-
-
-def process_work(records: Sequence[Fingerprinted], matches: Sequence[Match], work: Work,
-                 config: Config, related: Sequence[int] = ()) -> WorkResult:
-    """Canonical text and notes of one work. ``related`` are records of related works, read
-    only as support for decisions."""
-    witnesses = [records[i].witness for i in work.members]
-    base = witnesses[0].id
-    roles = {r.id: r.role for r in work.witnesses}
-    support = {w.id: w.text for w in witnesses}
-    support.update({records[i].witness.id: records[i].witness.text for i in related})
-    ev = Evidence.build(config, base, roles, _voters(work, witnesses), support)
-
-    # pass 1: decide against the draft, complete it
-    draft = draft_canonical(records[work.base], matches, work.base, config)
-    cols = _collate_all(draft, witnesses, config, roles)
-    first = sites(draft, cols, config)
-    changes: list[Change] = []
-    rejected: list[Rejected] = []
-    for site in first:
-        before, after = _context(draft, site.start, site.end, config)
-        d = decide(site, ev, before, after, note_id(work.id, before, after, set()))
-        current = draft.text[site.start:site.end]
-        if not fold_eq(d.chosen, current) and keeps_paragraphs(current, d.chosen):
-            changes.append(Change(site.start, site.end, d.chosen, d))
-        rejected += [Rejected(r.text, d.chosen, d) for r in site.readings
-                     if r.witnesses and not fold_eq(r.text, d.chosen)]
-    learned = learned_replacements(first, ev)
-    changes += lone_corrections(draft, cols, ev, learned, rejected)
-    inserts = [replace(ins, changes=tuple(corrections_in(
-        "\n\n".join(ins.paragraphs), [True] * len("\n\n".join(ins.paragraphs)), ev, learned,
-        rejected))) for ins in insertions(draft, cols, roles, base, config)]
-    canonical, placed = draft, []
-    if changes or inserts:
-        canonical, placed = apply(draft, changes, inserts, config)
-        cols = _collate_all(canonical, witnesses, config, roles)
-
-    # pass 2: the notes, on the final text
-    taken: set[str] = set()
-    notes: list[Note] = []
-    for site in sites(canonical, cols, config):
-        before, after = _context(canonical, site.start, site.end, config)
-        nid = note_id(work.id, before, after, taken)
-        d = _decision_at(site, placed, ev, before, after, nid)
-        notes.append(Note(nid, site.start, site.end - site.start, note_kind(site, config),
-                          site.readings[0].text, site.readings, d.reason, d.confidence,
-                          d.review, before, after))
-    notes += _flags(canonical, cols, work, config, taken)
-    notes.sort(key=lambda n: (n.offset, n.length, n.id))
-    return WorkResult(work, canonical, tuple(notes), summary_of(canonical, cols, roles, notes))
-
-
-def _decision_at(site, placed: Sequence[tuple[int, int, Decision]], ev: Evidence, before: str,
-                 after: str, nid: str) -> Decision:
-    """The decision behind the canonical text's reading at a site of the second pass."""
-    reading = site.readings[0].text
-    for s, e, d in placed:
-        if s < site.end and site.start < e or s == e == site.start or (
-                site.start == site.end and s <= site.start <= e):
-            return Decision(reading, d.reason, d.confidence, d.review)
-    d = decide(site, ev, before, after, nid)
-    if fold_eq(d.chosen, reading):
-        return Decision(reading, d.reason, d.confidence, d.review)
-    return Decision(reading, "kept as the canonical text reads; the evidence here points "
-                    f"to {d.chosen.strip() or '∅'} ({d.reason})", min(d.confidence, 0.5), True)
-
-
-# a word with a lower-case letter: "GDP", "RCEP", "5G" are how Chinese text writes them
-_FOREIGN = re.compile(r"[ \t]*[A-Za-z]*[a-z][A-Za-z'’-]*[ \t]*")
-
-
-def _flags(c: Canonical, cols: Sequence[Collation], work: Work, config: Config,
-           taken: set[str]) -> list[Note]:
-    """Words of another script left inside the text where no witness disagrees and nothing
-    in the work says what they stand for: not corrected, but marked for review."""
-    if not mostly_cjk(c.text):
-        return []
+def _omission_sizes(toks: Sequence[Tokens], digest: Sequence[bool], config: Config) -> list[int]:
+    """Key characters of the consensus a witness must skip for the skip to be a cut: a
+    digest cuts words, a full printing only drops them by a slip; a word of a spaced script
+    is about three times a Chinese character."""
     out = []
-    for m in _FOREIGN.finditer(c.text):
-        s, e = m.start(), m.end()
-        if len(m.group(0).strip()) < 2 or not (
-                s > 0 and is_cjk(c.text[s - 1]) and e < len(c.text) and is_cjk(c.text[e])):
-            continue
-        refs = []
-        for col in cols:
-            if any(cv.c_start <= s and e <= cv.c_end for cv in col.covers):
-                block = col.cover_of(s, e)
-                if block is not None:
-                    ws = _w_at(block, s)
-                    line, column = col.witness.position(ws)
-                    refs.append(WitnessRef(col.witness.id, line, column))
-        before, after = _context(c, s, e, config)
-        nid = note_id(work.id, before, after, taken)
-        reading = Reading(m.group(0), tuple(sorted(refs, key=lambda r: r.id)))
-        out.append(Note(nid, s, e - s, INTRUSION, m.group(0), (reading,),
-                        "a word of another script inside the text, which no witness and no "
-                        "other place of the work helps to correct", 0.3, True, before, after))
+    for t, d in zip(toks, digest):
+        n = config.omission_min_chars if d else config.omission_min_chars_full
+        out.append(n if t.share_cjk() >= 0.5 else 3 * n)
     return out
 
 
-def _w_at(block, s: int) -> int:
-    for op in block.ops:
-        if op.c_start <= s < op.c_end or op.c_start == s:
-            return op.w_start + (s - op.c_start if op.tag == "equal" else 0)
-    return block.w_start
+def _order(toks: Sequence[Tokens], roles: Sequence[str]) -> list[int]:
+    """The order witnesses join the alignment: full printings first, the one closest to all
+    the others (the medoid) before the rest, which read nearer to it first; then digests,
+    then duplicates. The first sets the order of the columns, and a noisy reading that led
+    would have the others aligned with its noise."""
+    rank = {"edition": 0, "digest": 1, "duplicate": 2}
+    full = [i for i, r in enumerate(roles) if r == "edition"]
+    rest = sorted((i for i in range(len(roles)) if roles[i] != "edition"),
+                  key=lambda i: (rank.get(roles[i], 3), i))
+    if len(full) <= 2:
+        return full + rest
+    sample = ["".join(t.keys)[:20000] for t in toks]
+    dist = {(a, b): Indel.distance(sample[a], sample[b]) for a in full for b in full if a < b}
+
+    def d(a: int, b: int) -> int:
+        return 0 if a == b else dist[(min(a, b), max(a, b))]
+    med = min(full, key=lambda a: (sum(d(a, b) for b in full), a))
+    others = sorted((a for a in full if a != med), key=lambda a: (d(med, a), a))
+    return [med] + others + rest
+
+
+def _breaks(e: EditionText, toks: Tokens) -> frozenset[int]:
+    """Tokens of an edition before which a continuation marker says its text jumps to a page
+    it does not hold: what it covers stops there."""
+    out: set[int] = set()
+    for k, w in enumerate(e.pages):
+        markers = [r for r in w.removals if r.kind == "page-marker"]
+        if not markers:
+            continue
+        offs = w.source_offsets()
+        for r in markers:
+            if _held(e, k, r.detail):
+                continue
+            pos = e.starts[k] + int(np.searchsorted(offs, r.start))
+            t = int(np.searchsorted(toks.start, pos))
+            if 0 < t < len(toks):
+                out.add(t)
+    return frozenset(out)
+
+
+def _held(e: EditionText, k: int, detail: str) -> bool:
+    """Whether the page a marker names is the neighbouring page of the edition."""
+    direction = detail.split(" ")[0]
+    return (direction == "to" and k + 1 < len(e.pages)) or (direction == "from" and k > 0)
+
+
+def _voter_weights(eds: Sequence[EditionText], roles: Sequence[str]) -> list[float]:
+    """A duplicate (the same printing again) shares one vote with what it duplicates."""
+    weight = [1.0] * len(eds)
+    layout = [_lines(e) for e in eds]
+    groups: dict[int, list[int]] = {}
+    for i, r in enumerate(roles):
+        if r != "duplicate":
+            continue
+        best, score = -1, 0.0
+        for j, rj in enumerate(roles):
+            if j == i or rj == "duplicate":
+                continue
+            small = min(sum(layout[i].values()), sum(layout[j].values()))
+            same = sum((layout[i] & layout[j]).values()) / small if small else 0.0
+            if same > score:
+                best, score = j, same
+        if best >= 0 and score >= 0.8:
+            groups.setdefault(best, [best]).append(i)
+    for members in groups.values():
+        for i in members:
+            weight[i] = 1.0 / len(members)
+    return weight
+
+
+def _lines(e: EditionText) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for w in e.pages:
+        for ln in w.source.text.split("\n"):
+            f = " ".join(fold(ln).split())
+            if f:
+                out[f] += 1
+    return out
+
+
+_LEAD = re.compile(rf"^[^{re.escape(CLAUSE_END)}。.!?！？]{{1,24}}[{re.escape(CLAUSE_END)}]")
+
+
+def _own_tokens(e: EditionText, toks: Tokens, full_text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per token: in a heading of the edition; in a lead-in it frames paragraphs with (a
+    first clause that starts two paragraphs or more and that no full printing prints)."""
+    heading_chars = e.kinds()
+    heading = heading_chars[toks.start] if len(toks) else np.zeros(0, dtype=bool)
+    framing = np.zeros(len(toks), dtype=bool)
+    starts: dict[str, list[tuple[int, int]]] = {}
+    for k, w in enumerate(e.pages):
+        for p in w.paragraphs:
+            if p.kind is not Kind.BODY:
+                continue
+            m = _LEAD.match(w.text[p.start:p.end])
+            if m and len(key(m.group(0))) <= 12:
+                a = e.starts[k] + p.start
+                starts.setdefault(m.group(0), []).append((a, a + m.end()))
+    for lead, spans in starts.items():
+        if len(spans) < 2 or key(lead) in full_text:
+            continue
+        for a, b in spans:
+            framing |= (toks.start >= a) & (toks.start < b)
+    return heading, framing
+
+
+class _Plausibility(CharModel):
+    """The work's own character model with the language's general model behind it: counts
+    are looked up in both (the general ones are pseudo counts)."""
+
+    def __init__(self, own: CharModel, general: CharModel) -> None:
+        super().__init__(own.order, own.beta)
+        self.counts = _Sum(own.counts, general.counts)  # type: ignore[assignment]
+        self.ctx = _Sum(own.ctx, general.ctx)  # type: ignore[assignment]
+        self.chars = own.chars | general.chars
+
+
+class _Sum:
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: Counter, b: Counter) -> None:
+        self.a, self.b = a, b
+
+    def get(self, k: str, default: float = 0.0) -> float:
+        return self.a.get(k, 0.0) + self.b.get(k, 0.0)
+
+
+def _agreed_pieces(plain: Sequence[str], sites: Sequence[Site]) -> list[str]:
+    """The text every witness agrees on, as language-model text, cut at the sites."""
+    in_site = np.zeros(len(plain), dtype=bool)
+    for s in sites:
+        in_site[s.start:s.end] = True
+    out: list[str] = []
+    cur: list[str] = []
+    for c, k in enumerate(plain):
+        if in_site[c]:
+            if cur:
+                out.append(lm_text(cur))
+                cur = []
+            continue
+        if k:
+            cur.append(k)
+    if cur:
+        out.append(lm_text(cur))
+    return out
+
+
+def _pair_counts(pieces: Sequence[Sequence[str]]) -> Counter[tuple[str, str]]:
+    out: Counter[tuple[str, str]] = Counter()
+    for keys in pieces:
+        out.update(zip(keys, keys[1:]))
+    return out
+
+
+def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
+                 related: Sequence[int] = ()) -> WorkResult:
+    """Canonical text and notes of one work. ``related`` are records of related works,
+    read only for plausibility."""
+    eds = edition_texts(records, work)
+    roles = [e.role for e in work.editions]
+    digest = [r == "digest" for r in roles]
+    toks = [tokenize(e.text) for e in eds]
+    order = _order(toks, roles)
+    al = align_witnesses(toks, order, _omission_sizes(toks, digest, config),
+                         [_breaks(e, t) for e, t in zip(eds, toks)])
+    table = Table(al, toks)
+    sites = find_sites(table)
+    plain = column_plain(table)
+
+    # plausibility: the work's agreed text, related works, the language
+    agreed = _agreed_pieces(plain, sites)
+    rel_keys = [tokenize(records[i].witness.text).keys for i in related]
+    lang = config.language or detect_language([k for t in toks[:1] for k in t.keys])
+    own = CharModel(config.lm_order, config.lm_beta)
+    for piece in agreed:
+        own.add(f" {piece} ")
+    for ks in rel_keys:
+        own.add(f" {lm_text(ks)} ")
+    general = general_model(lang, config.lm_order, config.lm_beta, config.general_words,
+                            config.general_mass) if config.general_mass > 0 else CharModel(
+        config.lm_order, config.lm_beta)
+    model = _Plausibility(own, general)
+    support = Support([t.keys for t in toks] + list(rel_keys),
+                      list(range(len(toks))) + [-1] * len(rel_keys))
+    ev = Evidence(config, len(eds), _voter_weights(eds, roles), digest, model, support)
+    names = [e.id for e in eds]
+    ctx = Context(table, ev, config, names, order, digest, plain)
+    choices = decide_all(ctx, sites)
+
+    agreed_keys = _agreed_keys(plain, sites)
+    counts = _pair_counts(agreed_keys + [list(k) for k in rel_keys])
+    lones = lone_corrections(ctx, sites, choices, counts)
+
+    full_text = "".join(key(e.text) for e, d in zip(eds, digest) if not d)
+    own_masks = [_own_tokens(e, t, full_text) for e, t in zip(eds, toks)]
+    drop = digest_own(table, digest, [m[0] for m in own_masks], [m[1] for m in own_masks])
+
+    def locate(w: int, offset: int) -> tuple[str, int, int, int]:
+        return eds[w].locate(offset)
+
+    loc = Located(names, locate)
+    found, placed, rendered = _notes(work.id, table, sites, choices, lones, order, drop, loc,
+                                     digest, config, ev.channel.slip_like)
+    matched: list[int] = []
+    if config.decisions:
+        choices, lones, matched = _apply_pins(work.id, config.decisions, found, choices, lones)
+        if matched:
+            found, placed, rendered = _notes(work.id, table, sites, choices, lones, order, drop,
+                                             loc, digest, config, ev.channel.slip_like)
+    notes = [n for n, _, _ in found]
+
+    counts_by = [Counter() for _ in eds]
+    for pl in placed:
+        if pl.note is not None:
+            for r in pl.note.readings[1:]:
+                for ref in r.witnesses:
+                    counts_by[names.index(ref.id)][pl.note.kind] += 1
+        for w, kind in pl.aside.items():
+            counts_by[w][kind] += 1
+    punct = 0
+    for w in range(len(eds)):
+        p = punctuation_count(table, w, rendered)
+        if p:
+            counts_by[w][PUNCTUATION] += p
+            punct += p
+    files = [[records[i].witness.id for i in e.files] for e in work.editions]
+    wits = witness_summary(table, rendered, sites, choices, placed, drop, loc, roles, files,
+                           counts_by)
+    summary = summary_of(notes, wits, punct)
+    summary["language"] = lang
+    summary["reliability"] = {names[w]: round(ev.acc[w], 4) for w in range(len(eds))}
+    return WorkResult(work, rendered.canonical, tuple(notes), summary, tuple(matched))
+
+
+def _agreed_keys(plain: Sequence[str], sites: Sequence[Site]) -> list[list[str]]:
+    in_site = np.zeros(len(plain), dtype=bool)
+    for s in sites:
+        in_site[s.start:s.end] = True
+    out: list[list[str]] = []
+    cur: list[str] = []
+    for c, k in enumerate(plain):
+        if in_site[c]:
+            if cur:
+                out.append(cur)
+                cur = []
+            continue
+        if k:
+            cur.append(k)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _notes(work_id: str, table: Table, sites: Sequence[Site], choices: Sequence[Choice],
+           lones: Sequence[Lone], order: Sequence[int], drop: np.ndarray, loc: Located,
+           digest: Sequence[bool], config: Config, slip=None):
+    rendered = render(table, sites, choices, lones, order, drop, config)
+    text = rendered.canonical.text
+    taken: set[str] = set()
+    placed: list[Placed] = []
+    found: list[tuple[Note, str, int]] = []
+    for i, (s, ch) in enumerate(zip(sites, choices)):
+        pl = site_note(work_id, table, s, ch, rendered.site_span[i], text, loc, digest, config,
+                       taken, slip)
+        placed.append(pl)
+        if pl.note is not None:
+            found.append((pl.note, "site", i))
+    for i, ln in enumerate(lones):
+        found.append((lone_note(work_id, table, ln, rendered.lone_span[i], text, loc, config,
+                                taken), "lone", i))
+    found.sort(key=lambda x: (x[0].offset, x[0].length, x[0].id))
+    return found, placed, rendered
+
+
+def _pin_for(pins: Sequence[Pin], work_id: str, note: Note) -> int:
+    for i, p in enumerate(pins):
+        if p.work and p.work != work_id:
+            continue
+        if p.note and p.note == note.id:
+            return i
+        if not p.note and (p.before or p.after) and note.before.endswith(p.before) \
+                and note.after.startswith(p.after):
+            return i
+    return -1
+
+
+def _apply_pins(work_id: str, pins: Sequence[Pin], found: Sequence[tuple[Note, str, int]],
+                choices: Sequence[Choice], lones: Sequence[Lone]
+                ) -> tuple[list[Choice], list[Lone], list[int]]:
+    """Readings pinned by hand, applied wherever a pin matches a note (by id or by the text
+    around it): at a site or at a lone witness's correction alike."""
+    choices = list(choices)
+    lones = list(lones)
+    matched: set[int] = set()
+    reason = "pinned by hand in the decisions file"
+    for note, what, k in found:
+        i = _pin_for(pins, work_id, note)
+        if i < 0:
+            continue
+        matched.add(i)
+        reading = pins[i].reading
+        if what == "site":
+            choices[k] = replace(choices[k], text=reading,
+                                 key=" ".join(tokenize(reading).keys), source=-1,
+                                 reason=reason, confidence=1.0, review=False)
+        else:
+            lones[k] = replace(lones[k], text=reading, reason=reason, confidence=1.0,
+                               pinned=True)
+    return choices, lones, sorted(matched)
+
+
+__all__ = ["WorkResult", "edition_texts", "process_work"]

@@ -1,0 +1,266 @@
+"""Write the canonical text: the columns of the alignment in order, each as chosen.
+
+- A site prints its chosen reading, as the witness it was chosen from prints it.
+- Elsewhere the witnesses agree on each token; it is printed as most of them print it
+  (letter case, width).
+- Between two tokens goes what the witnesses that print both, one after the other, print
+  between them (space, punctuation, a paragraph break), by plurality; a difference there is
+  a punctuation difference, counted but not a note.
+- Text only digests print, where no full printing covers the place, is kept (it is the only
+  witness to it) except a digest's own headings and the lead-ins it frames its paragraphs
+  with ("本报讯 报告指出，"): those are the digest's, not the work's.
+
+The result keeps, for every column, where its text stands in the canonical text, so the
+apparatus can place notes and say which stretches each witness prints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .choice import Choice, Lone
+from .clean import is_heading
+from .config import Config
+from .normalize import CLAUSE_END
+from .records import Kind, Paragraph
+from .sites import Table
+from .tokens import is_cjk_token, sep_key
+
+
+@dataclass(frozen=True, slots=True)
+class Canonical:
+    """The canonical text of a work and its paragraphs (``text`` has no final newline)."""
+
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Rendered:
+    """The canonical text and where each column's text stands in it: ``[col_start[c],
+    col_end[c])`` (a site's columns share the site's span; a column with nothing printed is
+    an empty span where it would stand)."""
+
+    canonical: Canonical
+    col_start: np.ndarray
+    col_end: np.ndarray
+    site_span: dict[int, tuple[int, int]]  # site index -> canonical span of its reading
+    lone_span: dict[int, tuple[int, int]]  # lone correction index -> its span
+
+
+def paragraphs_of(text: str, config: Config) -> tuple[Paragraph, ...]:
+    out: list[Paragraph] = []
+    pos = 0
+    for part in text.split("\n\n"):
+        kind = Kind.HEADING if is_heading(part, config) else Kind.BODY
+        out.append(Paragraph(pos, pos + len(part), kind))
+        pos += len(part) + 2
+    return tuple(out) if text else ()
+
+
+def digest_own(table: Table, digest: Sequence[bool], heading_of: Sequence[np.ndarray],
+               framing_of: Sequence[np.ndarray]) -> np.ndarray:
+    """Columns to leave out: printed only by digests, and by each of them as its own heading
+    or framing. ``heading_of[w]``/``framing_of[w]``: per token of witness ``w``, whether it
+    stands in a heading / a lead-in of that witness."""
+    n_w = len(table.toks)
+    full_cov = np.zeros(table.n, dtype=bool)
+    for w in range(n_w):
+        if not digest[w]:
+            full_cov |= table.cover[w]
+    drop = np.zeros(table.n, dtype=bool)
+    for c in np.flatnonzero(~full_cov).tolist():
+        own = []
+        for w in range(n_w):
+            t = table.al.cells[w][c]
+            if t >= 0:
+                own.append(bool(heading_of[w][t] or framing_of[w][t]))
+        drop[c] = bool(own) and all(own)
+    return drop
+
+
+def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequence[Lone],
+           order: Sequence[int], drop: np.ndarray, config: Config) -> Rendered:
+    n = table.n
+    n_w = len(table.toks)
+    rank = {w: i for i, w in enumerate(order)}
+    site_of = np.full(n, -1, dtype=np.int64)
+    for i, s in enumerate(sites):
+        site_of[s.start:s.end] = i
+    lone_of = {ln.c0: (i, ln) for i, ln in enumerate(lones)}
+    col_of = []  # per witness: token -> column
+    for w in range(n_w):
+        arr = np.full(len(table.toks[w]), -1, dtype=np.int64)
+        cells = table.al.cells[w]
+        has = np.flatnonzero(cells >= 0)
+        arr[cells[has]] = has
+        col_of.append(arr)
+
+    # units: (c0, c1, text, carriers: {witness: (first token, last token)}, kind, index)
+    units: list[tuple[int, int, str, dict[int, tuple[int, int]], str, int]] = []
+    c = 0
+    while c < n:
+        si = int(site_of[c])
+        if si >= 0:
+            s, ch = sites[si], choices[si]
+            carriers = {}
+            for w, (a, b) in zip(s.readers, s.ranges):
+                if table.reading_key(w, a, b) == ch.key and b > a:
+                    carriers[w] = (a, b - 1)
+            units.append((s.start, s.end, ch.text, carriers, "site", si))
+            c = s.end
+            continue
+        if drop[c]:
+            c += 1
+            continue
+        if c in lone_of:
+            li, ln = lone_of[c]
+            units.append((ln.c0, ln.c1, ln.text, {ln.witness: (ln.t0, ln.t1 - 1)}, "lone", li))
+            c = ln.c1
+            continue
+        forms: Counter[str] = Counter()
+        best_rank: dict[str, int] = {}
+        carriers = {}
+        for w in range(n_w):
+            t = int(table.al.cells[w][c])
+            if t < 0:
+                continue
+            f = table.toks[w].surface(t)
+            forms[f] += 1
+            best_rank[f] = min(best_rank.get(f, 99), rank.get(w, 99))
+            carriers[w] = (t, t)
+        if forms:
+            text = max(forms, key=lambda f: (forms[f], -best_rank[f]))
+            units.append((c, c + 1, text, carriers, "col", -1))
+        c += 1
+
+    parts: list[str] = []
+    pos = 0
+    col_start = np.zeros(n, dtype=np.int64)
+    col_end = np.zeros(n, dtype=np.int64)
+    site_span: dict[int, tuple[int, int]] = {}
+    lone_span: dict[int, tuple[int, int]] = {}
+    spans: list[tuple[int, int, int, int]] = []  # c0, c1, start, end
+    nonempty = [k for k, u in enumerate(units) if u[2]]
+    next_of = {a: b for a, b in zip(nonempty, nonempty[1:])}
+    for k, (c0, c1, text, carriers, kind, idx) in enumerate(units):
+        start = pos
+        parts.append(text)
+        pos += len(text)
+        spans.append((c0, c1, start, pos))
+        if kind == "site":
+            site_span[idx] = (start, pos)
+        elif kind == "lone":
+            lone_span[idx] = (start, pos)
+        if text and k in next_of:
+            nxt = units[next_of[k]]
+            trail = _trail(table, carriers, col_of, nxt[0], nxt[1], text, nxt[2], rank,
+                           _lead(table, nxt[3]), nxt[3] if nxt[4] != "col" else None)
+            parts.append(trail)
+            pos += len(trail)
+    text = "".join(parts).strip()
+    lead = len("".join(parts)) - len("".join(parts).lstrip())
+    # columns -> canonical offsets (after stripping the lead)
+    nxt_start = len(text)
+    j = len(spans) - 1
+    for cc in range(n - 1, -1, -1):
+        while j >= 0 and spans[j][0] > cc:
+            nxt_start = spans[j][2] - lead
+            j -= 1
+        if j >= 0 and spans[j][0] <= cc < spans[j][1]:
+            col_start[cc] = spans[j][2] - lead
+            col_end[cc] = spans[j][3] - lead
+        else:
+            col_start[cc] = col_end[cc] = max(0, min(nxt_start, len(text)))
+    site_span = {i: (max(0, a - lead), max(0, b - lead)) for i, (a, b) in site_span.items()}
+    lone_span = {i: (max(0, a - lead), max(0, b - lead)) for i, (a, b) in lone_span.items()}
+    np.clip(col_start, 0, len(text), out=col_start)
+    np.clip(col_end, 0, len(text), out=col_end)
+    return Rendered(Canonical(text, paragraphs_of(text, config)), col_start, col_end,
+                    site_span, lone_span)
+
+
+_SPACES = re.compile(r"[ \t]+")
+
+
+def _norm_trail(trail: str) -> str:
+    if "\n\n" in trail:
+        core = trail.replace("\n", " ").strip()
+        core = _SPACES.sub(" ", core)
+        return (core + "\n\n") if core else "\n\n"
+    return _SPACES.sub(" ", trail.replace("\n", " "))
+
+
+_OPENING = "（(“‘「『《〈【〔[{\"'"
+
+
+def _split(trail: str) -> tuple[str, str]:
+    """A trail as what closes the text before it and what opens the text after it."""
+    i = len(trail)
+    while i > 0 and (trail[i - 1] in _OPENING or trail[i - 1] == " "):
+        i -= 1
+    return trail[:i], trail[i:].lstrip(" ")
+
+
+def _lead(table: Table, carriers: dict[int, tuple[int, int]]) -> str:
+    """What opens a unit in the witnesses that print it: the opening marks before it."""
+    for w, (first, _) in sorted(carriers.items()):
+        toks = table.toks[w]
+        before = toks.trail(first - 1) if first > 0 else toks.lead()
+        got = _split(before)[1]
+        if got:
+            return got
+    return ""
+
+
+def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[np.ndarray], c0: int,
+           c1: int, before: str, after: str, rank: dict[int, int], lead: str = "",
+           then: dict[int, tuple[int, int]] | None = None) -> str:
+    """What stands between a unit and the next (which starts in columns ``[c0, c1)``): the
+    plurality of what the witnesses that print both, one after the other, print there."""
+    votes: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    first: dict[str, int] = {}
+    fallback = ""
+    fb_rank = 99
+    # before a chosen reading, only the witnesses that print it speak for what precedes it
+    voters = {w: v for w, v in carriers.items() if then is None or w in then} or carriers
+    for w, (_, t) in voters.items():
+        toks = table.toks[w]
+        tr = toks.trail(t)
+        if rank.get(w, 99) < fb_rank:
+            fallback, fb_rank = tr, rank.get(w, 99)
+        if t + 1 < len(toks) and c0 <= col_of[w][t + 1] < c1:
+            k = sep_key(tr)
+            votes[k] += 1
+            forms.setdefault(k, Counter())[_norm_trail(tr)] += 1
+            first[k] = min(first.get(k, 99), rank.get(w, 99))
+    if votes:
+        k = max(votes, key=lambda x: (votes[x], -first[x]))
+        got = forms[k].most_common(1)[0][0]
+        if before and after and is_cjk_token(before[-1]) and is_cjk_token(after[0]) and \
+                "\n" not in got:
+            got = got.replace(" ", "")  # a space between two ideographs is a scanning slip
+        return got
+    # nobody prints the two together: what closes the text before, and what opens the
+    # text after; a paragraph break if the text before has one
+    tr = _norm_trail(_split(fallback)[0])
+    if lead:
+        if "\n\n" in tr:
+            return tr + lead
+        return (tr if not tr or tr.endswith(" ") or is_cjk_token(after[:1]) else tr + " ") + lead
+    if "\n\n" in tr:
+        return tr
+    if before and after and not (is_cjk_token(before[-1]) and is_cjk_token(after[0])):
+        if before[-1] in CLAUSE_END or not tr.strip():
+            return " " if not tr.strip() else tr
+        return tr if tr.endswith(" ") else tr + " "
+    return tr
+
+
+__all__ = ["Canonical", "Rendered", "digest_own", "paragraphs_of", "render"]

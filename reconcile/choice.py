@@ -1,0 +1,467 @@
+"""Choose the reading of every site, on the evidence of :mod:`reconcile.evidence`.
+
+1. **Candidates**: each distinct reading of the witnesses that print the site; where three
+   witnesses or more split with no majority, also the reading a vote letter by letter
+   among them gives (each engine may misread a different letter of one word).
+2. **Two passes**: the first scores every site with equal reliability and the general
+   channel; what it decides is what the work teaches: how often each witness agrees, and
+   which misreadings each makes. The second pass scores again with those.
+3. **Revisions** (the witnesses word a place differently) are scored on the witnesses
+   alone, never on plausibility (an author's choice of words is not an OCR slip), and the
+   canonical text takes one witness's wording whole; a tie goes to the copy-text, the
+   most complete full printing.
+4. **Lone witnesses**: where one witness alone prints a place, a token is corrected only
+   when the work prints the correction often elsewhere, the printed form nowhere else, the
+   two are a known or visual misreading of each other, and the posterior is high; such a
+   correction is always marked for review.
+
+Pins (readings fixed by hand) are applied later, on the notes (see :mod:`reconcile.work`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from .classify import INTRUSION, REPETITION, REVISION, classify
+from .config import Config
+from .evidence import Evidence, Score, edit_ops, looks_alike, lm_text
+from .normalize import fold
+from .sites import Site, Table
+from .tokens import is_cjk_token, tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The reading a site takes. ``text`` is printed as ``source`` prints it (-1: a reading
+    no witness prints whole: a letter-by-letter vote or a correction)."""
+
+    site: Site
+    key: str
+    text: str
+    source: int
+    reason: str
+    confidence: float
+    review: bool
+    kind: str
+    scores: tuple[Score, ...] = ()
+
+
+@dataclass
+class Context:
+    """What the decisions of one work read: the table, the evidence, the roles."""
+
+    table: Table
+    evidence: Evidence
+    config: Config
+    names: Sequence[str]  # short names of the witnesses, for reasons
+    order: Sequence[int]  # witnesses by priority: the copy-text first
+    digest: Sequence[bool]
+    plain: list[str]  # language-model text of each column's commonest token ('' if a gap)
+
+    def neighbours(self, c0: int, c1: int) -> tuple[str, str]:
+        """The tokens next to columns ``[c0, c1)`` in the consensus."""
+        a = next((self.plain[k] for k in range(c0 - 1, -1, -1) if self.plain[k]), "")
+        b = next((self.plain[k] for k in range(c1, len(self.plain)) if self.plain[k]), "")
+        return a, b
+
+    def left(self, c: int, n: int = 8) -> str:
+        out: list[str] = []
+        size = 0
+        for k in range(c - 1, -1, -1):
+            x = self.plain[k]
+            if x:
+                out.append(x)
+                size += len(x)
+                if size >= n:
+                    break
+        return _join_lm(out[::-1])[-n:]
+
+    def right(self, c: int, n: int = 8) -> str:
+        out: list[str] = []
+        size = 0
+        for k in range(c, len(self.plain)):
+            x = self.plain[k]
+            if x:
+                out.append(x)
+                size += len(x)
+                if size >= n:
+                    break
+        return _join_lm(out)[:n]
+
+
+def _join_lm(keys: list[str]) -> str:
+    return lm_text(keys)
+
+
+def column_plain(t: Table) -> list[str]:
+    """The commonest token key of each column among the witnesses that have one there."""
+    out = []
+    n_w = len(t.toks)
+    for c in range(t.n):
+        counts: Counter[str] = Counter()
+        for w in range(n_w):
+            tok = t.al.cells[w][c]
+            if tok >= 0:
+                counts[t.toks[w].keys[tok]] += 1
+        gaps = sum(1 for w in range(n_w) if t.vals[w, c] == -1)
+        if not counts:
+            out.append("")
+            continue
+        k, n = counts.most_common(1)[0]
+        out.append("" if gaps > n else k)
+    return out
+
+
+# --- candidates ---------------------------------------------------------------------------------
+
+
+def _vote_letters(strings: Sequence[str]) -> str:
+    """A letter-by-letter majority among readings, aligned to the medoid (ROVER)."""
+    n = len(strings)
+    med = min(range(n), key=lambda i: (sum(Levenshtein.distance(strings[i], strings[j])
+                                            for j in range(n)), i))
+    m = strings[med]
+    cols = [Counter({m[i]: 1}) for i in range(len(m))]
+    ins: list[Counter[str]] = [Counter() for _ in range(len(m) + 1)]
+    for j, s in enumerate(strings):
+        if j == med:
+            continue
+        for op in Levenshtein.opcodes(m, s):
+            if op.tag in ("equal", "replace"):
+                for k in range(op.src_end - op.src_start):
+                    cols[op.src_start + k][s[op.dest_start + k]] += 1
+            elif op.tag == "delete":
+                for a in range(op.src_start, op.src_end):
+                    cols[a][""] += 1
+            else:
+                ins[op.src_start][s[op.dest_start:op.dest_end]] += 1
+    out = []
+    for i in range(len(m) + 1):
+        if ins[i]:
+            s, c = ins[i].most_common(1)[0]
+            if c * 2 > n:
+                out.append(s)
+        if i < len(m):
+            out.append(max(cols[i].items(), key=lambda kv: (kv[1], kv[0] == m[i], kv[0]))[0])
+    return "".join(out)
+
+
+def _key_of(text: str) -> str:
+    return " ".join(tokenize(text).keys)
+
+
+def _typical(t: str, x: str, left: str, right: str) -> bool:
+    """Whether ``x`` is ``t`` with a typical failure: a word of another script inside the
+    text, or a syllable repeated."""
+    if not x or x == t:
+        return False
+    kind = classify(t, x, left, right)
+    return kind in (INTRUSION, REPETITION) and len(x.replace(" ", "")) >= len(t.replace(" ", ""))
+
+
+# --- deciding -----------------------------------------------------------------------------------
+
+
+def _site_readings(ctx: Context, site: Site) -> list[tuple[int, str, str]]:
+    """(witness, key, printed text) of every reader of the site."""
+    t = ctx.table
+    out = []
+    for w, (a, b) in zip(site.readers, site.ranges):
+        out.append((w, t.reading_key(w, a, b), t.reading(w, a, b)))
+    return out
+
+
+def _surface_for(ctx: Context, readings: Sequence[tuple[int, str, str]], key: str
+                 ) -> tuple[str, int]:
+    """How the chosen reading is printed: the most common printing among the witnesses that
+    read it (ties: the witness of highest priority)."""
+    forms: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    rank = {w: i for i, w in enumerate(ctx.order)}
+    for w, k, text in readings:
+        if k == key:
+            forms[text] += 1
+            if text not in first or rank.get(w, 99) < rank.get(first[text], 99):
+                first[text] = w
+    if not forms:
+        return "", -1
+    text = max(forms, key=lambda s: (forms[s], -rank.get(first[s], 99)))
+    return text, first[text]
+
+
+def decide_site(ctx: Context, site: Site) -> Choice:
+    readings = _site_readings(ctx, site)
+    keys = sorted({k for _, k, _ in readings})
+    left, right = ctx.left(site.start), ctx.right(site.end)
+    support = Counter(k for _, k, _ in readings)
+    revision = _is_revision(ctx, readings)
+    cands = list(keys)
+    synth_text = ""
+    sizes = [len(k.split(" ")) for _, k, _ in readings]
+    lengths = [len(k) for _, k, _ in readings]
+    if not revision and len(readings) >= 3 and support.most_common(1)[0][1] * 2 <= len(readings) \
+            and max(sizes) <= 2 and max(lengths) - min(lengths) <= 2:
+        # a letter-by-letter vote only within a word or two of like length: over longer
+        # readings it splices fragments
+        printed = [" ".join(text.split()) for _, _, text in readings]
+        synth_text = _vote_letters(printed)
+        sk = _key_of(synth_text)
+        if sk not in cands:
+            cands.append(sk)
+        else:
+            synth_text = ""
+    typical = {(t, x): _typical(t, x, left, right) for t in cands for x in keys}
+    typical.update({(x, t): _typical(x, t, left, right) for t in cands for x in keys
+                    if (x, t) not in typical})
+    scores = ctx.evidence.score(cands, [(w, k) for w, k, _ in readings], left, right,
+                                typical, use_plausibility=not revision,
+                                neighbours=ctx.neighbours(site.start, site.end))
+    rank = {w: i for i, w in enumerate(ctx.order)}
+
+    def prio(s: Score) -> tuple:
+        carriers = [rank.get(w, 99) for w, k, _ in readings if k == s.text]
+        return (round(s.posterior, 9), -min(carriers, default=99))
+    best = max(scores, key=prio)
+    if best.text in support:
+        text, source = _surface_for(ctx, readings, best.text)
+    else:
+        text, source = synth_text, -1
+    reason = _reason(ctx, readings, scores, best, revision)
+    conf = round(best.posterior, 2)
+    kind = REVISION if revision else ""
+    review = best.posterior < ctx.config.review_below
+    return Choice(site, best.text, text, source, reason, conf, review, kind, tuple(scores))
+
+
+def _is_revision(ctx: Context, readings: Sequence[tuple[int, str, str]]) -> bool:
+    """The full printings word the place differently (digests' own wordings do not make a
+    revision: they abridge)."""
+    full = [(w, k, text) for w, k, text in readings if not ctx.digest[w]]
+    forms = sorted({text for _, _, text in full})
+    if len(forms) < 2:
+        return False
+    for i in range(len(forms)):
+        for j in range(i + 1, len(forms)):
+            if classify(forms[i], forms[j]) == REVISION:
+                return True
+    return False
+
+
+def _names(ctx: Context, ws: Sequence[int]) -> str:
+    return ", ".join(ctx.names[w] for w in sorted(ws, key=lambda w: ctx.names[w]))
+
+
+def _reason(ctx: Context, readings: Sequence[tuple[int, str, str]], scores: Sequence[Score],
+            best: Score, revision: bool) -> str:
+    carriers = [w for w, k, _ in readings if k == best.text]
+    n, total = len(carriers), len(readings)
+    rest = sorted((s for s in scores if s is not best), key=lambda s: -s.posterior)
+    parts = []
+    if revision:
+        parts.append("the witnesses word this place differently (a revision, not a slip); "
+                     "the canonical text follows one wording whole")
+    if carriers:
+        parts.append(f"read by {n} of {total} witnesses ({_names(ctx, carriers)})")
+    else:
+        parts.append(f"no witness prints it whole: the letter-by-letter majority of the "
+                     f"{total} readings")
+    if rest:
+        second = rest[0]
+        gain_votes = best.votes - second.votes
+        gain_plaus = best.plausibility - second.plausibility
+        bits = [f"witness evidence {gain_votes:+.1f}"]
+        if abs(gain_plaus) >= 0.05:
+            bits.append(f"plausibility in context {gain_plaus:+.1f}")
+        parts.append(f"against the next reading: {', '.join(bits)} (log-odds)")
+        if abs(best.votes - second.votes) < 0.5 and abs(gain_plaus) < 0.5:
+            parts.append("an open tie: no evidence either way, the copy-text's reading is kept")
+    return "; ".join(parts) + "."
+
+
+def decide_all(ctx: Context, sites: Sequence[Site]) -> list[Choice]:
+    """Every site, in two passes (see the module docstring)."""
+    choices = [decide_site(ctx, s) for s in sites]
+    for _ in range(max(0, ctx.config.evidence_passes - 1)):
+        _learn(ctx, sites, choices)
+        choices = [decide_site(ctx, s) for s in sites]
+    return choices
+
+
+def _learn(ctx: Context, sites: Sequence[Site], choices: Sequence[Choice]) -> None:
+    """Reliability and channel from the decisions: agreement per witness over the columns
+    it shares with another witness, and the edits of each reading the decision rejected."""
+    t = ctx.table
+    ev = ctx.evidence
+    n_w = len(t.toks)
+    in_site = np.zeros(t.n, dtype=bool)
+    for s in sites:
+        in_site[s.start:s.end] = True
+    shared = t.cover.sum(axis=0) >= 2
+    agree = [float(((t.cover[w]) & shared & ~in_site).sum()) for w in range(n_w)]
+    events = list(agree)
+    for s, ch in zip(sites, choices):
+        for w, (a, b) in zip(s.readers, s.ranges):
+            k = t.reading_key(w, a, b)
+            if k != ch.key and ctx.digest[w] and not ev.channel.slip_like(ch.key, k):
+                continue  # a digest's own editing says nothing of how well it was read
+            events[w] += 1
+            if k == ch.key:
+                agree[w] += 1
+            elif ch.confidence >= 0.7 and ch.kind != REVISION and not ctx.digest[w]:
+                # a digest's differences are mostly its own editing, not misreadings
+                ev.channel.learn(w, ch.key.replace(" ", ""), k.replace(" ", ""))
+    ev.learn_reliability(agree, events)
+
+
+# --- lone witnesses -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Lone:
+    """A correction where one witness alone prints the place: its tokens ``t0..t1`` at
+    columns ``c0..c1`` become ``text``."""
+
+    witness: int
+    c0: int
+    c1: int
+    t0: int
+    t1: int
+    text: str
+    reason: str
+    confidence: float
+    pinned: bool = False
+
+
+def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choice],
+                     counts: Counter[tuple[str, str]]) -> list[Lone]:
+    """Corrections of places one witness alone prints (see the module docstring).
+    ``counts``: occurrences of pairs of neighbouring tokens in the work's agreed text and
+    related works."""
+    t = ctx.table
+    cfg = ctx.config
+    n_cov = t.cover.sum(axis=0)
+    in_site = np.zeros(t.n, dtype=bool)
+    for s in sites:
+        in_site[s.start:s.end] = True
+    learned = ctx.evidence.channel.confusions()
+    foreign = _foreign_replacements(ctx, sites, choices)
+    out: list[Lone] = []
+    lone_cols = np.flatnonzero((n_cov == 1) & ~in_site)
+    if not len(lone_cols):
+        return out
+    plain = ctx.plain
+    # the neighbours each token has in the agreed text, often enough to correct towards
+    after: dict[str, set[str]] = {}
+    before: dict[str, set[str]] = {}
+    singles: Counter[str] = Counter()
+    for (a, b), n in counts.items():
+        singles[a] += n
+        if n >= cfg.lone_min_count:
+            after.setdefault(a, set()).add(b)
+            before.setdefault(b, set()).add(a)
+
+    def cohesive(a: str, b: str) -> bool:
+        """The pair is a word: it holds most occurrences of its rarer token (a name such as
+        娄烦 holds nearly all of its characters'; 建 + 太原 meet by chance)."""
+        n = counts.get((a, b), 0)
+        return n >= cfg.lone_min_count and n >= cfg.lone_min_cohesion * max(
+            1, min(singles.get(a, 0), singles.get(b, 0)))
+    for c in lone_cols.tolist():
+        w = int(np.flatnonzero(t.cover[:, c])[0])
+        tok = int(t.al.cells[w][c])
+        if tok < 0:
+            continue
+        k = t.toks[w].keys[tok]
+        prev = plain[c - 1] if c > 0 else ""
+        nxt = plain[c + 1] if c + 1 < t.n else ""
+        if counts.get((prev, k), 0) > 1 or counts.get((k, nxt), 0) > 1:
+            continue  # its own form is printed elsewhere (the place itself counts once)
+        cands: list[str] = []
+        if k in foreign and _inside_cjk(prev, nxt):
+            cands = [foreign[k]]
+        elif is_cjk_token(k):
+            near = after.get(prev, set()) | before.get(nxt, set())
+            cands = sorted(x for x in near if x != k and is_cjk_token(x) and (
+                looks_alike(k, x) or x in learned.get(k, ())))
+        elif len(k) >= 3 and not k.isdigit():
+            near = after.get(prev, set()) | before.get(nxt, set())
+            cands = sorted(x for x in near if x != k and len(x) == len(k) and all(
+                a == b or looks_alike(a, b) or a in learned.get(b, ()) for a, b in zip(x, k)))
+        best = None
+        for cand in cands:
+            seen = max(counts.get((prev, cand), 0), counts.get((cand, nxt), 0))
+            if k in foreign or cohesive(prev, cand) or cohesive(cand, nxt):
+                if best is None or seen > best[1]:
+                    best = (cand, seen)
+        if best is None:
+            continue
+        cand, seen = best
+        left, right = ctx.left(c), ctx.right(c + 1)
+        # one witness and the whole work: plausibility is not capped as it is against
+        # several witnesses' votes
+        scores = ctx.evidence.score([k, cand], [(w, k)], left, right,
+                                    {(cand, k): k in foreign}, neighbours=(prev, nxt),
+                                    cap=cfg.lone_plausibility_cap, held_out=k)
+        post = next(s.posterior for s in scores if s.text == cand)
+        if post < cfg.lone_min_confidence:
+            continue
+        text = cand if is_cjk_token(cand) else _recase(t.toks[w].surface(tok), cand)
+        reason = (f"only {ctx.names[w]} prints this place; it reads '{t.toks[w].surface(tok)}', "
+                  f"which the work prints nowhere else, while '{cand}' stands here {seen} "
+                  f"time(s) elsewhere in the work and related works")
+        if is_cjk_token(k) and looks_alike(k, cand):
+            reason += f", and '{k}'/'{cand}' look alike in print"
+        elif k in foreign:
+            reason += f"; '{k}' is a word of another script inside the text"
+        out.append(Lone(w, c, c + 1, tok, tok + 1, text, reason + ".", round(post, 2)))
+    return out
+
+
+def _inside_cjk(prev: str, nxt: str) -> bool:
+    return is_cjk_token(prev[-1:]) and is_cjk_token(nxt[:1])
+
+
+def _recase(printed: str, key: str) -> str:
+    if printed.isupper():
+        return key.upper()
+    if printed[:1].isupper():
+        return key[:1].upper() + key[1:]
+    return key
+
+
+_LATIN_WORD = re.compile(r"^[^\W\d_]+$")
+
+
+def _foreign_replacements(ctx: Context, sites: Sequence[Site], choices: Sequence[Choice]
+                          ) -> dict[str, str]:
+    """Words of another script that witnesses print where the chosen reading has other
+    text, and what they stand for: {word: replacement}."""
+    t = ctx.table
+    seen: dict[str, Counter[str]] = {}
+    for s, ch in zip(sites, choices):
+        if ch.confidence < 0.7:
+            continue
+        for w, (a, b) in zip(s.readers, s.ranges):
+            k = t.reading_key(w, a, b)
+            if k == ch.key:
+                continue
+            extra = [x for x in k.split(" ") if x and not is_cjk_token(x)
+                     and _LATIN_WORD.match(x) and x not in ch.key.split(" ")]
+            if len(extra) == 1 and all(is_cjk_token(x) for x in ch.key.split(" ") if x):
+                rest = [x for x in k.split(" ") if x != extra[0]]
+                mine = ch.key.split(" ")
+                # what the foreign word stands for: the chosen tokens it displaced
+                repl = "".join(x for x in mine if x not in rest) if ch.key else ""
+                seen.setdefault(extra[0], Counter())[repl] += 1
+    return {word: c.most_common(1)[0][0] for word, c in seen.items()
+            if c.most_common(1)[0][0]}
+
+
+__all__ = ["Choice", "Context", "Lone", "alike", "column_plain", "decide_all", "decide_site",
+           "lone_corrections"]

@@ -1,0 +1,447 @@
+"""The evidence a reading is chosen on, as probabilities.
+
+At a site each candidate reading ``t`` is scored by
+
+    log P(t) = sum over witnesses w of  weight(w) * log P(w's reading | t)
+               + plausibility of t in its context
+
+- **Reliability**: ``P(x | t)`` is ``acc(w)`` when ``w`` reads ``t``; otherwise
+  ``(1 - acc(w))`` times the *channel*: how likely ``w`` is to misread ``t`` as ``x``.
+  ``acc(w)`` is estimated from the witness's agreement with the chosen readings across the
+  work (a witness that errs more counts less), and witnesses printed from one page layout
+  (a duplicate) share one vote.
+- **Channel**: the character edits between ``t`` and ``x``, each as likely as that witness
+  was seen to make it at the other sites of the work (an engine that reads ``u`` as ``n``
+  three hundred times is believed less when it reads ``n``), backed off to the work's
+  edits of all witnesses and to a general visual prior: characters that look alike (the
+  four-corner code of a Han character; Unicode's confusables for the rest) are likelier
+  misreadings than others. A word of another script inside the text and a repeated
+  syllable are single typical failures of OCR and typesetting, whatever their length. A
+  digest words things its own way: its differences in wording count for little.
+- **Plausibility**: a character n-gram model of the work's own agreed text, the texts of
+  related works and a general word list of the language (``wordfreq``), scored over the
+  reading with its context; the difference between readings is capped, so that no amount
+  of plausibility outvotes several witnesses.
+
+The posterior over the candidates is the note's confidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from .config import Config
+from .tokens import is_cjk_token
+
+Op = tuple[str, str]  # (from, to): a substitution, or a deletion ('x', '') / insertion ('', 'x')
+
+
+# --- the visual prior ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _four_corner() -> dict[str, str]:
+    try:
+        from four_corner_method import FourCornerMethod
+    except ImportError:  # pragma: no cover - a declared dependency
+        return {}
+    return FourCornerMethod().data
+
+
+@lru_cache(maxsize=1)
+def _confusables() -> dict[str, frozenset[str]]:
+    """Unicode's confusables (TR39), folded to lower case, single characters only."""
+    try:
+        from confusable_homoglyphs import confusables
+    except ImportError:  # pragma: no cover
+        return {}
+    data = confusables.confusables_data
+    out: dict[str, set[str]] = {}
+    for ch, items in data.items():
+        if len(ch) != 1:
+            continue
+        a = ch.lower()
+        for item in items:
+            b = item.get("c", "").lower()
+            if len(b) == 1 and b != a and (a.isascii() or b.isascii()):
+                out.setdefault(a, set()).add(b)
+                out.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=65536)
+def looks_alike(a: str, b: str) -> bool:
+    """Whether two characters are easily mistaken for each other in print."""
+    if a == b or not a or not b:
+        return False
+    fc = _four_corner()
+    ca, cb = fc.get(a), fc.get(b)
+    if ca and cb:
+        return sum(x == y for x, y in zip(ca, cb)) >= 4
+    return b in _confusables().get(a, ())
+
+
+def edit_ops(t: str, x: str) -> list[Op]:
+    """The character edits that turn ``t`` into ``x`` (an optimal alignment)."""
+    out: list[Op] = []
+    for op in Levenshtein.editops(t, x):
+        a = t[op.src_pos] if op.tag != "insert" else ""
+        b = x[op.dest_pos] if op.tag != "delete" else ""
+        out.append((a, b))
+    return out
+
+
+@dataclass
+class Channel:
+    """How likely each witness is to print ``x`` where the text reads ``t``: counts of the
+    character edits seen at the work's sites, per witness and in all, over a prior."""
+
+    config: Config
+    per: dict[int, Counter[Op]] = field(default_factory=dict)
+    total: dict[int, float] = field(default_factory=dict)
+    pooled: Counter[Op] = field(default_factory=Counter)
+    pooled_total: float = 0.0
+
+    def learn(self, w: int, t: str, x: str, weight: float = 1.0) -> None:
+        ops = edit_ops(t, x)
+        if not ops or len(ops) > 6:
+            return  # a rewording or a cut teaches nothing about misreading
+        c = self.per.setdefault(w, Counter())
+        for op in ops:
+            c[op] += weight
+            self.pooled[op] += weight
+        self.total[w] = self.total.get(w, 0.0) + weight * len(ops)
+        self.pooled_total += weight * len(ops)
+
+    def op_logp(self, w: int, op: Op) -> float:
+        """log of the share of witness ``w``'s edits that are ``op``: its own count, the
+        work's count of all witnesses (as a rate, worth ``channel_pooled`` edits) and a
+        prior spread over ``channel_space`` possible edits, look-alikes
+        ``channel_alike`` times likelier than others."""
+        cfg = self.config
+        a, b = op
+        prior = cfg.channel_alike if a and b and looks_alike(a, b) else 1.0
+        own = self.per.get(w, {}).get(op, 0.0)
+        n_w = self.total.get(w, 0.0)
+        rate = self.pooled.get(op, 0.0) / self.pooled_total if self.pooled_total else 0.0
+        alpha = cfg.channel_strength
+        num = own + cfg.channel_pooled * rate + alpha * prior
+        den = n_w + cfg.channel_pooled + alpha * cfg.channel_space
+        return math.log(num / den)
+
+    def logp(self, w: int, t: str, x: str) -> float:
+        """log P(x | t, an error of witness w), from the edits between the two keys."""
+        return sum(self.op_logp(w, op) for op in edit_ops(t, x))
+
+    def slip_like(self, t: str, x: str) -> bool:
+        """Whether ``x`` differs from ``t`` as a misreading does: by substitutions of
+        characters that look alike or that the work's witnesses were seen to confuse."""
+        t, x = t.replace(" ", ""), x.replace(" ", "")
+        if len(t) == len(x) == 1 and is_cjk_token(t) and is_cjk_token(x):
+            return True  # one character for another: a misread, whatever the glyphs
+        ops = edit_ops(t, x)
+        if not ops or len(ops) > 2:
+            return not ops
+        for a, b in ops:
+            if not a or not b:
+                return False
+            if not (looks_alike(a, b) or self.pooled.get((a, b), 0.0) >= 2.0):
+                return False
+        return True
+
+    def confusions(self, min_count: float = 2.0) -> dict[str, Counter[str]]:
+        """Substitutions seen at least ``min_count`` times: {printed: {meant: n}}."""
+        out: dict[str, Counter[str]] = {}
+        for (a, b), n in self.pooled.items():
+            if a and b and n >= min_count:
+                out.setdefault(b, Counter())[a] += int(n)
+        return out
+
+
+# --- plausibility -------------------------------------------------------------------------------
+
+
+def lm_text(keys: Iterable[str]) -> str:
+    """Token keys as the language model reads them: words apart, ideographs together."""
+    out: list[str] = []
+    prev_cjk = True
+    for k in keys:
+        cjk = is_cjk_token(k)
+        if out and not (cjk and prev_cjk):
+            out.append(" ")
+        out.append(k)
+        prev_cjk = cjk
+    return "".join(out)
+
+
+class CharModel:
+    """An interpolated character n-gram model over counts (the folder's text and, as pseudo
+    counts, a general word list)."""
+
+    def __init__(self, order: int, beta: float) -> None:
+        self.order = order
+        self.beta = beta
+        self.counts: Counter[str] = Counter()
+        self.ctx: Counter[str] = Counter()
+        self.chars: set[str] = set()
+
+    def add(self, text: str, weight: float = 1.0) -> None:
+        n = len(text)
+        c, h = self.counts, self.ctx
+        for k in range(1, self.order + 1):
+            for i in range(n - k + 1):
+                g = text[i:i + k]
+                c[g] += weight
+                h[g[:-1]] += weight
+        self.chars.update(text)
+
+    def merge(self, other: CharModel) -> None:
+        self.counts.update(other.counts)
+        self.ctx.update(other.ctx)
+        self.chars |= other.chars
+
+    def logp(self, s: str, start: int = 0, minus: str = "") -> float:
+        """log P of ``s[start:]`` given what precedes it in ``s``; ``minus``: text the
+        counts hold that must not count (the place being judged, left out)."""
+        base = 1.0 / (len(self.chars) + 2)
+        c, h, beta = self.counts, self.ctx, self.beta
+        drop: Counter[str] = Counter()
+        dctx: Counter[str] = Counter()
+        if minus:
+            for k in range(1, self.order + 1):
+                for i in range(len(minus) - k + 1):
+                    g = minus[i:i + k]
+                    drop[g] += 1
+                    dctx[g[:-1]] += 1
+        total = 0.0
+        for i in range(start, len(s)):
+            p = base
+            for k in range(1, self.order + 1):
+                j = i - k + 1
+                if j < 0:
+                    break
+                g = s[j:i + 1]
+                num = max(0.0, c.get(g, 0.0) - drop.get(g, 0))
+                den = max(0.0, h.get(g[:-1], 0.0) - dctx.get(g[:-1], 0))
+                p = (num + beta * p) / (den + beta)
+            total += math.log(p)
+        return total
+
+
+@lru_cache(maxsize=8)
+def general_model(lang: str, order: int, beta: float, words: int, mass: float) -> CharModel:
+    """Character n-grams of the language's most frequent words (``wordfreq``), weighted by
+    frequency to ``mass`` pseudo-occurrences in all; empty for a language it lacks."""
+    m = CharModel(order, beta)
+    if not lang:
+        return m
+    try:
+        import wordfreq
+        freqs = wordfreq.get_frequency_dict(lang, "best")
+    except (ImportError, LookupError, ValueError, OSError):
+        return m
+    top = sorted(freqs.items(), key=lambda kv: (-kv[1], kv[0]))[:words]
+    total = sum(f for _, f in top) or 1.0
+    for w, f in top:
+        m.add(w if all(is_cjk_token(ch) for ch in w) else f" {w} ", weight=mass * f / total)
+    return m
+
+
+@lru_cache(maxsize=1)
+def _profiles() -> dict[str, dict[str, float]]:
+    try:
+        import wordfreq
+    except ImportError:  # pragma: no cover
+        return {}
+    out = {}
+    for lang in sorted(wordfreq.available_languages("small")):
+        try:
+            top = wordfreq.top_n_list(lang, 300, wordlist="small")
+        except (LookupError, ValueError, OSError):
+            continue
+        out[lang] = {w: 1.0 / (1 + r) ** 0.5 for r, w in enumerate(top)}
+    return out
+
+
+def detect_language(keys: Sequence[str]) -> str:
+    """The ``wordfreq`` language the text reads as: by script for Chinese, Japanese and
+    Korean, else the language whose commonest words the text uses most."""
+    if not keys:
+        return ""
+    sample = keys[:5000]
+    cjk = sum(1 for k in sample if is_cjk_token(k))
+    if cjk * 2 >= len(sample):
+        kana = sum(1 for k in sample if "\u3040" <= k <= "\u30ff")
+        return "ja" if kana * 10 >= cjk else "zh"
+    if any("\uac00" <= k[:1] <= "\ud7af" for k in sample[:200]):
+        return "ko"
+    words = Counter(k for k in sample if not is_cjk_token(k) and not k.isdigit())
+    best, score = "", 0.0
+    for lang, prof in _profiles().items():
+        s = sum(n * prof.get(w, 0.0) for w, n in words.items())
+        if s > score:
+            best, score = lang, s
+    return best if score >= 0.05 * max(sum(words.values()), 1) else ""
+
+
+# --- the model ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A candidate's score at a site, in parts, and its posterior."""
+
+    text: str  # the reading's comparison key (tokens joined by spaces)
+    votes: float  # sum of the witnesses' log-likelihoods
+    plausibility: float  # capped log-probability relative to the best candidate
+    posterior: float
+
+
+class Evidence:
+    """The work-wide parts of the evidence: reliability, channel, plausibility."""
+
+    def __init__(self, config: Config, n_witnesses: int, voter_weight: Sequence[float],
+                 digest: Sequence[bool], model: CharModel, support: Support | None = None
+                 ) -> None:
+        self.config = config
+        self.acc = [config.prior_accuracy] * n_witnesses
+        self.weight = list(voter_weight)
+        self.digest = list(digest)
+        self.channel = Channel(config)
+        self.model = model
+        self.support = support
+
+    def likelihood(self, w: int, x: str, t: str, typical: bool = False,
+                   flawed: bool = False) -> float:
+        """log P(witness w prints x | the text reads t). ``typical``: x is t with a typical
+        failure; ``flawed``: t is x with one (a text is rarely edited into a failure)."""
+        a = self.acc[w]
+        if x == t:
+            return math.log(a)
+        if typical:
+            ch = math.log(self.config.channel_typical)
+        elif self.digest[w] and not flawed and not self.channel.slip_like(t, x):
+            # a digest words things its own way: a difference that is no misreading says
+            # little about the text
+            ch = math.log(self.config.digest_rewording)
+        else:
+            ch = self.channel.logp(w, t.replace(" ", ""), x.replace(" ", ""))
+        return math.log(1.0 - a) + ch
+
+    def plausibility(self, left: str, reading: str, right: str, minus: str = "") -> float:
+        s = left + reading + right
+        return self.model.logp(s, start=len(left), minus=minus)
+
+    def score(self, candidates: Sequence[str], readers: Sequence[tuple[int, str]],
+              left: str, right: str, typical: dict[tuple[str, str], bool] | None = None,
+              use_plausibility: bool = True, neighbours: tuple[str, str] = ("", ""),
+              cap: float | None = None, held_out: str | None = None) -> list[Score]:
+        """Posterior of each candidate (keys) given what each reader prints (keys), with
+        the text ``left`` and ``right`` of the place in language-model form."""
+        cfg = self.config
+        typical = typical or {}
+        votes = []
+        for t in candidates:
+            v = 0.0
+            for w, x in readers:
+                v += self.weight[w] * self.likelihood(w, x, t, typical.get((t, x), False),
+                                                      typical.get((x, t), False))
+            votes.append(v)
+        if use_plausibility and cfg.plausibility_weight > 0:
+            minus = ""
+            if held_out is not None:  # the place is in the counts: leave it out
+                minus = left + _lm_form(held_out, left, right) + right
+            raw = [self.plausibility(left, _lm_form(t, left, right), right, minus)
+                   for t in candidates]
+            top = max(raw)
+            limit = cfg.plausibility_cap if cap is None else cap
+            plaus = [cfg.plausibility_weight * max(r - top, -limit) for r in raw]
+        else:
+            plaus = [0.0] * len(candidates)
+        if self.support is not None and cfg.support_weight > 0 and use_plausibility:
+            carriers = {t: {w for w, x in readers if x == t} for t in candidates}
+            sup = [min(cfg.support_cap, self.support.of(t, neighbours, carriers[t]))
+                   for t in candidates]
+            top = max(sup)
+            plaus = [p + cfg.support_weight * (s_ - top) for p, s_ in zip(plaus, sup)]
+        total = [v + p for v, p in zip(votes, plaus)]
+        m = max(total)
+        z = sum(math.exp(x - m) for x in total)
+        return [Score(t, v, p, math.exp(x - m) / z)
+                for t, v, p, x in zip(candidates, votes, plaus, total)]
+
+    def learn_reliability(self, agree: Sequence[float], events: Sequence[float]) -> None:
+        """Each witness's accuracy: its agreement with the decisions, drawn towards the
+        prior by as many pseudo-observations as ``prior_weight`` (a witness that shares
+        little with the others keeps about the prior)."""
+        k = self.config.prior_weight
+        p = self.config.prior_accuracy
+        for w in range(len(self.acc)):
+            self.acc[w] = min(0.9995, max(0.5, (agree[w] + k * p) / (events[w] + k)))
+
+
+class Support:
+    """Where else a reading is printed: the work's witnesses at other places and related
+    works, one vote per text that prints the reading next to the same neighbour, a quarter
+    for each further place in a text that carries the reading here (one engine, or one
+    typesetter, repeats its own misreadings)."""
+
+    def __init__(self, texts: Sequence[Sequence[str]], witness_of: Sequence[int]) -> None:
+        self.grams: list[Counter[tuple[str, ...]]] = []
+        for keys in texts:
+            c: Counter[tuple[str, ...]] = Counter()
+            c.update(zip(keys, keys[1:]))
+            c.update(zip(keys, keys[1:], keys[2:]))
+            c.update(zip(keys, keys[1:], keys[2:], keys[3:]))
+            self.grams.append(c)
+        self.witness_of = list(witness_of)  # per text: the work's witness, or -1
+
+    def of(self, reading: str, neighbours: tuple[str, str], carriers: set[int]) -> float:
+        left, right = neighbours
+        toks = tuple(reading.split(" ")) if reading else ()
+        probes = []
+        if len(toks) <= 2:
+            if left:
+                probes.append((left,) + toks)
+            if right:
+                probes.append(toks + (right,))
+        if not probes:
+            return 0.0
+        score = 0.0
+        for grams, w in zip(self.grams, self.witness_of):
+            n = max(grams.get(p, 0) for p in probes)
+            if w in carriers:
+                score += 0.25 * max(n - 1, 0)
+            elif w >= 0 and n > 0:
+                # a witness of the work that reads otherwise here: its prints elsewhere
+                # count, less the place itself if it printed the reading here too
+                score += 1.0
+            elif n > 0:
+                score += 1.0
+        return score
+
+
+def _lm_form(key: str, left: str, right: str) -> str:
+    """A reading's key as the language model reads it, with the space it needs next to its
+    neighbours."""
+    body = lm_text(key.split(" ")) if key else ""
+    if not body:
+        return " " if left.endswith(" ") is False and right[:1] not in ("", " ") and \
+            not (is_cjk_token(left[-1:]) and is_cjk_token(right[:1])) else ""
+    out = body
+    if left and not left.endswith(" ") and not (is_cjk_token(left[-1]) and is_cjk_token(body[0])):
+        out = " " + out
+    if right and not right.startswith(" ") and not (is_cjk_token(body[-1]) and
+                                                     is_cjk_token(right[0])):
+        out = out + " "
+    return out
+
+
+__all__ = ["Channel", "CharModel", "Evidence", "Score", "Support", "detect_language", "edit_ops",
+           "general_model", "lm_text", "looks_alike"]

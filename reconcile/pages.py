@@ -1,0 +1,358 @@
+"""Editions printed over several page files: which pages are one printing, in what order,
+and which pages are missing.
+
+Evidence that holds in any paper or book, strongest first:
+
+- **continuation markers** ("下转第3版", "上接第2版", "Continued on page 3"): a page that says
+  it goes on on page N, and a page that is page N or says it comes from the first;
+- **page numbers**: printed on the page (its 版次 line, "Page 3", a number at its head),
+  or in the file name, in a field that says so (``p3``, ``page3``, ``第3版``: a scanner's
+  hash beside it does not matter) or as the only difference between two names;
+- **a sentence cut at the page's foot** and a page that starts in the middle of one;
+- **other witnesses**: a digest or another printing that prints passages of two pages puts
+  them in one work, and the order in which it prints them orders the pages.
+
+Two pages that share no text and are linked by nothing stay apart. Page files of one
+printing share no text (a repeated paragraph aside); files that print the same passages
+are different printings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from .clean import ends_paragraph
+from .records import Kind, Witness
+
+# --- one file ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What a page file says about its place in a printing."""
+
+    printed: str  # the page label it prints ('' unknown)
+    to: tuple[str, ...]  # labels of the pages it says it continues on
+    frm: tuple[str, ...]  # labels of the pages it says it continues from
+    starts_mid: bool  # its text starts in the middle of a sentence
+    ends_mid: bool  # its text stops in the middle of a sentence
+
+
+def label(text: str) -> str:
+    """A page label in one form: "03" -> "3", "a3" -> "A3"."""
+    m = re.fullmatch(r"\s*([A-Za-z]?)\s*0*(\d{1,4})\s*", text or "")
+    if not m:
+        return ""
+    return f"{m.group(1).upper()}{int(m.group(2))}"
+
+
+def _number(lbl: str) -> tuple[str, int] | None:
+    m = re.fullmatch(r"([A-Z]?)(\d+)", lbl)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def follows(a: str, b: str) -> bool:
+    """Page ``b`` is the page after page ``a``."""
+    na, nb = _number(a), _number(b)
+    return bool(na and nb and na[0] == nb[0] and nb[1] == na[1] + 1)
+
+
+def facts(w: Witness) -> PageFacts:
+    printed = ""
+    to: list[str] = []
+    frm: list[str] = []
+    for r in w.removals:
+        if r.kind == "page-number" and r.detail and not printed:
+            printed = label(r.detail)
+        elif r.kind == "page-marker":
+            direction, _, page = r.detail.partition(" ")
+            lb = label(page)
+            if lb:
+                (to if direction == "to" else frm).append(lb)
+    body = [p for p in w.paragraphs if p.kind is Kind.BODY]
+    starts_mid = ends_mid = False
+    if body:
+        first = w.text[body[0].start:body[0].end]
+        starts_mid = bool(first) and (first[0].islower() or first[0] in ",;:，；：、)）")
+        last = w.text[body[-1].start:body[-1].end]
+        ends_mid = body[-1] is w.paragraphs[-1] and not ends_paragraph(last)
+    return PageFacts(printed, tuple(dict.fromkeys(to)), tuple(dict.fromkeys(frm)),
+                     starts_mid, ends_mid)
+
+
+@dataclass(frozen=True, slots=True)
+class NamePage:
+    """A page number read from a file name: the name with the number taken out
+    (``template``), the number, and whether a field says it is a page (``p3``) rather than
+    being the only number in the name."""
+
+    template: str
+    label: str
+    explicit: bool
+
+
+_EXPLICIT = (
+    re.compile(r"(?i)^(?:p|pg|pp|page|pag|s|seite)\.?0*(\d{1,4})$"),
+    re.compile(r"^第?0*(\d{1,3})版$"),
+    re.compile(r"^([A-Za-z]\d{1,2})版$"),
+)
+_HASH = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[0-9A-Za-z]{6,}$")
+
+
+def name_page(file_id: str) -> NamePage | None:
+    path = PurePosixPath(file_id)
+    stem = path.name.rsplit(".", 1)[0] if "." in path.name else path.name
+    folder = str(path.parent)
+    parts = re.split(r"([_\-\s.]+)", stem)
+    explicit = [(i, m.group(1)) for i, f in enumerate(parts) for rx in _EXPLICIT
+                for m in [rx.match(f)] if m]
+    if len(explicit) == 1:
+        i, num = explicit[0]
+        tpl = ["#" if k == i else ("*" if _HASH.match(f) and not f.isdigit() else f)
+               for k, f in enumerate(parts)]
+        return NamePage(folder + "/" + "".join(tpl), label(num), True)
+    numeric = [i for i, f in enumerate(parts) if f.isdigit() and len(f) <= 4]
+    if numeric:
+        i = numeric[-1]
+        tpl = ["#" if k == i else f for k, f in enumerate(parts)]
+        return NamePage(folder + "/" + "".join(tpl), label(parts[i]), False)
+    return None
+
+
+# --- links between files ----------------------------------------------------------------------
+
+# Weights of each kind of evidence that page b follows page a in one printing.
+MARKER, NAME, NAME_WEAK, PRINTED, MIDSENTENCE, DIRECTION, SAME_WORK = 3, 2, 1, 2, 1, 1, 1
+# A link strong enough to put two files that share no text in one work.
+STRONG = 4
+
+
+def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage | None
+               ) -> tuple[int, list[str]]:
+    """Evidence that page ``b`` comes right after page ``a`` in one printing."""
+    la = fa.printed or (na.label if na else "")
+    lb = fb.printed or (nb.label if nb else "")
+    score, kinds = 0, []
+    if (lb and lb in fa.to) or (la and la in fb.frm):
+        score += MARKER
+        kinds.append("markers")
+    elif fa.to and fb.frm:
+        score += DIRECTION
+        kinds.append("markers")
+    if na and nb and na.template == nb.template and follows(na.label, nb.label):
+        score += NAME if na.explicit and nb.explicit else NAME_WEAK
+        kinds.append("names")
+    if fa.printed and fb.printed and follows(fa.printed, fb.printed):
+        score += PRINTED
+        kinds.append("page numbers")
+    if fa.ends_mid and fb.starts_mid:
+        score += MIDSENTENCE
+        kinds.append("a sentence cut at the page's foot")
+    if na and nb and na.explicit and nb.explicit and na.template != nb.template:
+        score -= NAME  # two series of names: two printings (or two readings of one)
+    return score, kinds
+
+
+def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]
+                 ) -> list[tuple[int, int]]:
+    """Pairs of files (a, b) where b follows a with evidence strong enough to join them
+    even if they share no text: found through file names and page labels, never by trying
+    every pair."""
+    by_template: dict[str, list[int]] = {}
+    for i, n in enumerate(names):
+        if n is not None:
+            by_template.setdefault(n.template, []).append(i)
+    by_label: dict[str, list[int]] = {}
+    for i, f in enumerate(facts_):
+        for lb in {f.printed, names[i].label if names[i] else ""} - {""}:
+            by_label.setdefault(lb, []).append(i)
+    cands: set[tuple[int, int]] = set()
+    for members in by_template.values():
+        if len(members) < 2:
+            continue
+        pos = {names[i].label: [j for j in members if names[j].label == names[i].label]
+               for i in members}
+        for i in members:
+            for lbl, js in pos.items():
+                if follows(names[i].label, lbl):
+                    cands.update((i, j) for j in js)
+    for i, f in enumerate(facts_):
+        for lb in f.to:
+            cands.update((i, j) for j in by_label.get(lb, ()) if j != i)
+        for lb in f.frm:
+            cands.update((j, i) for j in by_label.get(lb, ()) if j != i)
+    out = []
+    for a, b in sorted(cands):
+        score, kinds = link_score(facts_[a], facts_[b], names[a], names[b])
+        if score >= STRONG and set(kinds) & {"markers", "names", "page numbers"}:
+            out.append((a, b))
+    return out
+
+
+# --- printings -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """A page a printing refers to that the folder lacks."""
+
+    page: str
+    file: str  # the file that names it
+    line: int
+    column: int
+    side: str  # "before" (the printing comes from it) or "after" (goes on to it)
+
+
+@dataclass(frozen=True, slots=True)
+class Printing:
+    files: tuple[int, ...]  # in page order
+    labels: tuple[str, ...]
+    ordered_by: str  # page numbers, markers, witnesses, names ('' for one file)
+    missing: tuple[Missing, ...]
+
+
+def partition(files: Sequence[int], facts_: Sequence[PageFacts],
+              names: Sequence[NamePage | None], overlap: Callable[[int, int], float],
+              ids: Sequence[str], base: int, least: int, max_overlap: float = 0.2
+              ) -> list[list[int]]:
+    """Group files into printings: files that print different parts of the work and are
+    linked by evidence of at least ``least``, counting ``base`` for being in one work at
+    all (enough for full printings; a digest may print any part, so two digest files need
+    evidence of their own)."""
+    group = {f: [f] for f in files}
+    pairs = []
+    for i, a in enumerate(files):
+        for b in files[i + 1:]:
+            if overlap(a, b) >= max_overlap:
+                continue
+            s1, _ = link_score(facts_[a], facts_[b], names[a], names[b])
+            s2, _ = link_score(facts_[b], facts_[a], names[b], names[a])
+            score = max(s1, s2) + base
+            if score >= least:
+                pairs.append((-score, ids[a], ids[b], a, b))
+    pairs.sort()
+    for _, _, _, a, b in pairs:
+        ga, gb = group[a], group[b]
+        if ga is gb:
+            continue
+        if any(overlap(x, y) >= max_overlap for x in ga for y in gb):
+            continue
+        merged = ga + gb
+        got = [lb for lb in labels_of(merged, facts_, names).values() if lb]
+        if len(got) != len(set(got)):
+            continue  # two pages with one number: two printings
+        for x in merged:
+            group[x] = merged
+    out: list[list[int]] = []
+    seen: set[int] = set()
+    for f in files:
+        g = group[f]
+        if id(g) not in seen:
+            seen.add(id(g))
+            out.append(sorted(g, key=lambda x: ids[x]))
+    return out
+
+
+def _label(f: PageFacts, n: NamePage | None) -> str:
+    return f.printed or (n.label if n and n.explicit else "")
+
+
+def labels_of(files: Sequence[int], facts_: Sequence[PageFacts],
+              names: Sequence[NamePage | None]) -> dict[int, str]:
+    """Page labels of a printing's files, in one numbering: the names' when every file's
+    name says its page in one series (a scan's file numbers), else the printed ones when
+    every file prints one, else whichever each file has."""
+    ns = [names[f] for f in files]
+    if all(n is not None and n.explicit for n in ns) and len({n.template for n in ns}) == 1:
+        return {f: names[f].label for f in files}
+    if all(facts_[f].printed for f in files):
+        return {f: facts_[f].printed for f in files}
+    return {f: _label(facts_[f], names[f]) for f in files}
+
+
+def order(members: Sequence[int], facts_: Sequence[PageFacts],
+          names: Sequence[NamePage | None], ids: Sequence[str],
+          witness_votes: Callable[[int, int], int]) -> tuple[list[int], str]:
+    """The page order of one printing and what decided it. ``witness_votes(a, b)``: how
+    many other witnesses print a passage of ``a`` before one of ``b``, less the converse."""
+    if len(members) < 2:
+        return list(members), ""
+    labels = labels_of(members, facts_, names)
+    nums = {m: _number(labels[m]) if labels[m] else None for m in members}
+    if all(nums[m] is not None for m in members) and len({nums[m] for m in members}) == len(members):
+        by_names = all(names[m] is not None and names[m].explicit and labels[m] == names[m].label
+                       for m in members)
+        return (sorted(members, key=lambda m: (nums[m], ids[m])),
+                "page numbers in the file names" if by_names else "page numbers")
+    # pairwise preferences: markers first, then the other witnesses, then names
+    wins = {m: 0.0 for m in members}
+    kinds: set[str] = set()
+    for i, a in enumerate(members):
+        for b in members[i + 1:]:
+            pref, kind = _prefer(a, b, facts_, names, witness_votes)
+            if pref > 0:
+                wins[a] += 1
+            elif pref < 0:
+                wins[b] += 1
+            if kind:
+                kinds.add(kind)
+    ranked = sorted(members, key=lambda m: (-wins[m], ids[m]))
+    for k in ("markers", "page numbers", "witnesses"):
+        if k in kinds:
+            return ranked, k
+    return ranked, "file names (nothing else decides)"
+
+
+def _prefer(a: int, b: int, facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
+            witness_votes: Callable[[int, int], int]) -> tuple[int, str]:
+    fa, fb = facts_[a], facts_[b]
+    la, lb = _label(fa, names[a]), _label(fb, names[b])
+    na, nb = _number(la) if la else None, _number(lb) if lb else None
+    if na and nb and na[0] == nb[0] and na != nb:
+        return (1 if na < nb else -1), "page numbers"
+    if (lb and lb in fa.to) or (la and la in fb.frm):
+        return 1, "markers"
+    if (la and la in fb.to) or (lb and lb in fa.frm):
+        return -1, "markers"
+    if (fa.to and not fa.frm and fb.frm) or (fb.frm and not fb.to and fa.to):
+        return 1, "markers"
+    if (fb.to and not fb.frm and fa.frm) or (fa.frm and not fa.to and fb.to):
+        return -1, "markers"
+    v = witness_votes(a, b)
+    if v:
+        return (1 if v > 0 else -1), "witnesses"
+    if fa.ends_mid and fb.starts_mid and not (fb.ends_mid and fa.starts_mid):
+        return 1, "witnesses"
+    return 0, ""
+
+
+def missing_pages(files: Sequence[int], records_witness: Callable[[int], Witness],
+                  facts_: Sequence[PageFacts], names: Sequence[NamePage | None]
+                  ) -> tuple[Missing, ...]:
+    """Pages the printing's markers name that none of its files is: at its start (it
+    comes from them) or its end (it goes on to them)."""
+    have = set(labels_of(files, facts_, names).values()) | {facts_[f].printed for f in files}
+    have -= {""}
+    out: list[Missing] = []
+    for k, f in enumerate(files):
+        w = records_witness(f)
+        for r in w.removals:
+            if r.kind != "page-marker":
+                continue
+            direction, _, page = r.detail.partition(" ")
+            lb = label(page)
+            if not lb or lb in have:
+                continue
+            inner = (direction == "from" and k > 0) or (direction == "to" and k + 1 < len(files))
+            if inner:
+                continue  # the neighbouring page is here, under another number
+            line, col = w.source.position(r.start)
+            out.append(Missing(lb, w.id, line, col, "before" if direction == "from" else "after"))
+    return tuple(dict.fromkeys(out))
+
+
+__all__ = ["Missing", "NamePage", "PageFacts", "Printing", "facts", "follows", "label",
+           "link_score", "missing_pages", "name_page", "order", "partition", "strong_links"]

@@ -1,0 +1,170 @@
+"""Variation sites: the places of the alignment where the witnesses that print them differ,
+each as small as the disagreement.
+
+A column *varies* when the witnesses covering it do not all read the same token there (a gap
+is a reading too). Neighbouring varying columns are one site only when one witness departs
+from the others in both: ``好不的视频`` / ``好玩的视的`` / ``好玩的机频`` are three sites (不 for
+玩, 视 for 机, 的 for 频), each decided on its own, while ``Habit also has`` / ``Habits are
+inherited and have`` between two editions is one. Two sites with one agreeing token between
+them are one when a witness's reading across them is the others' in another order (a
+transposition, ``东关`` / ``关东``, which the alignment sees as an insertion and a deletion).
+
+A witness's *reading* at a site is its text there as printed, cut from the witness (so it
+keeps its own spaces and punctuation inside the site); a witness with only gaps there reads
+nothing. Witnesses that do not cover the whole site do not read it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .align import Alignment
+from .tokens import Tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Columns ``[start, end)`` where the witnesses differ. ``readers`` are the witnesses
+    covering all of it; ``reading[k]`` is the token range ``(t0, t1)`` of ``readers[k]``
+    there (``t0 == t1``: it has nothing there; ``t0`` is then where it would be)."""
+
+    start: int
+    end: int
+    readers: tuple[int, ...]
+    ranges: tuple[tuple[int, int], ...]
+
+
+class Table:
+    """An alignment with the tokens it aligns: what each witness has in each column."""
+
+    def __init__(self, al: Alignment, toks: Sequence[Tokens]) -> None:
+        self.al = al
+        self.toks = toks
+        self.n = al.n_columns
+        self.cover = np.zeros((len(toks), self.n), dtype=bool)
+        for w in range(len(toks)):
+            for c0, c1 in al.covers[w]:
+                self.cover[w, c0:c1] = True
+        # one id per distinct token key across the work; -1 a gap, -2 not covered
+        ids: dict[str, int] = {}
+        self.key_ids: list[np.ndarray] = []
+        for t in toks:
+            self.key_ids.append(np.fromiter((ids.setdefault(k, len(ids)) for k in t.keys),
+                                            dtype=np.int64, count=len(t.keys)))
+        self.vals = np.full((len(toks), self.n), -2, dtype=np.int64)
+        for w, t in enumerate(toks):
+            cells = al.cells[w]
+            has = cells >= 0
+            row = np.where(self.cover[w], -1, -2)
+            row[has] = self.key_ids[w][cells[has]]
+            self.vals[w] = row
+
+    def readers_of(self, c0: int, c1: int) -> list[int]:
+        return [w for w in range(len(self.toks)) if self.cover[w, c0:c1].all()]
+
+    def token_range(self, w: int, c0: int, c1: int) -> tuple[int, int]:
+        """The tokens of witness ``w`` in columns ``[c0, c1)``, as a range; where it has none,
+        an empty range at the token that follows."""
+        cells = self.al.cells[w][c0:c1]
+        got = cells[cells >= 0]
+        if len(got):
+            return int(got.min()), int(got.max()) + 1
+        after = self.al.cells[w][c1:]
+        nxt = after[after >= 0]
+        if len(nxt):
+            return int(nxt[0]), int(nxt[0])
+        before = self.al.cells[w][:c0]
+        prv = before[before >= 0]
+        p = int(prv[-1]) + 1 if len(prv) else 0
+        return p, p
+
+    def reading(self, w: int, t0: int, t1: int) -> str:
+        return self.toks[w].span(t0, t1)
+
+    def reading_key(self, w: int, t0: int, t1: int) -> str:
+        return " ".join(self.toks[w].keys[t0:t1])
+
+
+def varying_columns(t: Table) -> np.ndarray:
+    """Columns where the covering witnesses do not all read alike."""
+    v = t.vals
+    covered = v != -2
+    big = np.iinfo(np.int64).max
+    lo = np.where(covered, v, big).min(axis=0)
+    hi = np.where(covered, v, -3).max(axis=0)
+    n_cov = covered.sum(axis=0)
+    return (n_cov >= 2) & (lo != hi)
+
+
+def _deviants(t: Table, c: int) -> set[int]:
+    """Witnesses whose reading at column ``c`` is not the most common one (all of them when
+    there is no single most common one)."""
+    col = t.vals[:, c]
+    ws = [w for w in range(len(col)) if col[w] != -2]
+    counts = Counter(int(col[w]) for w in ws)
+    top = counts.most_common(2)
+    if len(top) > 1 and top[0][1] == top[1][1]:
+        return set(ws)
+    best = top[0][0]
+    return {w for w in ws if col[w] != best}
+
+
+def find_sites(t: Table) -> list[Site]:
+    vary = varying_columns(t)
+    cols = np.flatnonzero(vary).tolist()
+    groups: list[list[int]] = []
+    prev_dev: set[int] = set()
+    for c in cols:
+        dev = _deviants(t, c)
+        if groups and groups[-1][-1] == c - 1 and dev & prev_dev:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+        prev_dev = dev
+    spans = [(g[0], g[-1] + 1) for g in groups]
+    spans = _bridge_transpositions(t, spans)
+    out = []
+    for c0, c1 in spans:
+        readers = t.readers_of(c0, c1)
+        if len(readers) < 2:
+            continue
+        ranges = tuple(t.token_range(w, c0, c1) for w in readers)
+        keys = {t.reading_key(w, a, b) for w, (a, b) in zip(readers, ranges)}
+        if len(keys) < 2:
+            continue
+        out.append(Site(c0, c1, tuple(readers), ranges))
+    return out
+
+
+def _bridge_transpositions(t: Table, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join two sites with one agreeing column between them when some witness reads the
+    three columns as the others' tokens in another order."""
+    out: list[tuple[int, int]] = []
+    for s in spans:
+        if out and s[0] - out[-1][1] == 1:
+            c0, c1 = out[-1][0], s[1]
+            if c1 - c0 <= 6 and _is_transposed(t, c0, c1):
+                out[-1] = (c0, c1)
+                continue
+        out.append(s)
+    return out
+
+
+def _is_transposed(t: Table, c0: int, c1: int) -> bool:
+    readers = t.readers_of(c0, c1)
+    keys = {}
+    for w in readers:
+        a, b = t.token_range(w, c0, c1)
+        keys[w] = t.toks[w].keys[a:b]
+    distinct = {tuple(k) for k in keys.values()}
+    if len(distinct) < 2:
+        return False
+    sorted_forms = {tuple(sorted(k)) for k in distinct}
+    return len(sorted_forms) == 1
+
+
+__all__ = ["Site", "Table", "find_sites", "varying_columns"]

@@ -1,0 +1,110 @@
+"""Tokens: the units that witnesses are aligned on, fitted to the script.
+
+- a Han character or a kana is a token of its own (those scripts do not space their words);
+- a run of letters and digits of any other script is a word token (a hangul word too);
+- a number keeps its inner separators ("1,000", "3.5", "2023.1.10").
+
+Everything between two tokens (spaces, punctuation, paragraph breaks) is the first token's
+*trail*: it is compared and chosen with the token, but a difference in it alone is a
+punctuation difference, not a variant. Text before a witness's first token is its *lead*.
+
+A token keeps its place in the witness text (``start``/``end`` of the token, ``stop`` of its
+trail), so every reading can be cut from the witness as printed; ``keys`` are the folded
+forms compared (case, width and compatibility folded: ``ſ`` is ``s``, ``Ａ`` is ``a``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .normalize import fold
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_LETTER = rf"[^\W_{_CJK}]"
+_MARKS = "\u0300-\u036f"
+_TOKEN = re.compile(
+    r"\d+(?:[.,:]\d+)+"  # a number with inner separators
+    rf"|[{_CJK}]"  # one ideograph or kana
+    rf"|{_LETTER}(?:[{_MARKS}]|{_LETTER})*(?:['’]{_LETTER}(?:[{_MARKS}]|{_LETTER})*)*"
+)
+_IS_CJK = re.compile(rf"[{_CJK}]")
+
+CJK, WORD = 1, 0
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Tokens:
+    """The tokens of one text. ``start[i]:end[i]`` is token ``i``; its trail runs to
+    ``stop[i]`` (the next token's start, or the end of the text)."""
+
+    text: str
+    start: np.ndarray
+    end: np.ndarray
+    keys: tuple[str, ...]
+    cjk: np.ndarray  # bool per token
+
+    @property
+    def stop(self) -> np.ndarray:
+        out = np.empty_like(self.end)
+        if len(out):
+            out[:-1] = self.start[1:]
+            out[-1] = len(self.text)
+        return out
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def lead(self) -> str:
+        return self.text[: int(self.start[0])] if len(self) else self.text
+
+    def surface(self, i: int) -> str:
+        return self.text[int(self.start[i]):int(self.end[i])]
+
+    def trail(self, i: int) -> str:
+        e = int(self.start[i + 1]) if i + 1 < len(self) else len(self.text)
+        return self.text[int(self.end[i]):e]
+
+    def span(self, i: int, j: int) -> str:
+        """Tokens ``i..j-1`` as printed, with the trails between them (not the last one's)."""
+        if j <= i:
+            return ""
+        return self.text[int(self.start[i]):int(self.end[j - 1])]
+
+    def share_cjk(self) -> float:
+        return float(self.cjk.mean()) if len(self) else 0.0
+
+
+def tokenize(text: str) -> Tokens:
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _TOKEN.finditer(text):
+        starts.append(m.start())
+        ends.append(m.end())
+    keys = tuple(fold(text[s:e]) for s, e in zip(starts, ends))
+    cjk = np.fromiter((len(k) == 1 and bool(_IS_CJK.match(k)) for k in keys), dtype=bool,
+                      count=len(keys))
+    return Tokens(text, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64),
+                  keys, cjk)
+
+
+def is_cjk_token(key: str) -> bool:
+    return len(key) == 1 and bool(_IS_CJK.match(key))
+
+
+def sep_key(trail: str) -> str:
+    """What a trail says for comparison: its punctuation folded, spaces dropped, a paragraph
+    break kept (as ``¶``)."""
+    if not trail:
+        return ""
+    out = []
+    if "\n\n" in trail:
+        out.append("¶")
+    f = fold(trail)
+    out.extend(c for c in f if not c.isspace())
+    return "".join(out)
+
+
+__all__ = ["CJK", "WORD", "Tokens", "is_cjk_token", "sep_key", "tokenize"]
