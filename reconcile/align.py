@@ -162,19 +162,19 @@ def _exact(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
     are paired by :func:`_pair_run`, or left apart when a long run has little in common."""
     if not ra or not rb:
         return
-    ops = Levenshtein.opcodes(ia[ra].tolist(), ib[rb].tolist())
+    ops = list(Levenshtein.opcodes(ia[ra].tolist(), ib[rb].tolist()))
+    stray = _stray(ops)
     k = 0
-    ops = list(ops)
     while k < len(ops):
         op = ops[k]
-        if op.tag == "equal":
+        if op.tag == "equal" and k not in stray:
             for t in range(op.src_end - op.src_start):
                 out[rb[op.dest_start + t]] = ra[op.src_start + t]
             k += 1
             continue
-        # a run of differences: consecutive non-equal opcodes
+        # a run of differences: consecutive opcodes other than solid agreements
         s0, d0 = op.src_start, op.dest_start
-        while k < len(ops) and ops[k].tag != "equal":
+        while k < len(ops) and (ops[k].tag != "equal" or k in stray):
             k += 1
         s1, d1 = ops[k - 1].src_end, ops[k - 1].dest_end
         n, m = s1 - s0, d1 - d0
@@ -202,6 +202,32 @@ def _exact(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
             for t in range(qb - p):
                 if tmp[t] >= 0:
                     out[rb[d0 + p + t]] = ra[s0 + p + int(tmp[t])]
+
+
+_STRAY = 3  # an agreement this short ...
+_WIDE = 12  # ... between stretches this long that do not agree is chance
+
+
+def _stray(ops: list) -> set[int]:
+    """Indices of the agreements an exact alignment found by chance: between two solid
+    agreements, where the texts share few tokens (a passage only one of them prints), the
+    word or two that recur there (``政府``, ``the``) are no alignment. They are treated as
+    part of the disagreement around them."""
+    solid = [k for k, op in enumerate(ops)
+             if op.tag == "equal" and op.src_end - op.src_start >= _STRAY]
+    bounds = [-1] + solid + [len(ops)]
+    out: set[int] = set()
+    for lo, hi in zip(bounds, bounds[1:]):
+        if hi - lo < 2:
+            continue
+        inner = range(lo + 1, hi)
+        na = ops[hi - 1].src_end - ops[lo + 1].src_start
+        nb = ops[hi - 1].dest_end - ops[lo + 1].dest_start
+        same = sum(ops[k].src_end - ops[k].src_start for k in inner if ops[k].tag == "equal")
+        # both texts print a stretch here, and they share little of it: two passages
+        if min(na, nb) >= _WIDE and same < 0.3 * max(na, nb):
+            out.update(k for k in inner if ops[k].tag == "equal")
+    return out
 
 
 def _fill(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
@@ -240,7 +266,7 @@ def anchor_size(share_cjk: float) -> int:
 
 
 def align_pair(a: Sequence[str], b: Sequence[str], k: int | None = None,
-               min_block: int = 3) -> Pairing:
+               min_block: int = 6) -> Pairing:
     """Align witness keys ``b`` with reference keys ``a`` (see the module docstring)."""
     out = np.full(len(b), -1, dtype=np.int64)
     if not len(a) or not len(b):
@@ -263,7 +289,45 @@ def align_pair(a: Sequence[str], b: Sequence[str], k: int | None = None,
     ra = np.flatnonzero(~a_taken).tolist()
     rb = np.flatnonzero(~b_taken).tolist()
     _fill(a, b, ia, ib, ra, rb, k, out)
+    _shift_gaps(ia, ib, out)
     return Pairing(out, tuple(_blocks(out)))
+
+
+def _shift_gaps(ia: np.ndarray, ib: np.ndarray, out: np.ndarray) -> None:
+    """Put each gap as late as equal tokens allow, in either text: a syllable printed twice
+    (``不移不移`` against ``不移``) then reads as the second copy, whole, not as the tail of
+    one and the head of the other (``移不``)."""
+    n = len(out)
+    # gaps in the reference: witness token j pairs with i_next after skipping a run of
+    # reference tokens; move the pairing to the start of the run while the token repeats
+    prev_i = -1
+    for j in range(n):
+        i = int(out[j])
+        if i < 0:
+            continue
+        while prev_i + 1 < i and ia[prev_i + 1] == ia[i] and ib[j] == ia[i]:
+            out[j] = prev_i + 1
+            i = prev_i + 1
+            # the run of skipped reference tokens now starts one later
+            break
+        prev_i = int(out[j])
+    # gaps in the witness: a run of its unpaired tokens followed by a paired one with the
+    # same key as the run's first token
+    j = 0
+    while j < n:
+        if out[j] >= 0:
+            j += 1
+            continue
+        j0 = j
+        while j < n and out[j] < 0:
+            j += 1
+        j1 = j
+        while j1 < n and out[j1] >= 0 and ib[j0] == ib[j1] and (j0 == 0 or out[j0 - 1] < out[j1]):
+            out[j0] = out[j1]
+            out[j1] = -1
+            j0 += 1
+            j1 += 1
+        j = j1
 
 
 def _moved_blocks(pa: np.ndarray, pb: np.ndarray, chain: set[int], k: int,
@@ -284,7 +348,9 @@ def _moved_blocks(pa: np.ndarray, pb: np.ndarray, chain: set[int], k: int,
         runs.append([i])
     out = []
     for run in runs:
-        if len(run) < min_block:
+        # a passage printed elsewhere, not a stock phrase that recurs: several anchors,
+        # spanning a sentence at least
+        if len(run) < min_block or pb[run[-1]] - pb[run[0]] < 4 * k:
             continue
         a0, a1 = int(pa[run[0]]), int(pa[run[-1]]) + k
         b0, b1 = int(pb[run[0]]), int(pb[run[-1]]) + k
@@ -336,6 +402,15 @@ class Alignment:
         return m
 
 
+def _weight(k: str, share_cjk: float) -> int:
+    """Comparison characters a token counts for when measuring what a witness skips: a word
+    of another script inside Chinese text counts as one (it is likelier an intrusion than
+    a cut)."""
+    if share_cjk >= 0.5 and len(k) > 1 and not any("\u4e00" <= c <= "\u9fff" for c in k):
+        return 1
+    return len(k)
+
+
 def _consensus(keys_of: Sequence[Sequence[str]], cols: list[dict[int, int]]) -> list[str]:
     out = []
     for col in cols:
@@ -355,13 +430,17 @@ def _consensus(keys_of: Sequence[Sequence[str]], cols: list[dict[int, int]]) -> 
 
 def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
                     omit_min: Sequence[int],
-                    breaks: Sequence[frozenset[int]] | None = None) -> Alignment:
+                    breaks: Sequence[frozenset[int]] | None = None,
+                    skip: Sequence[np.ndarray | None] | None = None) -> Alignment:
     """Progressive alignment of all witnesses, in ``order`` (the first sets the initial
     order of the columns). ``omit_min[w]``: key characters of the consensus a witness must
     skip for the skip to be a hole in what it covers (a cut) rather than a gap (a slip).
     ``breaks[w]``: tokens of witness ``w`` before which its text jumps (a page it continues
-    from or on is missing), so that what it covers stops there whatever it skips."""
+    from or on is missing), so that what it covers stops there whatever it skips.
+    ``skip[w]``: tokens of ``w`` left out of the table (a digest's own headings): they
+    stand in no column."""
     breaks = breaks or [frozenset()] * len(toks)
+    skip = skip or [None] * len(toks)
     keys_of = [t.keys for t in toks]
     cols: list[dict[int, int]] = []  # in current order; col -> {witness: token}
     cover_ids: dict[int, list[list[int]]] = {}  # witness -> [[first col id, last col id]]
@@ -375,16 +454,20 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
             cover_ids[w] = []
             continue
         if not cols:
-            cols = [{w: j} for j in range(len(keys))]
-            ids = list(range(len(keys)))
-            next_id = len(keys)
-            cuts = sorted(j for j in breaks[w] if 0 < j < len(keys))
-            bounds = [0] + cuts + [len(keys)]
+            kept = [j for j in range(len(keys)) if skip[w] is None or not skip[w][j]]
+            cols = [{w: j} for j in kept]
+            ids = list(range(len(kept)))
+            next_id = len(kept)
+            pos_of = {j: p for p, j in enumerate(kept)}
+            cuts = sorted(pos_of[j] for j in breaks[w] if j in pos_of and pos_of[j] > 0)
+            bounds = [0] + cuts + [len(kept)]
             cover_ids[w] = [[a, b - 1] for a, b in zip(bounds, bounds[1:]) if b > a]
             continue
         ref = _consensus(keys_of, cols)
-        pairing = align_pair(ref, keys, k)
-        a_of_b = pairing.a_of_b
+        keep = np.flatnonzero(~skip[w]) if skip[w] is not None else np.arange(len(keys))
+        sub = align_pair(ref, [keys[j] for j in keep.tolist()], k).a_of_b
+        a_of_b = np.full(len(keys), -2, dtype=np.int64)  # -2: left out
+        a_of_b[keep] = sub
         for j, i in enumerate(a_of_b.tolist()):
             if i >= 0:
                 cols[i][w] = j
@@ -394,22 +477,52 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
         before: dict[int, list[int]] = {}
         last_i = -1
         pending: list[int] = []
+        def para_end(i: int, limit: int) -> int:
+            """Where a whole paragraph the witness alone prints goes: after the paragraph
+            of the consensus that column ``i`` stands in (not in its middle)."""
+            for p in range(i, min(limit, len(cols))):
+                wx, x = next(iter(cols[p].items()))
+                if "\n\n" in toks[wx].trail(x):
+                    return p
+            return i
+
+        def whole(run: list[int]) -> bool:
+            t = toks[w]
+            j = run[0] - 1
+            while j >= 0 and a_of_b[j] == -2 and "\n\n" not in t.trail(j):
+                j -= 1  # a lead-in left out of the table opens the paragraph
+            return (j < 0 or "\n\n" in t.trail(j)) and (
+                run[-1] == len(t) - 1 or "\n\n" in t.trail(run[-1]))
+
         for j, i in enumerate(a_of_b.tolist()):
+            if i == -2:
+                continue
             if i < 0:
                 pending.append(j)
                 continue
             if pending:
                 if last_i >= 0 and last_i < i:
-                    after.setdefault(last_i, []).extend(pending)
+                    at = para_end(last_i, i) if whole(pending) else last_i
+                    after.setdefault(at, []).extend(pending)
                 else:
                     before.setdefault(i, []).extend(pending)
                 pending = []
             last_i = i
         if pending:
             if last_i >= 0:
-                after.setdefault(last_i, []).extend(pending)
+                at = para_end(last_i, len(cols)) if whole(pending) else last_i
+                after.setdefault(at, []).extend(pending)
             else:
                 before.setdefault(0, []).extend(pending)
+        # text only this witness prints that lands a token or two inside another witness's
+        # stretch, next to where that stretch begins (a page it lacks), goes at the break
+        starts = {c[0] for v in cover_ids.values() for c in v}
+        for i in sorted(before):
+            p = i
+            while p > 0 and i - p < 3 and ids[p] not in starts and w not in cols[p - 1]:
+                p -= 1
+            if p != i and ids[p] in starts:
+                before.setdefault(p, [])[:0] = before.pop(i)
         new_cols: list[dict[int, int]] = []
         new_ids: list[int] = []
         for i, col in enumerate(cols):
@@ -431,7 +544,7 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
             if w not in c:
                 x = next(iter(c.values()))
                 wx = next(iter(c))
-                ref_len[p] = len(keys_of[wx][x])
+                ref_len[p] = _weight(keys_of[wx][x], share)
         runs: list[list[int]] = []
         prefix = np.cumsum([0] + ref_len)
         fresh = set(range(next_id - sum(len(v) for v in after.values())
@@ -458,7 +571,7 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
     size = np.zeros(n_cols + 1, dtype=np.int64)
     for p, col in enumerate(cols):
         wx, x = next(iter(col.items()))
-        size[p + 1] = size[p] + len(keys_of[wx][x])
+        size[p + 1] = size[p] + _weight(keys_of[wx][x], share)
     cells = []
     covers = []
     for w in range(len(toks)):

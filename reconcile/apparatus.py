@@ -144,6 +144,11 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
     chosen_key = " ".join(ch.key.split()) if ch.key else ""
     for w, (a, b) in zip(site.readers, site.ranges):
         reading = table.reading(w, a, b)
+        if not ch.text and b > a:
+            # where nothing is chosen the place is right after the token before: the
+            # reading holds what the witness prints from there
+            toks = table.toks[w]
+            reading = toks.text[int(toks.end[a - 1]) if a else 0:int(toks.end[b - 1])]
         k = table.reading_key(w, a, b)
         if k != ch.key:
             kind = classify(ch.text, reading, before, after, least_for(digest[w], config))
@@ -266,9 +271,12 @@ def witness_summary(table: Table, rendered: Rendered, sites: Sequence[Site],
                 continue  # only gaps: nothing of this witness stands there
             got = cells[c0:c1]
             used[got[got >= 0]] = True
-            s, e = int(rendered.col_start[c0]), int(rendered.col_end[c1 - 1])
-            if e <= s:
-                continue
+            # a stretch can be empty in the canonical text (the witness's tokens there were
+            # not chosen): it still holds the place where its notes' readings go
+            s = int(rendered.col_start[c0])
+            # the stretch holds the punctuation after its last token too
+            e = int(rendered.col_start[c1]) if c1 < table.n else len(text)
+            e = max(s, e, int(rendered.col_end[c1 - 1]))
             f, _, line, col = loc.at(w, int(toks.start[first]))
             covers.append([s, e - s, f, line, col])
         covers.sort(key=lambda x: (x[0], x[1]))
@@ -340,6 +348,82 @@ def punctuation_count(table: Table, w: int, rendered: Rendered) -> int:
     return n
 
 
+def punctuation_notes(work_id: str, table: Table, rendered: Rendered, in_site: np.ndarray,
+                      drop: np.ndarray, loc: Located, config: Config, taken: set[str],
+                      sites: Sequence[Site] = ()) -> list[Note]:
+    """Punctuation-only differences as notes (``list_punctuation``): where a witness prints
+    a token of the canonical text, what it prints after it, if that differs."""
+    text = rendered.canonical.text
+    n = table.n
+    places: dict[tuple[int, int], dict[str, list[WitnessRef]]] = {}
+    for w in range(len(table.toks)):
+        toks = table.toks[w]
+        cells = table.al.cells[w]
+        for c in np.flatnonzero((cells >= 0) & ~in_site & ~drop).tolist():
+            s = int(rendered.col_end[c])
+            if s <= int(rendered.col_start[c]):
+                continue
+            e = int(rendered.col_start[c + 1]) if c + 1 < n else len(text)
+            if e < s:
+                continue
+            t = int(cells[c])
+            if t + 1 < len(toks):
+                # only between the same two tokens: the witness's next token stands where
+                # the canonical text goes on
+                nxt = np.flatnonzero(cells == t + 1)
+                if not len(nxt) or int(rendered.col_start[int(nxt[0])]) != e or \
+                        in_site[int(nxt[0])]:
+                    continue
+            mine = toks.trail(t)
+            if t + 1 >= len(toks):
+                mine = mine.rstrip()
+            if sep_key(mine) == sep_key(text[s:e]):
+                continue
+            ref = loc.ref(w, int(toks.end[t]))
+            places.setdefault((s, e), {}).setdefault(mine, []).append(ref)
+    # after a site: each reader's punctuation after its reading
+    for i, site in enumerate(sites):
+        span = rendered.site_span.get(i)
+        if span is None:
+            continue
+        e0 = span[1] if span[1] > span[0] else span[0]
+        nxt_start = int(rendered.col_start[site.end]) if site.end < n else len(text)
+        s = e0 if span[1] > span[0] else None
+        for w, (a, b) in zip(site.readers, site.ranges):
+            if b <= a:
+                continue
+            toks = table.toks[w]
+            cells = table.al.cells[w]
+            nxt = np.flatnonzero(cells == b) if b < len(toks) else np.zeros(0, dtype=np.int64)
+            if b < len(toks) and (not len(nxt) or int(rendered.col_start[int(nxt[0])]) !=
+                                  nxt_start):
+                continue
+            start = s if s is not None else nxt_start - len(_canon_trail(text, nxt_start))
+            mine = toks.trail(b - 1) if b < len(toks) else toks.trail(b - 1).rstrip()
+            if sep_key(mine) == sep_key(text[start:nxt_start]):
+                continue
+            places.setdefault((start, nxt_start), {}).setdefault(mine, []).append(
+                loc.ref(w, int(toks.end[b - 1])))
+    out = []
+    for (s, e), readings in sorted(places.items()):
+        before, after = _context(text, s, e, config)
+        nid = note_id(work_id, before, after, taken)
+        rs = [Reading(text[s:e], ())] + [Reading(k, tuple(sorted(v, key=_ref_key)))
+                                          for k, v in sorted(readings.items())]
+        out.append(Note(nid, s, e - s, PUNCTUATION, text[s:e], tuple(rs),
+                        "a difference in punctuation only: the canonical text punctuates as "
+                        "most witnesses that print both tokens do", 1.0, False, before, after))
+    return out
+
+
+def _canon_trail(text: str, end: int) -> str:
+    """The punctuation and spaces that end just before ``end``."""
+    i = end
+    while i > 0 and not text[i - 1].isalnum():
+        i -= 1
+    return text[i:end]
+
+
 def summary_of(notes: Sequence[Note], witnesses: dict[str, Any], punctuation: int
                ) -> dict[str, Any]:
     counts = Counter(n.kind for n in notes)
@@ -356,31 +440,48 @@ def rebuild(canonical: str, notes: dict[str, Any], witness_id: str) -> str:
     """A witness's text from ``canonical.txt`` and ``notes.json`` alone: each covered
     stretch of canonical text with the witness's readings put in, and its additions, in the
     witness's own order (by file, line, column). Equal to the witness's cleaned text in its
-    letters and digits."""
+    letters and digits.
+
+    A reading goes into the stretch that holds its place in the canonical text; where two
+    stretches of the witness hold that place (it prints a passage twice), into the one that
+    holds it in the witness (the last stretch starting at or before the reading)."""
     info = notes["summary"]["witnesses"][witness_id]
     order = {f: i for i, f in enumerate(info.get("files", [witness_id]))}
-    mine: list[tuple[int, int, str]] = []
+
+    def at(file: str, line: int, column: int) -> tuple[int, int, int]:
+        return (order.get(file, 0), line, column)
+
+    covers = sorted(((off, off + length, at(f, line, column))
+                     for off, length, f, line, column in info["covers"]), key=lambda c: c[2])
+    mine: list[list[tuple[int, int, tuple[int, int, int], str]]] = [[] for _ in covers]
     for n in notes["notes"]:
         for r in n["readings"]:
-            if any(w["id"] == witness_id for w in r["witnesses"]):
-                mine.append((n["offset"], n["length"], r["text"]))
-    mine.sort()
-    used: set[int] = set()
+            for w in r["witnesses"]:
+                if w["id"] != witness_id:
+                    continue
+                o, L = n["offset"], n["length"]
+                pos = at(w.get("file", witness_id), w["line"], w["column"])
+                holders = [k for k, (s, e, _) in enumerate(covers) if s <= o and o + L <= e]
+                if not holders:
+                    continue
+                before = [k for k in holders if covers[k][2] <= pos]
+                k = before[-1] if before else holders[0]
+                mine[k].append((o, L, pos, r["text"]))
     pieces: list[tuple[tuple[int, int, int], int, str]] = []
-    for off, length, f, line, column in info["covers"]:
-        end = off + length
+    for (s, e, pos), got in zip(covers, mine):
         out: list[str] = []
-        pos = off
-        for k, (o, L, t) in enumerate(mine):
-            if k not in used and off <= o and o + L <= end and o >= pos:
-                used.add(k)
-                out.append(canonical[pos:o])
-                out.append(t)
-                pos = o + L
-        out.append(canonical[pos:end])
-        pieces.append(((order.get(f, 0), line, column), 0, "".join(out)))
+        cur = s
+        # at one place, readings in the witness's own order
+        for o, L, _, t in sorted(got):
+            if o < cur:
+                continue
+            out.append(canonical[cur:o])
+            out.append(t)
+            cur = o + L
+        out.append(canonical[cur:e])
+        pieces.append((pos, 0, "".join(out)))
     for a in info["additions"]:
-        pieces.append(((order.get(a["file"], 0), a["line"], a["column"]), 1, a["text"]))
+        pieces.append((at(a.get("file", witness_id), a["line"], a["column"]), 1, a["text"]))
     pieces.sort(key=lambda p: (p[0], p[1]))
     return "".join(p[2] for p in pieces)
 
@@ -390,5 +491,6 @@ def kinds_listed(config: Config) -> tuple[str, ...]:
 
 
 __all__ = ["Located", "Note", "Placed", "Reading", "WitnessRef", "kinds_listed",
-           "lone_note", "note_id", "punctuation_count", "rebuild", "site_note",
+           "lone_note", "note_id", "punctuation_count", "punctuation_notes", "rebuild",
+           "site_note",
            "summary_of", "witness_summary"]

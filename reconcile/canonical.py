@@ -148,13 +148,18 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
     spans: list[tuple[int, int, int, int]] = []  # c0, c1, start, end
     nonempty = [k for k, u in enumerate(units) if u[2]]
     next_of = {a: b for a, b in zip(nonempty, nonempty[1:])}
+    text_end = 0  # where the last printed unit's text ends (before what follows it)
     for k, (c0, c1, text, carriers, kind, idx) in enumerate(units):
         start = pos
         parts.append(text)
         pos += len(text)
         spans.append((c0, c1, start, pos))
+        if text:
+            text_end = pos
         if kind == "site":
-            site_span[idx] = (start, pos)
+            # a reading of nothing stands right after the text before it, so that what a
+            # witness prints there (its punctuation too) goes back in its place
+            site_span[idx] = (start, pos) if text else (text_end, text_end)
         elif kind == "lone":
             lone_span[idx] = (start, pos)
         if text and k in next_of:
@@ -163,6 +168,15 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
                            _lead(table, nxt[3]), nxt[3] if nxt[4] != "col" else None)
             parts.append(trail)
             pos += len(trail)
+    if nonempty:
+        # what closes the text: the last token's punctuation, as its witnesses print it
+        last = units[nonempty[-1]]
+        ends = Counter(_split(table.toks[w].trail(t))[0].strip()
+                       for w, (_, t) in last[3].items())
+        if ends:
+            tail = max(ends, key=lambda x: (ends[x], x))
+            parts.append(tail)
+            pos += len(tail)
     text = "".join(parts).strip()
     lead = len("".join(parts)) - len("".join(parts).lstrip())
     # columns -> canonical offsets (after stripping the lead)
@@ -189,10 +203,13 @@ _SPACES = re.compile(r"[ \t]+")
 
 
 def _norm_trail(trail: str) -> str:
+    """Spaces squeezed; a paragraph break kept, with what closes the paragraph before it and
+    what opens the next after it."""
     if "\n\n" in trail:
-        core = trail.replace("\n", " ").strip()
-        core = _SPACES.sub(" ", core)
-        return (core + "\n\n") if core else "\n\n"
+        head, _, tail = trail.partition("\n\n")
+        head = _SPACES.sub(" ", head.replace("\n", " ")).strip()
+        tail = _SPACES.sub(" ", tail.replace("\n", " ")).strip()
+        return f"{head}\n\n{tail}"
     return _SPACES.sub(" ", trail.replace("\n", " "))
 
 

@@ -50,6 +50,7 @@ class Choice:
     review: bool
     kind: str
     scores: tuple[Score, ...] = ()
+    margin: float = 0.0  # how much more the witnesses say for it than for the next reading
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Context:
     order: Sequence[int]  # witnesses by priority: the copy-text first
     digest: Sequence[bool]
     plain: list[str]  # language-model text of each column's commonest token ('' if a gap)
+    skipped: Sequence[np.ndarray] = ()  # per witness: tokens left out of the table
 
     def neighbours(self, c0: int, c1: int) -> tuple[str, str]:
         """The tokens next to columns ``[c0, c1)`` in the consensus."""
@@ -156,6 +158,28 @@ def _key_of(text: str) -> str:
     return " ".join(tokenize(text).keys)
 
 
+def _whole_paragraphs(toks, a: int, b: int, skipped=None) -> bool:
+    """Tokens ``a..b-1`` are whole paragraphs of their witness (less a lead-in left out of
+    the table), of twenty characters or more."""
+    size = sum(len(k) for k in toks.keys[a:b])
+    j = a - 1
+    while j >= 0 and skipped is not None and skipped[j] and "\n\n" not in toks.trail(j):
+        j -= 1
+    return size >= 20 and (j < 0 or "\n\n" in toks.trail(j)) and (
+        b == len(toks) or "\n\n" in toks.trail(b - 1))
+
+
+def _without_intrusion(k: str, left: str, right: str) -> str | None:
+    """``k`` less its words of another script, where the text around is Chinese."""
+    toks = k.split(" ") if k else []
+    if not (is_cjk_token(left[-1:]) or is_cjk_token(right[:1])):
+        return None
+    kept = [x for x in toks if is_cjk_token(x) or x.isdigit()]
+    if len(kept) == len(toks) or len(toks) - len(kept) > 2:
+        return None
+    return " ".join(kept)
+
+
 def _typical(t: str, x: str, left: str, right: str) -> bool:
     """Whether ``x`` is ``t`` with a typical failure: a word of another script inside the
     text, or a syllable repeated."""
@@ -216,9 +240,23 @@ def decide_site(ctx: Context, site: Site) -> Choice:
             cands.append(sk)
         else:
             synth_text = ""
+    for _, k, _ in readings:
+        # a reading with a word of another script taken out: what an intrusion stood in
+        clean = _without_intrusion(k, left, right)
+        if clean is not None and clean not in cands:
+            cands.append(clean)
     typical = {(t, x): _typical(t, x, left, right) for t in cands for x in keys}
     typical.update({(x, t): _typical(x, t, left, right) for t in cands for x in keys
                     if (x, t) not in typical})
+    # a digest printing whole paragraphs the others lack: a full printing loses a column
+    # or a paragraph more easily than a digest invents one
+    for w, k, _ in readings:
+        a, b = site.ranges[site.readers.index(w)]
+        if ctx.digest[w] and b > a and _whole_paragraphs(
+                ctx.table.toks[w], a, b, ctx.skipped[w] if ctx.skipped else None):
+            for x in keys:
+                if not x:
+                    typical[(k, x)] = True
     scores = ctx.evidence.score(cands, [(w, k) for w, k, _ in readings], left, right,
                                 typical, use_plausibility=not revision,
                                 neighbours=ctx.neighbours(site.start, site.end))
@@ -236,7 +274,12 @@ def decide_site(ctx: Context, site: Site) -> Choice:
     conf = round(best.posterior, 2)
     kind = REVISION if revision else ""
     review = best.posterior < ctx.config.review_below
-    return Choice(site, best.text, text, source, reason, conf, review, kind, tuple(scores))
+    runner = max((s for s in scores if s is not best), key=lambda s: s.posterior, default=None)
+    margin = best.votes - runner.votes if runner is not None else 99.0
+    if margin < 0.5:
+        review = True  # the witnesses are tied: plausibility alone decided
+    return Choice(site, best.text, text, source, reason, conf, review, kind, tuple(scores),
+                  margin)
 
 
 def _is_revision(ctx: Context, readings: Sequence[tuple[int, str, str]]) -> bool:
@@ -279,8 +322,10 @@ def _reason(ctx: Context, readings: Sequence[tuple[int, str, str]], scores: Sequ
         if abs(gain_plaus) >= 0.05:
             bits.append(f"plausibility in context {gain_plaus:+.1f}")
         parts.append(f"against the next reading: {', '.join(bits)} (log-odds)")
-        if abs(best.votes - second.votes) < 0.5 and abs(gain_plaus) < 0.5:
-            parts.append("an open tie: no evidence either way, the copy-text's reading is kept")
+        if abs(best.votes - second.votes) < 0.5:
+            parts.append("the witnesses are tied" + (
+                ": no evidence either way, an open tie; the copy-text's reading is kept"
+                if abs(gain_plaus) < 0.5 else "; plausibility alone decides"))
     return "; ".join(parts) + "."
 
 
@@ -306,6 +351,8 @@ def _learn(ctx: Context, sites: Sequence[Site], choices: Sequence[Choice]) -> No
     agree = [float(((t.cover[w]) & shared & ~in_site).sum()) for w in range(n_w)]
     events = list(agree)
     for s, ch in zip(sites, choices):
+        if ch.margin < 0.5:
+            continue  # a tie says nothing of who reads better
         for w, (a, b) in zip(s.readers, s.ranges):
             k = t.reading_key(w, a, b)
             if k != ch.key and ctx.digest[w] and not ev.channel.slip_like(ch.key, k):
@@ -409,7 +456,11 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
                                     {(cand, k): k in foreign}, neighbours=(prev, nxt),
                                     cap=cfg.lone_plausibility_cap, held_out=k)
         post = next(s.posterior for s in scores if s.text == cand)
-        if post < cfg.lone_min_confidence:
+        if k in foreign:
+            # the work shows this word standing for that text where witnesses disagree:
+            # the intrusion is corrected as it was there, and marked for review
+            post = max(post, 0.5)
+        elif post < cfg.lone_min_confidence:
             continue
         text = cand if is_cjk_token(cand) else _recase(t.toks[w].surface(tok), cand)
         reason = (f"only {ctx.names[w]} prints this place; it reads '{t.toks[w].surface(tok)}', "

@@ -326,6 +326,11 @@ def _work(job: _Job, ui: _UI) -> int:
         if cache is not None:
             cache.close()
     ui.close()
+    for i in result.unmatched_pins():
+        pin = config.decisions[i]
+        where = f"note {pin.note}" if pin.note else f"context '{pin.before}…{pin.after}'"
+        ui.warn(f"decisions: the pin for {where} (reading '{pin.reading}') "
+                "matches no note; it was not applied")
     doc["cache"] = cache.stats() if cache is not None else {"enabled": False}
     if not result.records:
         raise _InputError(f"{folder}: no readable .txt or .md file")

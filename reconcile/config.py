@@ -159,7 +159,7 @@ class Config:
     #: Weight (nats per text) of support elsewhere: each other text of the work, or of a
     #: related work, that prints a reading next to the same neighbour (see ``Support``),
     #: counted up to ``support_cap`` texts.
-    support_weight: float = 1.0
+    support_weight: float = 3.0
     support_cap: float = 3.0
     #: The character n-gram model of plausibility: order and smoothing.
     lm_order: int = 4

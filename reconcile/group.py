@@ -273,7 +273,12 @@ def _abridges(records: Sequence[Fingerprinted], t: _Tally, w: int, members: Sequ
     # its sentences fail to match, do not shorten it)
     own = [ui for ui in range(len(t.sizes[w])) if any(
         x[0] == o for x in t.partners.get((w, ui), ()))]
-    length = sum(t.sizes[w][min(own):max(own) + 1])
+    # its paragraphs that print something of that file (a paragraph of its own, which the
+    # other does not print at all, is no part of the stretch it abridges)
+    units = records[w].units
+    paras = {units[ui].paragraph for ui in own}
+    length = sum(t.sizes[w][ui] for ui in range(min(own), max(own) + 1)
+                 if units[ui].paragraph in paras)
     return length / span <= config.digest_max_ratio
 
 
@@ -515,8 +520,11 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
         for b in full[i + 1:]:
             if a in dups or b in dups:
                 continue
+            # the same printing saved twice: the same text, the same lines (two readings of
+            # one page that differ anywhere are two witnesses: their slips are their own)
             if coverage_of(t, a, b) >= config.duplicate_witness_coverage and \
                     coverage_of(t, b, a) >= config.duplicate_witness_coverage and \
+                    key(records[a].witness.text) == key(records[b].witness.text) and \
                     _same_layout(records[a], records[b]):
                 dups.add(b)
     votes = _order_votes(records, t, members)

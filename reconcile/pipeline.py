@@ -46,6 +46,11 @@ class Result:
     errors: tuple[ReadError, ...]
     collated: tuple[WorkResult, ...]  # one per work, in the order of ``works``
 
+    def unmatched_pins(self) -> list[int]:
+        """Indices of ``config.decisions`` that matched no note of any work."""
+        used = {i for c in self.collated for i in c.pins_matched}
+        return [i for i in range(len(self.config.decisions)) if i not in used]
+
 
 def process_source(source: Source, config: Config) -> Fingerprinted:
     return fingerprint(clean(source, config), config)

@@ -30,9 +30,10 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .align import align_witnesses
-from .apparatus import (Located, Note, Placed, lone_note, punctuation_count, site_note,
+from .apparatus import (Located, Note, Placed, lone_note, punctuation_count,
+                        punctuation_notes, site_note,
                         summary_of, witness_summary)
-from .canonical import Canonical, digest_own, render
+from .canonical import Canonical, render
 from .choice import Choice, Context, Lone, column_plain, decide_all, lone_corrections
 from .classify import ADDITION, OMISSION, PUNCTUATION
 from .config import Config, Pin
@@ -74,6 +75,53 @@ def _omission_sizes(toks: Sequence[Tokens], digest: Sequence[bool], config: Conf
     for t, d in zip(toks, digest):
         n = config.omission_min_chars if d else config.omission_min_chars_full
         out.append(n if t.share_cjk() >= 0.5 else 3 * n)
+    return out
+
+
+def _repeated(e: EditionText) -> list[tuple[int, int, str]]:
+    """Paragraphs an edition prints again (the typesetter set one a second time): (start,
+    end, key) of each later copy of a body paragraph of twenty comparison characters or more
+    that repeats an earlier one (equal, or nearly: each copy was read on its own)."""
+    seen_pre: dict[str, list[str]] = {}
+    seen_suf: dict[str, list[str]] = {}
+    out = []
+    for k, w in enumerate(e.pages):
+        for p in w.paragraphs:
+            if p.kind is not Kind.BODY:
+                continue
+            kk = key(w.text[p.start:p.end])
+            if len(kk) < 20:
+                continue
+            cands = seen_pre.get(kk[:8], []) + seen_suf.get(kk[-8:], [])
+            if any(c == kk or (abs(len(c) - len(kk)) <= len(kk) // 10 and
+                               Indel.normalized_similarity(c, kk) >= 0.9) for c in cands):
+                out.append((e.starts[k] + p.start, e.starts[k] + p.end, kk))
+                continue
+            seen_pre.setdefault(kk[:8], []).append(kk)
+            seen_suf.setdefault(kk[-8:], []).append(kk)
+    return out
+
+
+def _skipped(eds: Sequence[EditionText], toks: Sequence[Tokens], digest: Sequence[bool]
+             ) -> list[np.ndarray]:
+    """Tokens each witness keeps out of the alignment: a digest's own headings (its titles,
+    headings restating its text) and the lead-ins it frames its paragraphs with, and a
+    second copy of a paragraph it prints twice, unless another full printing prints it
+    twice too (then the text repeats it: a refrain)."""
+    reps = [_repeated(e) for e in eds]
+    full_text = "".join(key(e.text) for e, d in zip(eds, digest) if not d)
+    out = []
+    for w, (e, t, d) in enumerate(zip(eds, toks, digest)):
+        mask = np.zeros(len(t), dtype=bool)
+        if d and len(t):
+            heading, framing = _own_tokens(e, t, full_text)
+            mask = heading | framing
+        others = {k for v, r in enumerate(reps) if v != w and not digest[v] for _, _, k in r}
+        for a, b, k in reps[w]:
+            if k in others:
+                continue
+            mask |= (t.start >= a) & (t.start < b)
+        out.append(mask)
     return out
 
 
@@ -240,8 +288,9 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
     digest = [r == "digest" for r in roles]
     toks = [tokenize(e.text) for e in eds]
     order = _order(toks, roles)
+    skipped = _skipped(eds, toks, digest)
     al = align_witnesses(toks, order, _omission_sizes(toks, digest, config),
-                         [_breaks(e, t) for e, t in zip(eds, toks)])
+                         [_breaks(e, t) for e, t in zip(eds, toks)], skipped)
     table = Table(al, toks)
     sites = find_sites(table)
     plain = column_plain(table)
@@ -263,16 +312,14 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
                       list(range(len(toks))) + [-1] * len(rel_keys))
     ev = Evidence(config, len(eds), _voter_weights(eds, roles), digest, model, support)
     names = [e.id for e in eds]
-    ctx = Context(table, ev, config, names, order, digest, plain)
+    ctx = Context(table, ev, config, names, order, digest, plain, skipped)
     choices = decide_all(ctx, sites)
 
     agreed_keys = _agreed_keys(plain, sites)
     counts = _pair_counts(agreed_keys + [list(k) for k in rel_keys])
     lones = lone_corrections(ctx, sites, choices, counts)
 
-    full_text = "".join(key(e.text) for e, d in zip(eds, digest) if not d)
-    own_masks = [_own_tokens(e, t, full_text) for e, t in zip(eds, toks)]
-    drop = digest_own(table, digest, [m[0] for m in own_masks], [m[1] for m in own_masks])
+    drop = np.zeros(table.n, dtype=bool)  # what no witness should print is out of the table
 
     def locate(w: int, offset: int) -> tuple[str, int, int, int]:
         return eds[w].locate(offset)
@@ -306,9 +353,36 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
     wits = witness_summary(table, rendered, sites, choices, placed, drop, loc, roles, files,
                            counts_by)
     summary = summary_of(notes, wits, punct)
+    missing = _missing_pages(work, wits, len(rendered.canonical.text))
+    if missing:
+        summary["missing_pages"] = missing
     summary["language"] = lang
     summary["reliability"] = {names[w]: round(ev.acc[w], 4) for w in range(len(eds))}
     return WorkResult(work, rendered.canonical, tuple(notes), summary, tuple(matched))
+
+
+def _missing_pages(work: Work, wits: dict[str, Any], length: int) -> list[dict[str, Any]]:
+    """For each page an edition's markers name and the folder lacks: where the canonical
+    text it would have held stands (before the edition's first stretch, or after its last),
+    and which witnesses supply that text."""
+    out = []
+    for r in work.witnesses:
+        info = wits.get(r.id)
+        if not info or not r.missing:
+            continue
+        covers = sorted((c[0], c[0] + c[1]) for c in info["covers"])
+        for m in r.missing:
+            if m.side == "before":
+                span = (0, covers[0][0] if covers else length)
+            else:
+                span = (covers[-1][1] if covers else 0, length)
+            supplied = sorted(wid for wid, other in wits.items() if wid != r.id and any(
+                c[0] < span[1] and span[0] < c[0] + c[1] for c in other["covers"]))
+            out.append({"witness": r.id, "page": m.page, "side": m.side,
+                        "named_by": {"file": m.file, "line": m.line, "column": m.column},
+                        "canonical": [span[0], max(0, span[1] - span[0])],
+                        "supplied_by": supplied})
+    return out
 
 
 def _agreed_keys(plain: Sequence[str], sites: Sequence[Site]) -> list[list[str]]:
@@ -347,6 +421,15 @@ def _notes(work_id: str, table: Table, sites: Sequence[Site], choices: Sequence[
     for i, ln in enumerate(lones):
         found.append((lone_note(work_id, table, ln, rendered.lone_span[i], text, loc, config,
                                 taken), "lone", i))
+    if config.list_punctuation:
+        in_site = np.zeros(table.n, dtype=bool)
+        for s in sites:
+            in_site[s.start:s.end] = True
+        for ln in lones:
+            in_site[ln.c0:ln.c1] = True
+        found += [(n, "punctuation", -1) for n in
+                  punctuation_notes(work_id, table, rendered, in_site, drop, loc, config, taken,
+                                    sites)]
     found.sort(key=lambda x: (x[0].offset, x[0].length, x[0].id))
     return found, placed, rendered
 
