@@ -65,6 +65,21 @@ class Context:
     digest: Sequence[bool]
     plain: list[str]  # language-model text of each column's commonest token ('' if a gap)
     skipped: Sequence[np.ndarray] = ()  # per witness: tokens left out of the table
+    _full_grams: set[str] | None = None
+
+    def printed_elsewhere(self, keys: Sequence[str]) -> float:
+        """Share of a passage's three-character pieces the full printings print: a passage a
+        digest moved is printed there already."""
+        if self._full_grams is None:
+            grams: set[str] = set()
+            for w, t in enumerate(self.table.toks):
+                if not self.digest[w]:
+                    s = "".join(t.keys)
+                    grams.update(s[i:i + 3] for i in range(len(s) - 2))
+            self._full_grams = grams
+        s = "".join(keys)
+        mine = {s[i:i + 3] for i in range(len(s) - 2)}
+        return len(mine & self._full_grams) / len(mine) if mine else 0.0
 
     def neighbours(self, c0: int, c1: int) -> tuple[str, str]:
         """The tokens next to columns ``[c0, c1)`` in the consensus."""
@@ -253,7 +268,8 @@ def decide_site(ctx: Context, site: Site) -> Choice:
     for w, k, _ in readings:
         a, b = site.ranges[site.readers.index(w)]
         if ctx.digest[w] and b > a and _whole_paragraphs(
-                ctx.table.toks[w], a, b, ctx.skipped[w] if ctx.skipped else None):
+                ctx.table.toks[w], a, b, ctx.skipped[w] if ctx.skipped else None) and \
+                ctx.printed_elsewhere(ctx.table.toks[w].keys[a:b]) < ctx.config.insert_max_overlap:
             for x in keys:
                 if not x:
                     typical[(k, x)] = True

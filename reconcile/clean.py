@@ -129,12 +129,21 @@ def _marker_regex(markers: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"{_OPEN}?[ \t]*(?:{inner})[ \t]*{_CLOSE}?")
 
 
+_EN_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+
+
 def _marker_detail(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).lower()
     direction = "to" if re.search(r"下转|转|continued on|suite en|fortsetzung auf", folded) else "from"
-    m = re.search(r"[a-z]?\d+", folded)
+    folded = re.sub(r"\s*,?\s*col(?:umn|\.)?\s*\w+$", "", folded)  # "…, column 6"
+    m = re.search(r"(?<![a-z])[a-z]?\d+", folded)
+    word = re.search(r"\b(" + "|".join(_EN_NUMBERS) + r")\b", folded)
     if m:
         page = m.group(0)
+    elif word:
+        page = str(_EN_NUMBERS[word.group(1)])
     else:
         page = _cn_number(re.sub(r"[^〇零一二三四五六七八九十]", "", folded))
     return f"{direction} {page}"
@@ -278,14 +287,18 @@ def _join_broken(blocks: list[_Block], config: Config) -> list[_Block]:
 # "A3", "Page 3", "S. 12", and a short header such as "2023年1月10日 星期二 第3版 要闻".
 _FOLIO = re.compile(
     r"^[\s\-–—·•|]*(?:"
-    r"(?:第\s*)?(?P<a>[A-Za-z]?\d{1,3})\s*(?:版|页|頁)"
+    r"(?:第\s*)?(?P<a>[A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:版|页|頁)"
     r"|(?i:page|pg\.?|p\.|seite|s\.|pag\.|página|pagina)\s*(?P<b>[A-Za-z]?\d{1,4})"
     r"|(?P<c>[A-Z]?\d{1,3})"
     r")[\s\-–—·•|]*$"
 )
-_HEADER_FOLIO = re.compile(r"第\s*(?P<a>[A-Za-z]?\d{1,3})\s*版")
+_HEADER_FOLIO = re.compile(r"第\s*(?P<a>[A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})\s*版")
 # a printer's signature at the foot of a page: "I. 6", "B 2", "A"
 _SIGNATURE = re.compile(r"^\s*(?:[IVXLC]{1,4}\.?\s*\d{1,2}|[A-Z]{1,2}\s?\d{0,2})\s*$")
+
+
+def _arabic(label: str) -> str:
+    return _cn_number(label) if re.fullmatch(r"[一二三四五六七八九十]+", label) else label
 
 
 def _folio(line: str, top: bool) -> str | None:
@@ -295,12 +308,12 @@ def _folio(line: str, top: bool) -> str | None:
         return None
     m = _FOLIO.match(t)
     if m:
-        return next(g for g in m.groups() if g)
+        return _arabic(next(g for g in m.groups() if g))
     if any(c in SENTENCE_END for c in t):
         return None
     m = _HEADER_FOLIO.search(t)
     if m and len(t) <= 30:
-        return m.group("a")
+        return _arabic(m.group("a"))
     if not top and _SIGNATURE.match(t) and len(t) <= 6:
         return ""
     return None
@@ -315,7 +328,16 @@ def _furniture(source: Source, config: Config, removals: list[Removal]) -> set[i
     lines = []
     for i, start in enumerate(starts):
         end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
-        lines.append((start, end, regex.sub("", text[start:end])))
+        # what the line prints once markers and markdown marks are gone
+        t = regex.sub("", text[start:end])
+        while True:
+            before = t
+            t = _MD_LINK.sub(r"\1", _MD_INLINE.sub("", t))
+            for rx in (_MD_QUOTE, _MD_HEADING, _MD_BULLET):
+                t = rx.sub("", t)
+            if t == before:
+                break
+        lines.append((start, end, t))
     content = [i for i, (_, _, t) in enumerate(lines) if key(t)]
     out: set[int] = set()
     for seq, top in ((content, True), (content[::-1], False)):
@@ -330,6 +352,9 @@ def _furniture(source: Source, config: Config, removals: list[Removal]) -> set[i
         start, end, t = lines[i]
         removals.append(Removal("page-number", start, end, text[start:end].strip(),
                                 _folio(t, i <= content[0] if content else True) or ""))
+        for hit in regex.finditer(text, start, end):  # a marker on the line is still one
+            removals.append(Removal("page-marker", hit.start(), hit.end(),
+                                    hit.group(0).strip(), _marker_detail(hit.group(0))))
     return out
 
 

@@ -17,8 +17,10 @@ from typing import Any
 DEFAULT_PAGE_MARKERS: tuple[str, ...] = (
     # 上接第1版 / 下转08版 / 转第3版 / 接A2版 / 上接第一版
     r"(?:上接|下转|接|转)\s*第?\s*[A-Za-z]?\s*[\d一二三四五六七八九十〇零]{1,3}\s*版",
-    # Continued on page 3 / Continued from Page A1 / See PAGE 5
-    r"(?i:continued\s+(?:on|from)\s+(?:page|p\.)\s*[A-Z]?\d{1,3})",
+    # Continued on page 3 / Continued from Page A1 / continued on page Six, column 6
+    r"(?i:continued\s+(?:on|from)\s+(?:page|p\.|pg\.?)\s*(?:[A-Z]?\d{1,3}|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?:\s*,?\s*col(?:umn|\.)?\s*\w{1,6})?)",
     r"(?i:suite\s+(?:en|de\s+la)\s+page\s*\d{1,3})",
     r"(?i:fortsetzung\s+(?:auf|von)\s+seite\s*\d{1,3})",
 )
@@ -185,6 +187,9 @@ class Config:
     lone_min_cohesion: float = 0.5
     #: The cap on plausibility where one witness alone prints the place (nats).
     lone_plausibility_cap: float = 8.0
+    #: A whole paragraph only a digest prints is text the full printings lost unless this
+    #: share of it is printed there already (then the digest moved it).
+    insert_max_overlap: float = 0.6
     #: Readings pinned by hand (see ``load_decisions``); later runs honour them.
     decisions: tuple[Pin, ...] = ()
 

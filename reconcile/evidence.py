@@ -142,12 +142,18 @@ class Channel:
     def slip_like(self, t: str, x: str) -> bool:
         """Whether ``x`` differs from ``t`` as a misreading does: by substitutions of
         characters that look alike or that the work's witnesses were seen to confuse."""
+        words_t, words_x = t.split(" "), x.split(" ")
         t, x = t.replace(" ", ""), x.replace(" ", "")
         if len(t) == len(x) == 1 and is_cjk_token(t) and is_cjk_token(x):
             return True  # one character for another: a misread, whatever the glyphs
         ops = edit_ops(t, x)
-        if not ops or len(ops) > 2:
-            return not ops
+        if not ops:
+            return True
+        if len(words_t) == len(words_x) and not is_cjk_token(t[:1]) and \
+                len(ops) <= max(1, len(t) // 3) and len(ops) <= 2:
+            return True  # a word or two misspelt by a letter or two, not another word
+        if len(ops) > 2:
+            return False
         for a, b in ops:
             if not a or not b:
                 return False

@@ -60,6 +60,18 @@ def follows(a: str, b: str) -> bool:
     return bool(na and nb and na[0] == nb[0] and nb[1] == na[1] + 1)
 
 
+def outer_markers(w: Witness) -> list:
+    """The continuation markers of a file that point out of it: a "to N" that the same
+    file follows with a "from M" is a jump inside the file (it prints both pages)."""
+    markers = [r for r in w.removals if r.kind == "page-marker"]
+    inner: set[int] = set()
+    for i, r in enumerate(markers):
+        if r.detail.startswith("to") and i + 1 < len(markers) and \
+                markers[i + 1].detail.startswith("from"):
+            inner.update((i, i + 1))
+    return [r for i, r in enumerate(markers) if i not in inner]
+
+
 def facts(w: Witness) -> PageFacts:
     printed = ""
     to: list[str] = []
@@ -67,11 +79,11 @@ def facts(w: Witness) -> PageFacts:
     for r in w.removals:
         if r.kind == "page-number" and r.detail and not printed:
             printed = label(r.detail)
-        elif r.kind == "page-marker":
-            direction, _, page = r.detail.partition(" ")
-            lb = label(page)
-            if lb:
-                (to if direction == "to" else frm).append(lb)
+    for r in outer_markers(w):
+        direction, _, page = r.detail.partition(" ")
+        lb = label(page)
+        if lb:
+            (to if direction == "to" else frm).append(lb)
     body = [p for p in w.paragraphs if p.kind is Kind.BODY]
     starts_mid = ends_mid = False
     if body:
@@ -92,6 +104,7 @@ class NamePage:
     template: str
     label: str
     explicit: bool
+    exact: bool = True  # the rest of the name is the same in the series (no hash left out)
 
 
 _EXPLICIT = (
@@ -113,7 +126,7 @@ def name_page(file_id: str) -> NamePage | None:
         i, num = explicit[0]
         tpl = ["#" if k == i else ("*" if _HASH.match(f) and not f.isdigit() else f)
                for k, f in enumerate(parts)]
-        return NamePage(folder + "/" + "".join(tpl), label(num), True)
+        return NamePage(folder + "/" + "".join(tpl), label(num), True, "*" not in tpl)
     numeric = [i for i, f in enumerate(parts) if f.isdigit() and len(f) <= 4]
     if numeric:
         i = numeric[-1]
@@ -143,15 +156,18 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
         score += DIRECTION
         kinds.append("markers")
     if na and nb and na.template == nb.template and follows(na.label, nb.label):
-        score += NAME if na.explicit and nb.explicit else NAME_WEAK
-        kinds.append("names")
+        # a name that differs only in its page number names the series; one whose
+        # scanner's hash differs too says the page, not the printing
+        score += NAME if na.explicit and nb.explicit and na.exact and nb.exact else NAME_WEAK
+        kinds.append("names" if na.exact and nb.exact else "page numbers in names")
     if fa.printed and fb.printed and follows(fa.printed, fb.printed):
         score += PRINTED
         kinds.append("page numbers")
     if fa.ends_mid and fb.starts_mid:
         score += MIDSENTENCE
         kinds.append("a sentence cut at the page's foot")
-    if na and nb and na.explicit and nb.explicit and na.template != nb.template:
+    if na and nb and na.explicit and nb.explicit and na.exact and nb.exact and \
+            na.template != nb.template:
         score -= NAME  # two series of names: two printings (or two readings of one)
     return score, kinds
 
@@ -163,7 +179,7 @@ def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]
     every pair."""
     by_template: dict[str, list[int]] = {}
     for i, n in enumerate(names):
-        if n is not None:
+        if n is not None and n.exact:
             by_template.setdefault(n.template, []).append(i)
     by_label: dict[str, list[int]] = {}
     for i, f in enumerate(facts_):
@@ -184,11 +200,22 @@ def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]
             cands.update((i, j) for j in by_label.get(lb, ()) if j != i)
         for lb in f.frm:
             cands.update((j, i) for j in by_label.get(lb, ()) if j != i)
+    # a page number is no name: in a folder of many works, many pages are "page 3". A link
+    # by markers or printed numbers alone joins two works only when it is the only one
+    # either page could have
+    outgoing: dict[int, set[int]] = {}
+    incoming: dict[int, set[int]] = {}
+    for a, b in cands:
+        outgoing.setdefault(a, set()).add(b)
+        incoming.setdefault(b, set()).add(a)
     out = []
     for a, b in sorted(cands):
         score, kinds = link_score(facts_[a], facts_[b], names[a], names[b])
-        if score >= STRONG and set(kinds) & {"markers", "names", "page numbers"}:
-            out.append((a, b))
+        if score < STRONG or not set(kinds) & {"markers", "names", "page numbers"}:
+            continue
+        if "names" not in kinds and (len(outgoing[a]) > 1 or len(incoming[b]) > 1):
+            continue
+        out.append((a, b))
     return out
 
 
@@ -267,7 +294,7 @@ def labels_of(files: Sequence[int], facts_: Sequence[PageFacts],
     every file prints one, else whichever each file has."""
     ns = [names[f] for f in files]
     if all(n is not None and n.explicit for n in ns) and len({n.template for n in ns}) == 1:
-        return {f: names[f].label for f in files}
+        return {f: names[f].label for f in files}  # a series, or pages named as pages
     if all(facts_[f].printed for f in files):
         return {f: facts_[f].printed for f in files}
     return {f: _label(facts_[f], names[f]) for f in files}
@@ -339,9 +366,7 @@ def missing_pages(files: Sequence[int], records_witness: Callable[[int], Witness
     out: list[Missing] = []
     for k, f in enumerate(files):
         w = records_witness(f)
-        for r in w.removals:
-            if r.kind != "page-marker":
-                continue
+        for r in outer_markers(w):
             direction, _, page = r.detail.partition(" ")
             lb = label(page)
             if not lb or lb in have:

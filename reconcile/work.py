@@ -38,6 +38,7 @@ from .choice import Choice, Context, Lone, column_plain, decide_all, lone_correc
 from .classify import ADDITION, OMISSION, PUNCTUATION
 from .config import Config, Pin
 from .edition import EditionText, join_pages
+from .pages import outer_markers
 from .evidence import CharModel, Evidence, Support, detect_language, general_model, lm_text
 from .fingerprint import Fingerprinted
 from .group import Work
@@ -151,7 +152,7 @@ def _breaks(e: EditionText, toks: Tokens) -> frozenset[int]:
     it does not hold: what it covers stops there."""
     out: set[int] = set()
     for k, w in enumerate(e.pages):
-        markers = [r for r in w.removals if r.kind == "page-marker"]
+        markers = outer_markers(w)
         if not markers:
             continue
         offs = w.source_offsets()
