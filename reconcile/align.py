@@ -402,6 +402,11 @@ class Alignment:
         return m
 
 
+def _foreign(k: str, share_cjk: float) -> bool:
+    return share_cjk >= 0.5 and not any("\u4e00" <= c <= "\u9fff" for c in k) and \
+        not k.isdigit()
+
+
 def _weight(k: str, share_cjk: float) -> int:
     """Comparison characters a token counts for when measuring what a witness skips: a word
     of another script inside Chinese text counts as one (it is likelier an intrusion than
@@ -540,11 +545,15 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
         # enough of the consensus to be a cut
         mine = [p for p, c in enumerate(new_cols) if w in c]
         ref_len = [0] * len(new_cols)
+        prev_foreign = False
         for p, c in enumerate(new_cols):
+            wx, x = next(iter(c.items()))
+            kk = keys_of[wx][x]
+            foreign = _foreign(kk, share)
             if w not in c:
-                x = next(iter(c.values()))
-                wx = next(iter(c))
-                ref_len[p] = _weight(keys_of[wx][x], share)
+                # a run of words of another script is one intrusion, whatever its length
+                ref_len[p] = 0 if foreign and prev_foreign else _weight(kk, share)
+            prev_foreign = foreign
         runs: list[list[int]] = []
         prefix = np.cumsum([0] + ref_len)
         fresh = set(range(next_id - sum(len(v) for v in after.values())
@@ -569,9 +578,13 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
     n_cols = len(cols)
     # key characters of the columns, to measure what lies before or after a witness
     size = np.zeros(n_cols + 1, dtype=np.int64)
+    prev_foreign = False
     for p, col in enumerate(cols):
         wx, x = next(iter(col.items()))
-        size[p + 1] = size[p] + _weight(keys_of[wx][x], share)
+        kk = keys_of[wx][x]
+        foreign = _foreign(kk, share)
+        size[p + 1] = size[p] + (0 if foreign and prev_foreign else _weight(kk, share))
+        prev_foreign = foreign
     cells = []
     covers = []
     for w in range(len(toks)):

@@ -242,6 +242,13 @@ def witness_summary(table: Table, rendered: Rendered, sites: Sequence[Site],
         for w in range(n_w):
             if w in pl.aside or (w not in readers and table.cover[w, s.start:s.end].any()):
                 blocked[w][s.start:s.end] = True
+    # a reading of nothing stands right after the text before it, before what follows
+    # that text: a stretch that starts at such a place starts there
+    starts_at = np.asarray(rendered.col_start).copy()
+    for i, site in enumerate(sites):
+        span = rendered.site_span.get(i)
+        if span is not None:
+            starts_at[site.start:site.end] = np.minimum(starts_at[site.start:site.end], span[0])
     out: dict[str, Any] = {}
     for w in range(n_w):
         cells = table.al.cells[w]
@@ -273,13 +280,16 @@ def witness_summary(table: Table, rendered: Rendered, sites: Sequence[Site],
             used[got[got >= 0]] = True
             # a stretch can be empty in the canonical text (the witness's tokens there were
             # not chosen): it still holds the place where its notes' readings go
-            s = int(rendered.col_start[c0])
+            s = int(starts_at[c0])
             # the stretch holds the punctuation after its last token too
             e = int(rendered.col_start[c1]) if c1 < table.n else len(text)
             e = max(s, e, int(rendered.col_end[c1 - 1]))
             f, _, line, col = loc.at(w, int(toks.start[first]))
             covers.append([s, e - s, f, line, col])
         covers.sort(key=lambda x: (x[0], x[1]))
+        for a, b in zip(covers, covers[1:]):
+            if a[0] + a[1] > b[0]:  # what follows a stretch is the next one's
+                a[1] = max(0, b[0] - a[0])
         # tokens standing in no cover are the witness's own text
         adds = []
         free = np.flatnonzero(~used).tolist()

@@ -364,19 +364,27 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
 
 def _missing_pages(work: Work, wits: dict[str, Any], length: int) -> list[dict[str, Any]]:
     """For each page an edition's markers name and the folder lacks: where the canonical
-    text it would have held stands (before the edition's first stretch, or after its last),
+    text it would have held stands (between the stretches of the edition around the marker),
     and which witnesses supply that text."""
     out = []
     for r in work.witnesses:
         info = wits.get(r.id)
         if not info or not r.missing:
             continue
-        covers = sorted((c[0], c[0] + c[1]) for c in info["covers"])
+        files = info.get("files", [r.id])
+        order = {f: i for i, f in enumerate(files)}
+        # the stretches of the edition before and after the place the marker stands
+        covers = sorted((c[0], c[0] + c[1], (order.get(c[2], 0), c[3], c[4]))
+                        for c in info["covers"])
         for m in r.missing:
-            if m.side == "before":
-                span = (0, covers[0][0] if covers else length)
-            else:
-                span = (covers[-1][1] if covers else 0, length)
+            at = (order.get(m.file, 0), m.line, m.column)
+            before_it = [c for c in covers if c[2] <= at]
+            after_it = [c for c in covers if c[2] > at]
+            lo = max((c[1] for c in before_it), default=0)
+            hi = min((c[0] for c in after_it), default=length)
+            if hi < lo:
+                lo, hi = (0, hi) if m.side == "before" else (lo, length)
+            span = (lo, hi)
             supplied = sorted(wid for wid, other in wits.items() if wid != r.id and any(
                 c[0] < span[1] and span[0] < c[0] + c[1] for c in other["covers"]))
             out.append({"witness": r.id, "page": m.page, "side": m.side,

@@ -26,8 +26,8 @@ def test_seed_works_group_as_editions_and_related(tmp_path: Path) -> None:
     assert frozenset({"004"}) in works and frozenset({"003"}) in works
     assert any(r["file"].startswith("003") and r["with"].startswith("004") for r in s["related"])
     w2023 = next(w for w in s["works"] if len(w["witnesses"]) == 3)
-    assert w2023["base"].startswith("001")
-    assert {w["id"][:3]: w["role"] for w in w2023["witnesses"]} == {"001": "base", "000": "digest", "002": "digest"}
+    assert w2023["copy_text"].startswith("001")
+    assert {w["id"][:3]: w["role"] for w in w2023["witnesses"]} == {"001": "edition", "000": "digest", "002": "digest"}
     dup = [d for d in s["duplicates"] if d["kind"] == "within-file"]
     assert any(d["places"][0]["file"].startswith("004") and d["places"][0]["line"] == 53
                and d["places"][1]["line"] == 79 for d in dup)
@@ -40,9 +40,13 @@ def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
         assert {"id", "title", "witnesses", "canonical", "notes", "report"} <= set(w)
         for key in ("canonical", "notes", "report", "shared"):
             assert (tmp_path / w[key]).is_file()
+        assert s["version"] == 2 and w["copy_text"] == w["witnesses"][0]["id"]
         for wit in w["witnesses"]:
-            assert list(wit) == ["id", "role", "chars", "coverage"]
-            assert wit["role"] in {"base", "page", "digest", "duplicate"}
+            assert list(wit)[:3] == ["id", "role", "files"] and list(wit)[-2:] == ["chars", "coverage"]
+            assert set(wit) <= {"id", "role", "files", "pages_ordered_by", "missing_pages",
+                                "chars", "coverage"}
+            assert wit["role"] in {"edition", "digest", "duplicate"}
+            assert wit["files"][0]["file"] == wit["id"]
             assert 0 < wit["coverage"] <= 1
         notes = json.loads((tmp_path / w["notes"]).read_text("utf-8"))
         assert list(notes) == ["work", "notes", "summary"] and notes["work"] == w["id"]
@@ -135,3 +139,17 @@ def test_works_collated_in_a_process_pool_give_the_same_output(tmp_path: Path) -
     write(one, tmp_path / "one")
     write(two, tmp_path / "two")
     assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
+def test_the_2023_edition_starts_at_page_2_with_page_1_missing(tmp_path: Path) -> None:
+    """Its text before (八) is on page 1, which the folder lacks; the digests supply it."""
+    s = json.loads(write(run(SEEDS, CONFIG), tmp_path).read_text("utf-8"))
+    w = next(w for w in s["works"] if len(w["witnesses"]) == 3)
+    edition = w["witnesses"][0]
+    pages = {m["page"]: m for m in edition["missing_pages"]}
+    assert pages["1"]["side"] == "before" and pages["1"]["named_by"]["line"] == 5
+    gap = next(m for m in w["missing_pages"] if m["page"] == "1")
+    assert "002" in [x[:3] for x in gap["supplied_by"]]
+    text = (tmp_path / w["canonical"]).read_text("utf-8")
+    offset, length = gap["canonical"]
+    assert offset + length <= text.index("（八）守初心") + 2 and length > 1000
