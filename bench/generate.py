@@ -23,6 +23,17 @@ corruption, every change recorded with its place in the clean text:
 - some works quote one sentence of an earlier work (they are *related*, not editions);
 - unrelated single files are mixed in.
 
+About 30 % of the works (:data:`PAGED_ONLY_SHARE`) exist **only as page files**: one or two
+printings, each over 2-4 files, and one or two digests, no single-file printing. Their file
+names do not sort in page order (one hash per file; styles ``{hash}_p3``, ``{hash}-page3``,
+``第3版_{hash}``, a bare ``{hash}``, and others nobody wrote the tool for); most page joins
+carry a continuation line at one end or both, in a phrasing, bracket, width and numeral
+drawn at random, some carry none; some pages print a folio or page number at their head;
+pages break between paragraphs, between sentences, after a comma, mid-sentence or
+mid-word; now and then a page is lost (its file is not written). ``truth.json`` records per
+work its printings (``editions``: files in true page order, page labels, lost pages, what
+each page join carries) and per file its printing and page.
+
 Everything is seeded: the same seed and size give the same bytes. Work ``i`` is the same in
 every folder size, so the 10-work folder is a prefix of the 1,000-work one.
 """
@@ -34,14 +45,14 @@ import json
 import random
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 # --- OCR-like corruption -------------------------------------------------------------------
 
@@ -260,6 +271,10 @@ class Work:
     paragraphs: list[tuple[int, int]]  # spans in ``text``; the first is the title
     quotes: list[dict[str, Any]] = field(default_factory=list)
     witnesses: list[dict[str, Any]] = field(default_factory=list)
+    #: the printings: ``{"id", "kind": "full"|"paged"|"digest", "case", "files": [in page
+    #: order, as written], "pages": [labels], "missing": [lost pages]}``
+    editions: list[dict[str, Any]] = field(default_factory=list)
+    case: str = "standard"
 
     @property
     def title(self) -> str:
@@ -269,7 +284,7 @@ class Work:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "lang": self.lang, "text": self.text,
                 "paragraphs": [list(p) for p in self.paragraphs], "quotes": self.quotes,
-                "witnesses": self.witnesses}
+                "case": self.case, "editions": self.editions, "witnesses": self.witnesses}
 
 
 def _cipher_zh(rng: random.Random, q: float) -> dict[str, str]:
@@ -413,6 +428,7 @@ class Builder:
         self.extras: list[list[Any]] = []
         self.corruptions: list[dict[str, Any]] = []
         self.editorial: list[dict[str, Any]] = []
+        self.page = ""  # the page label this file prints (page files only)
 
     def _append(self, s: str) -> None:
         self.parts.append(s)
@@ -594,16 +610,22 @@ def paged_edition(work: Work, rng: random.Random, rate: float | None, *,
     bounds = [1] + cuts + [n + 1]
     wrap = rng.choice((0, 64, 72)) if lang == "en" else 0
     out = []
-    page_no = rng.randint(1, 3)
+    # the pages' numbers, drawn first so that a page's "continued on" names the next page
+    # (generator 1 named page N + 1 while numbering the next page N + 1..4)
+    nums = [rng.randint(1, 3)]
+    for _ in range(len(bounds) - 2):
+        nums.append(nums[-1] + rng.randint(1, 4))
+    page_no = nums[0]
     carry: int | None = None  # clean offset where the previous page stopped mid-paragraph
     for k in range(len(bounds) - 1):
         b = Builder(work, rng, rate, wrap=wrap)
+        b.page = str(nums[k])
         paras = list(range(bounds[k], bounds[k + 1]))
         if k == 0:
             _title_line(b, work, rng, md)
         else:
-            b.extra(_marker_from(lang, page_no, rng) + "\n\n", "page-marker")
-            page_no += rng.randint(1, 4)
+            b.extra(_marker_from(lang, nums[k - 1], rng) + "\n\n", "page-marker")
+            page_no = nums[k]
         if carry is not None:
             s, e = work.paragraphs[paras[0]]
             b.put(carry, e)
@@ -624,7 +646,7 @@ def paged_edition(work: Work, rng: random.Random, rate: float | None, *,
             b.extra("\n\n", "paragraph")
             carry = m + 1 if lang == "en" else m
         if k < len(bounds) - 2:
-            b.extra(_marker_to(lang, page_no + 1, rng) + "\n", "page-marker")
+            b.extra(_marker_to(lang, nums[k + 1], rng) + "\n", "page-marker")
         out.append(b)
     return out
 
@@ -695,6 +717,331 @@ def digest(work: Work, rng: random.Random, rate: float | None, *, md: bool) -> B
     return b
 
 
+# --- editions that exist only as page files ---------------------------------------------------
+
+#: Share of works whose full text exists only as page files (one or two printings, each over
+#: 2-4 files), plus one or two digests.
+PAGED_ONLY_SHARE = 0.3
+
+_FW_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+_CN_DIGIT = "〇一二三四五六七八九"
+_EN_WORDS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine",
+             "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen")
+
+
+def _cn_numeral(n: int) -> str:
+    if n < 10:
+        return _CN_DIGIT[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGIT[tens]) + "十" + (_CN_DIGIT[ones] if ones else "")
+
+
+def _page_number(n: int, lang: str, rng: random.Random, novel: bool) -> str:
+    """A page number as a printer might set it: plain digits; or, drawn when ``novel``,
+    zero-padded, full-width digits, Chinese numerals, an English word."""
+    if not novel:
+        return str(n)
+    if lang == "zh":
+        return rng.choice((f"{n:02d}", str(n).translate(_FW_DIGITS), _cn_numeral(n), str(n)))
+    return rng.choice((f"{n:02d}", _EN_WORDS[n] if n < len(_EN_WORDS) else str(n), str(n)))
+
+
+#: Continuation lines. ``{n}``: the page number (formatted), ``{p}``: section letter and
+#: number ("A3"), ``{key}``: a word of the title (jump lines name the story), ``{c}``: a
+#: column. The first three of each are the forms generator 1 used; the others are phrasings,
+#: brackets and widths drawn from newspapers, not from what the tool was written for.
+JUMP_TO = {
+    "zh": ("（下转第{n}版）", "下转第{n}版", "（下转{n}版）",
+           "【下转第{n}版】", "〔下转第{n}版〕", "(下转第{n}版)", "（转第{n}版）",
+           "（下接第{n}版）", "——下转第{n}版", "［下转第{n}版］", "（下转第{n}版{key}）"),
+    "en": ("(Continued on page {p})", "Continued on Page {p}", "(Continued on page {p})",
+           "[Continued on page {p}]", "(Cont'd on Page {p})", "(See {key}, Page {p})",
+           "Continued on Page {n}", "CONTINUED ON PAGE {p}", "(Turn to Page {p})",
+           "— continued on page {p}, column {c}", "Please turn to page {p}"),
+}
+JUMP_FROM = {
+    "zh": ("（上接第{n}版）", "上接第{n}版", "（上接{n}版）",
+           "【上接第{n}版】", "（紧接第{n}版）", "（接第{n}版）", "(上接第{n}版)",
+           "〔上接第{n}版〕", "［上接第{n}版］", "（上接第{n}版{key}）"),
+    "en": ("(Continued from page {p})", "Continued from Page {p}", "(Continued from page {p})",
+           "[Continued from page {p}]", "(Cont'd from Page {p})",
+           "(Continued From Page {p}, Col. {c})", "Continued from Page {n}",
+           "CONTINUED FROM PAGE {p}", "(From page {p})", "{key}, from Page {p}"),
+}
+#: Lines at a page's head that give its number: the folio (with the paper's name and date
+#: sometimes) or the number alone.
+FOLIO = {
+    "zh": ("第{n}版", "{n}", "- {n} -", "第 {n} 版", "— {n} —", "{date} 星期{dow} 第{n}版",
+           "第{n}版 {section}", "晨报 {date} 第{n}版", "{section} 第{n}版"),
+    "en": ("Page {p}", "{p}", "- {p} -", "PAGE {p}", "— {p} —", "P. {p}",
+           "{month} {day}, {year} THE EVENING STAR Page {p}", "Page {p} of {total}",
+           "[{p}]", "THE EVENING STAR, {month_up} {day}, {year} {p}"),
+}
+SECTIONS_ZH = ("要闻", "综合", "国内", "理论", "文化", "评论")
+
+
+def _fill(tpl: str, lang: str, num: int, prefix: str, rng: random.Random, novel: bool,
+          work: Work, total: int) -> str:
+    n = _page_number(num, lang, rng, novel)
+    words = re.findall(r"[A-Za-z]+", work.title)
+    key = (" ".join(words[:2]).upper() if words else "STORY") if lang == "en" else \
+        "，" + work.title[:4]
+    return tpl.format(
+        n=n, p=f"{prefix}{n}", key=key, c=rng.randint(1, 6), total=total,
+        date=f"{rng.randint(1990, 2023)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日",
+        dow=rng.choice("一二三四五六日"), section=rng.choice(SECTIONS_ZH),
+        month=rng.choice(MONTHS_EN), month_up=rng.choice(MONTHS_EN).upper(),
+        day=rng.randint(1, 28), year=rng.randint(1850, 1990))
+
+
+def _jump(direction: str, lang: str, num: int, prefix: str, rng: random.Random,
+          work: Work) -> tuple[str, bool]:
+    """A continuation line to or from page ``num``; whether the form is one generator 1 did
+    not use."""
+    forms = (JUMP_TO if direction == "to" else JUMP_FROM)[lang]
+    novel = rng.random() < 0.45
+    tpl = rng.choice(forms[3:]) if novel else rng.choice(forms[:3])
+    if not novel and "{n}版" in tpl and tpl.startswith("（") and "第" not in tpl:
+        return tpl.format(n=f"{num:02d}"), False
+    return _fill(tpl, lang, num, prefix, rng, novel, work, 0), novel
+
+
+def _page_cuts(work: Work, n_pages: int, rng: random.Random) -> list[tuple[int, int, str]]:
+    """Where a printing's pages break: ``(end of the page, start of the next, kind)`` in
+    clean offsets, at about equal shares of the body. Kinds: ``paragraph`` (between two
+    paragraphs), ``sentence`` (between two sentences of a paragraph), ``clause`` (after a
+    comma), ``mid`` (inside a sentence, between two words or characters), ``word`` and
+    ``hyphen`` (inside an English word, with or without a hyphen at the page's foot)."""
+    lang = work.lang
+    text = work.text
+    body = work.paragraphs[1:]
+    b0, b1 = body[0][0], body[-1][1]
+    kinds = ["paragraph", "sentence", "mid", "clause"] if lang == "zh" else \
+        ["paragraph", "sentence", "mid", "hyphen", "word"]
+    weights = [0.3, 0.2, 0.35, 0.15] if lang == "zh" else [0.3, 0.2, 0.35, 0.1, 0.05]
+    cuts: list[tuple[int, int, str]] = []
+    for k in range(1, n_pages):
+        target = b0 + (b1 - b0) * k // n_pages + rng.randint(-(b1 - b0) // 12, (b1 - b0) // 12)
+        lo_ok = cuts[-1][1] + 40 if cuts else b0 + 40
+        kind = rng.choices(kinds, weights=weights)[0]
+        cut = None
+        for _ in range(30):
+            at = min(max(target, lo_ok), b1 - 40)
+            pi = next((i for i, (s, e) in enumerate(body) if s <= at < e + 2), len(body) - 1)
+            s, e = body[pi]
+            if kind == "paragraph":
+                if pi + 1 < len(body):
+                    cut = (e, body[pi + 1][0], kind)
+            elif kind in ("sentence", "clause"):
+                spans = _sentences(text, s, e, lang) if kind == "sentence" else \
+                    _clauses(text, s, e, lang)
+                ends = [x[1] for x in spans[:-1]]
+                if ends:
+                    x = min(ends, key=lambda v: abs(v - at))
+                    cut = (len(text[:x].rstrip()), x, kind)
+            elif kind == "mid":
+                m = _break_point(text, s, e, lang, rng)
+                if m is not None:
+                    cut = (m, m + 1, kind) if lang == "en" else (m, m, kind)
+            else:  # inside an English word of six letters or more
+                words = [mm for mm in re.finditer(r"[A-Za-z]{6,}", text[s:e])]
+                if words:
+                    mm = rng.choice(words)
+                    m = s + mm.start() + rng.randint(2, len(mm.group(0)) - 3)
+                    cut = (m, m, kind)
+            if cut is not None and lo_ok <= cut[0] and cut[1] <= b1 - 40:
+                break
+            cut = None
+            kind = rng.choices(kinds, weights=weights)[0]
+            target = rng.randint(lo_ok, max(lo_ok, b1 - 40))
+        if cut is not None:
+            cuts.append(cut)
+    return cuts
+
+
+def _print_span(b: Builder, work: Work, a: int, z: int, rng: random.Random,
+                column_breaks: float) -> None:
+    """Clean ``[a, z)`` of the body as printed paragraphs (a column break inside some)."""
+    lang = work.lang
+    first = True
+    for s, e in work.paragraphs[1:]:
+        lo, hi = max(s, a), min(e, z)
+        if lo >= hi:
+            continue
+        if not first:
+            b.extra("\n\n", "paragraph")
+        first = False
+        m = _break_point(work.text, lo, hi, lang, rng) if rng.random() < column_breaks \
+            else None
+        if m is None:
+            b.put(lo, hi)
+        else:
+            b.put(lo, m)
+            b.extra("\n\n", "column-break")
+            b.put(m + 1 if lang == "en" else m, hi)
+
+
+def paged_printing(work: Work, rng: random.Random, rate: float | None, *, md: bool
+                   ) -> tuple[list[Builder], list[dict[str, Any]]]:
+    """One printing over 2-4 page files. Continuation lines on most pages (both ends of a
+    jump, one of them or, now and then, neither), in a phrasing drawn at random; a folio or
+    page number at the head of some pages; page breaks between paragraphs, between
+    sentences, after a comma, mid-sentence or mid-word. Returns the pages' builders and, per
+    page, what it carries (``page``, ``to``/``from`` continuation lines, ``folio``, the
+    ``break`` at its foot)."""
+    lang = work.lang
+    body_len = work.paragraphs[-1][1] - work.paragraphs[1][0]
+    n_pages = min(rng.choice((2, 2, 3, 3, 4)), max(2, body_len // 250))
+    cuts = _page_cuts(work, n_pages, rng)
+    n_pages = len(cuts) + 1
+    prefix = rng.choice(("A", "B")) if lang == "en" and rng.random() < 0.2 else ""
+    nums = [rng.randint(1, 6)]
+    for _ in range(n_pages - 1):
+        nums.append(nums[-1] + (1 if rng.random() < 0.6 else rng.randint(2, 9)))
+    # continuation lines at each page boundary: each end printed with p 0.75; where neither
+    # is, one of them is printed half the time
+    to_at = [rng.random() < 0.75 for _ in range(n_pages - 1)]
+    from_at = [rng.random() < 0.75 for _ in range(n_pages - 1)]
+    for k in range(n_pages - 1):
+        if not (to_at[k] or from_at[k]) and rng.random() < 0.5:
+            (to_at if rng.random() < 0.5 else from_at)[k] = True
+    folios = rng.random() < 0.55
+    folio_tpl = rng.choice(FOLIO[lang][:3]) if rng.random() < 0.5 else \
+        rng.choice(FOLIO[lang][3:])
+    wrap = rng.choice((0, 64, 72)) if lang == "en" else 0
+    out: list[Builder] = []
+    info: list[dict[str, Any]] = []
+    b1 = work.paragraphs[-1][1]
+    starts = [work.paragraphs[1][0]] + [c[1] for c in cuts]
+    ends = [c[0] for c in cuts] + [b1]
+    for k in range(n_pages):
+        b = Builder(work, rng, rate, wrap=wrap)
+        label = f"{prefix}{nums[k]}"
+        b.page = label
+        rec: dict[str, Any] = {"page": label, "to": None, "from": None, "folio": None,
+                               "break": cuts[k][2] if k < len(cuts) else None}
+        if folios and rng.random() < 0.85:
+            line = _fill(folio_tpl, lang, nums[k], prefix, rng, folio_tpl not in
+                         FOLIO[lang][:3], work, nums[-1])
+            b.extra(line + "\n\n", "folio")
+            rec["folio"] = line
+        inline_from = False
+        if k > 0 and from_at[k - 1]:
+            line, novel = _jump("from", lang, nums[k - 1], prefix, rng, work)
+            rec["from"] = line
+            rec["from_novel"] = novel
+            inline_from = rng.random() < 0.15
+            sep = ("" if lang == "zh" else " ") if inline_from else "\n\n"
+            b.extra(line + sep, "page-marker")
+        if k == 0:
+            _title_line(b, work, rng, md)
+        _print_span(b, work, starts[k], ends[k], rng, column_breaks=0.15)
+        if k < len(cuts) and cuts[k][2] == "hyphen":
+            b.extra("-", "hyphen")
+        if k < n_pages - 1 and to_at[k]:
+            line, novel = _jump("to", lang, nums[k + 1], prefix, rng, work)
+            rec["to"] = line
+            rec["to_novel"] = novel
+            inline = rng.random() < 0.2 and cuts[k][2] == "paragraph"
+            sep = "" if inline and lang == "zh" else " " if inline else "\n\n"
+            b.extra(sep + line + "\n", "page-marker")
+        out.append(b)
+        info.append(rec)
+    return out, info
+
+
+#: File names of page files: ``{h}`` a hash (one per file), ``{n}`` the page number. The
+#: first four are the styles the tool was told about; the others are not.
+PAGE_NAMES = ("{h}_p{n}", "{h}-page{n}", "第{n}版_{h}", "{h}",
+              "{h}_{n2}", "{h}_page-{n}", "{h}(第{n}页)", "{h}_P{n2}", "{h} p.{n}", "{h}_S{n}")
+
+
+def page_names(seed: int, work_id: str, printing: int, labels: list[str], md: bool,
+               lang: str = "zh", kept: Sequence[int] | None = None
+               ) -> tuple[list[str], list[str]]:
+    """Names of a printing's page files (in page order) that do not sort in page order: one
+    style for the printing or, one time in five, one per page; drawn again (seeded) until
+    sorting the names of the ``kept`` pages (the files written; all by default) does not
+    give their order (Chinese styles for Chinese works
+    only). Returns the names and the styles."""
+    pool = PAGE_NAMES if lang == "zh" else tuple(x for x in PAGE_NAMES if "第" not in x)
+    names: list[str] = []
+    styles: list[str] = []
+    for salt in range(100):
+        rng = random.Random(f"{seed}/{work_id}/names/{printing}/{salt}")
+        ext = ".md" if md else ".txt"
+        mixed = rng.random() < 0.2
+        style = rng.choice(pool)
+        names, styles = [], []
+        for k, lb in enumerate(labels):
+            st = rng.choice(pool) if mixed else style
+            num = re.sub(r"\D", "", lb) or lb
+            h = _name(seed, work_id, "page", printing, k, salt)
+            names.append(st.format(h=h, n=num, n2=f"{int(num):02d}") + ext)
+            styles.append(st)
+        written = [names[k] for k in (range(len(names)) if kept is None else kept)]
+        if len(written) < 2 or sorted(written) != written:
+            break
+    return names, styles
+
+
+def build_paged_only(work: Work, seed: int, rate: float | None,
+                     files: dict[str, str]) -> None:
+    """A work whose full text exists only as page files: one or two printings, each over
+    2-4 files (sometimes one page lost: its file is not written), and one or two digests."""
+    rng = random.Random(f"{seed}/paged-only/{work.id}")
+    n_printings = 1 if rng.random() < 0.5 else 2
+    work.editions = []
+    for p in range(n_printings):
+        md = rng.random() < 0.4
+        builders, info = paged_printing(work, random.Random(f"{seed}/{work.id}/paged/{p}"),
+                                        rate, md=md)
+        labels = [b.page for b in builders]
+        lost = None
+        if rng.random() < (0.25 if len(builders) >= 3 else 0.1):
+            lost = rng.randrange(len(builders))
+        names, styles = page_names(seed, work.id, p, labels, md, work.lang,
+                                   kept=[k for k in range(len(labels)) if k != lost])
+        written, missing = [], []
+        for k, (b, name) in enumerate(zip(builders, names)):
+            if k == lost:
+                segs = b.segments
+                missing.append({"page": labels[k], "index": k, "file": name,
+                                "start": min(s[0] for s in segs) if segs else 0,
+                                "end": max(s[1] for s in segs) if segs else 0})
+                continue
+            files[name] = b.text().rstrip("\n") + "\n"
+            rec = b.record(name, "page")
+            rec.update(edition=None, page=labels[k], page_index=k, carries=info[k])
+            work.witnesses.append(rec)
+            written.append(name)
+        eid = written[0]
+        for rec in work.witnesses:
+            if rec["file"] in written:
+                rec["edition"] = eid
+        work.editions.append({"id": eid, "kind": "paged", "case": "paged-only",
+                              "files": written, "pages": [labels[names.index(f)]
+                                                          for f in written],
+                              "missing": missing,
+                              "names": [styles[names.index(f)] for f in written],
+                              "joins": [{"break": info[j]["break"],
+                                         "to": info[j]["to"] is not None,
+                                         "from": info[j + 1]["from"] is not None}
+                                        for j in range(len(info) - 1)]})
+    k = 0
+    for _ in range(1 if rng.random() < 0.5 else 2):
+        md = rng.random() < 0.6
+        b = digest(work, random.Random(f"{seed}/{work.id}/digest/{k}"), rate, md=md)
+        name = _name(seed, work.id, "digest", k) + (".md" if md else ".txt")
+        files[name] = b.text().rstrip("\n") + "\n"
+        rec = b.record(name, "digest")
+        rec["edition"] = name
+        work.witnesses.append(rec)
+        work.editions.append({"id": name, "kind": "digest", "case": "paged-only",
+                              "files": [name], "pages": [], "missing": []})
+        k += 1
+
+
 # --- folders -----------------------------------------------------------------------------
 
 
@@ -707,11 +1054,34 @@ def build_work_files(work: Work, seed: int, rate: float | None) -> dict[str, str
     rng = random.Random(f"{seed}/witnesses/{work.id}")
     files: dict[str, str] = {}
 
+    if work.id.startswith("w") and \
+            random.Random(f"{seed}/case/{work.id}").random() < PAGED_ONLY_SHARE:
+        work.case = "paged-only"
+        build_paged_only(work, seed, rate, files)
+        return files
+    work.editions = []
+
     def add(b: Builder, layout: str, md: bool, k: int) -> None:
         name = _name(seed, work.id, k) + (".md" if md else ".txt")
         text = b.text().rstrip("\n") + "\n"
         files[name] = text
-        work.witnesses.append(b.record(name, layout))
+        rec = b.record(name, layout)
+        if layout == "page":
+            ed = work.editions[-1] if work.editions and work.editions[-1]["kind"] == "paged" \
+                else None
+            if ed is None:
+                ed = {"id": name, "kind": "paged", "case": "second-printing", "files": [],
+                      "pages": [], "missing": []}
+                work.editions.append(ed)
+            rec.update(page=b.page, page_index=len(ed["files"]))
+            ed["files"].append(name)
+            ed["pages"].append(b.page)
+        else:
+            ed = {"id": name, "kind": "digest" if layout == "digest" else "full",
+                  "case": "standard", "files": [name], "pages": [], "missing": []}
+            work.editions.append(ed)
+        rec["edition"] = ed["id"]
+        work.witnesses.append(rec)
 
     k = 0
     md = rng.random() < 0.5
@@ -770,7 +1140,11 @@ def generate(root: Path, n_works: int, seed: int = 20240501, rate: float | None 
         sub = inp / "misc"
         sub.mkdir(exist_ok=True)
         (sub / name).write_text(b.text().rstrip("\n") + "\n", "utf-8")
-        w.witnesses.append(b.record(f"misc/{name}", "unrelated"))
+        rec = b.record(f"misc/{name}", "unrelated")
+        rec["edition"] = f"misc/{name}"
+        w.witnesses.append(rec)
+        w.editions = [{"id": f"misc/{name}", "kind": "full", "case": "unrelated",
+                       "files": [f"misc/{name}"], "pages": [], "missing": []}]
         files[f"misc/{name}"] = w.id
         works.append(w)
     truth = {"generator": GENERATOR_VERSION, "seed": seed, "n_works": n_works,
