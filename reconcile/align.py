@@ -40,7 +40,7 @@ from .tokens import Tokens
 
 # Exact alignment of a gap at most this large (tokens on one side times the other) without
 # looking for anchors inside it first: rapidfuzz does 2,000 x 2,000 in a few milliseconds.
-_DP_DIRECT = 4_000_000
+_DP_DIRECT = 2_500
 # A gap with no anchors is still aligned exactly up to this size; beyond it, it is taken as
 # two unrelated passages (bounds time and the traceback's memory).
 _DP_MAX = 60_000_000

@@ -315,7 +315,7 @@ def witness_summary(table: Table, rendered: Rendered, sites: Sequence[Site],
         entry.update(covers=covers, omitted=omitted, additions=adds,
                      differences=dict(sorted(counts[w].items())))
         out[loc.ids[w]] = entry
-    return dict(sorted(out.items()))
+    return out  # in the work's order of witnesses (the copy-text first), not by name
 
 
 def _omitted(text: str, spans: Sequence[tuple[int, int]]) -> list[list[int]]:

@@ -326,13 +326,13 @@ def _coverages(t: _Tally, members: list[int], groups: Sequence[Sequence[int]]) -
 
 def _shared_paragraphs(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
                        config: Config) -> list[SharedParagraphs]:
-    member_set = set(members)
+    rank = {f: i for i, f in enumerate(members)}  # the work's order, not the names'
     tally: dict[tuple[int, int, int, int], int] = defaultdict(int)
     for (w, ui), others in t.partners_of(members):
         p = records[w].units[ui].paragraph
         seen: set[tuple[int, int]] = set()
         for o in others:
-            if o[0] in member_set and o[0] > w:
+            if o[0] in rank and rank[o[0]] > rank[w]:
                 op = records[o[0]].units[o[1]].paragraph
                 if (o[0], op) not in seen:
                     seen.add((o[0], op))
@@ -342,10 +342,8 @@ def _shared_paragraphs(records: Sequence[Fingerprinted], t: _Tally, members: lis
         for u in records[w].units:
             psize[(w, u.paragraph)] += u.size
     out = []
-    for (w, p, ow, op), chars in sorted(tally.items(), key=lambda kv: (records[kv[0][0]].witness.id,
-                                                                      kv[0][1],
-                                                                      records[kv[0][2]].witness.id,
-                                                                      kv[0][3])):
+    for (w, p, ow, op), chars in sorted(tally.items(), key=lambda kv: (
+            rank[kv[0][0]], kv[0][1], rank[kv[0][2]], kv[0][3])):
         if chars < config.min_unit_chars:
             continue
         small = min(psize[(w, p)], psize[(ow, op)]) or 1

@@ -152,6 +152,10 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
     if (lb and lb in fa.to) or (la and la in fb.frm):
         score += MARKER
         kinds.append("markers")
+    elif any(follows(f, t) for f in fb.frm for t in fa.to):
+        # a goes on to page N and b comes from page N-1: the two markers agree
+        score += MARKER + DIRECTION
+        kinds.append("markers")
     elif fa.to and fb.frm:
         score += DIRECTION
         kinds.append("markers")
@@ -195,9 +199,17 @@ def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]
             for lbl, js in pos.items():
                 if follows(names[i].label, lbl):
                     cands.update((i, j) for j in js)
+    by_from: dict[str, list[int]] = {}
+    for i, f in enumerate(facts_):
+        for lb in f.frm:
+            by_from.setdefault(lb, []).append(i)
     for i, f in enumerate(facts_):
         for lb in f.to:
             cands.update((i, j) for j in by_label.get(lb, ()) if j != i)
+            prev = _number(lb)
+            if prev and prev[1] > 0:
+                back = f"{prev[0]}{prev[1] - 1}"
+                cands.update((i, j) for j in by_from.get(back, ()) if j != i)
         for lb in f.frm:
             cands.update((j, i) for j in by_label.get(lb, ()) if j != i)
     # a page number is no name: in a folder of many works, many pages are "page 3". A link

@@ -540,7 +540,7 @@ def render_work_report(result: Result, index: int) -> str:
         if wit is None or info is None:
             continue
         views.append({**r, "rows": side_by_side(text, spans, info, wit)})
-    default_view = next((v["siglum"] for v in views if v["role"] != "base"),
+    default_view = next((v["siglum"] for v in views[1:]),
                         views[0]["siglum"] if views else "")
     kinds = sorted({n.kind for n in notes})
     return _env().get_template("report.html").render(

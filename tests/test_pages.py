@@ -1,0 +1,173 @@
+"""Editions printed over several page files: which pages are one printing, their order, the
+pages that are missing, and independence from what the files are called and how they are
+listed."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reconcile.config import Config
+from reconcile.output import write
+from reconcile.pages import facts, follows, label, name_page
+from reconcile.pipeline import run
+
+from . import synth
+from .helpers import cleaned
+
+CONFIG = Config(jobs=1)
+
+
+def _report(seed: int = 71, paragraphs: int = 18) -> list[list[str]]:
+    return synth.report(seed, paragraphs=paragraphs)
+
+
+def _pages(paras: list[list[str]], cuts: tuple[int, ...]) -> list[list[list[str]]]:
+    bounds = (0,) + cuts + (len(paras),)
+    return [paras[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _write(folder: Path, files: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, "utf-8")
+
+
+def _edition(result):
+    work = next(w for w in result.works if any(r.role == "edition" for r in w.witnesses))
+    return work, next(r for r in work.witnesses if r.role == "edition")
+
+
+def test_labels_and_names() -> None:
+    assert label("03") == "3" and label("a3") == "A3" and follows("2", "3")
+    assert not follows("A2", "B3")
+    assert name_page("scans/7f3a9c1e_p2.txt").label == "2"
+    assert not name_page("scans/7f3a9c1e_p2.txt").exact  # the hash says nothing of a series
+    p14, p15 = name_page("p0014_abbyy.txt"), name_page("p0015_abbyy.txt")
+    assert p14.template == p15.template and p14.exact and follows(p14.label, p15.label)
+    f = facts(cleaned("第3版\n（上接第2版）正文继续。\n（下转第4版）\n"))
+    assert (f.printed, f.frm, f.to) == ("3", ("2",), ("4",))
+
+
+def test_page_order_from_markers_whatever_the_names(tmp_path: Path) -> None:
+    paras = _report()
+    pages = _pages(paras, (6, 12))
+    files = {}
+    names = ["e9c2a1_scan.txt", "03bb7f_scan.txt", "a71d44_scan.txt"]  # sort: 2nd, 3rd, 1st
+    for k, (name, body) in enumerate(zip([names[2], names[0], names[1]], pages)):
+        top = f"（上接第{k}版）\n\n" if k else ""  # page k + 1 goes on from page k
+        foot = f"\n（下转第{k + 2}版）" if k < 2 else ""
+        files[name] = top + synth.render(body, "cjk") + foot
+    files["digest.txt"] = synth.render([p[:2] for p in paras[::4]], "cjk")
+    _write(tmp_path, files)
+    work, edition = _edition(run(tmp_path, CONFIG))
+    assert edition.files == ("a71d44_scan.txt", "e9c2a1_scan.txt", "03bb7f_scan.txt")
+    assert edition.ordered_by == "markers"
+
+
+def test_page_order_from_the_order_a_digest_prints_them(tmp_path: Path) -> None:
+    paras = _report(seed=72)
+    pages = _pages(paras, (9,))
+    # no markers, no page numbers: names that sort the wrong way round
+    _write(tmp_path, {"b.txt": synth.render(pages[0], "cjk"), "a.txt": synth.render(pages[1], "cjk"),
+                      "digest.txt": synth.render([p[:2] for p in paras[::3]], "cjk")})
+    result = run(tmp_path, CONFIG)
+    work, edition = _edition(result)
+    assert edition.files == ("b.txt", "a.txt") and edition.ordered_by == "witnesses"
+    assert len(result.works) == 1  # the pages share no text; the digest links them
+
+
+def test_page_order_from_nothing_falls_back_to_names_and_says_so(tmp_path: Path) -> None:
+    paras = _report(seed=73)
+    pages = _pages(paras, (9,))
+    # a digest that prints one sentence of each page: it links them but orders nothing
+    digest = synth.render([pages[1][0][:2], pages[0][0][:2]], "cjk")
+    _write(tmp_path, {"y.txt": synth.render(pages[0], "cjk"), "x.txt": synth.render(pages[1], "cjk"),
+                      "d.txt": digest})
+    out = tmp_path / "out"
+    shutil.move(str(tmp_path), str(tmp_path.parent / "in"))
+    folder = tmp_path.parent / "in"
+    summary = json.loads(write(run(folder, CONFIG), out).read_text("utf-8"))
+    (w,) = summary["works"]
+    edition = next(x for x in w["witnesses"] if x["role"] == "edition")
+    assert [f["file"] for f in edition["files"]] in (["x.txt", "y.txt"], ["y.txt", "x.txt"])
+    assert edition["pages_ordered_by"] in ("witnesses", "file names (nothing else decides)")
+
+
+def test_pages_that_share_nothing_and_are_linked_by_nothing_stay_apart(tmp_path: Path) -> None:
+    paras = _report(seed=74)
+    pages = _pages(paras, (9,))
+    _write(tmp_path, {"a.txt": synth.render(pages[0], "cjk"), "b.txt": synth.render(pages[1], "cjk")})
+    assert len(run(tmp_path, CONFIG).works) == 2
+
+
+def test_a_missing_page_is_reported_with_the_witnesses_that_supply_its_text(tmp_path: Path) -> None:
+    paras = _report(seed=75)
+    pages = _pages(paras, (6, 12))
+    files = {"p2.txt": "（上接第1版）\n\n" + synth.render(pages[1], "cjk") + "\n（下转第3版）",
+             "p3.txt": "（上接第2版）\n\n" + synth.render(pages[2], "cjk"),
+             "digest.txt": synth.render([p[:2] for p in paras[::2]], "cjk")}
+    _write(tmp_path / "in", files)
+    summary = json.loads(write(run(tmp_path / "in", CONFIG), tmp_path / "out").read_text("utf-8"))
+    (w,) = summary["works"]
+    edition = w["witnesses"][0]
+    assert [f["file"] for f in edition["files"]] == ["p2.txt", "p3.txt"]
+    (gap,) = w["missing_pages"]
+    assert gap["page"] == "1" and gap["side"] == "before" and gap["supplied_by"] == ["digest.txt"]
+    text = (tmp_path / "out" / w["canonical"]).read_text("utf-8")
+    assert "".join(pages[0][0][:2]) in text  # page 1's text, from the digest, comes first
+    assert text.index("".join(pages[0][0][:2])) < text.index("".join(pages[1][0]))
+
+
+def _paged_folder(root: Path, names: list[str], seed: int) -> None:
+    paras = _report(seed=76)
+    pages = _pages(paras, (6, 12))
+    for k, (name, body) in enumerate(zip(names, pages)):
+        top = f"（上接第{k}版）\n\n" if k else ""
+        foot = f"\n（下转第{k + 2}版）" if k < 2 else ""
+        (root / name).write_text(top + synth.render(body, "cjk") + foot, "utf-8")
+    (root / "digest.txt").write_text(synth.render([p[:2] for p in paras[::4]], "cjk"), "utf-8")
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.permutations(["q1.txt", "m7.txt", "a3.txt"]), st.integers(0, 1000))
+def test_renaming_or_listing_the_pages_otherwise_changes_nothing_but_names(
+        tmp_path_factory, names, seed) -> None:
+    one = tmp_path_factory.mktemp("one")
+    two = tmp_path_factory.mktemp("two")
+    _paged_folder(one, ["page-a.txt", "page-b.txt", "page-c.txt"], seed)
+    _paged_folder(two, list(names), seed)
+    rename = dict(zip(["page-a.txt", "page-b.txt", "page-c.txt"], names))
+    out1, out2 = one / "out", two / "out"
+    write(run(one, CONFIG), out1)
+    write(run(two, CONFIG), out2)
+    got1 = sorted(p.relative_to(out1).as_posix() for p in out1.rglob("*") if p.is_file())
+    got2 = sorted(p.relative_to(out2).as_posix() for p in out2.rglob("*") if p.is_file())
+    stem = {k.removesuffix(".txt"): v.removesuffix(".txt") for k, v in rename.items()}
+
+    def renamed(text: str) -> str:
+        for a, b in sorted(rename.items()):
+            text = text.replace(a, "\x00" + b)
+        for a, b in sorted(stem.items()):
+            text = text.replace(a, "\x00" + b)
+        return text.replace("\x00", "")
+    assert sorted(renamed(p) for p in got1) == got2
+    for p in got1:
+        if p.endswith((".txt", ".json")):
+            a = renamed((out1 / p).read_text("utf-8"))
+            b = (out2 / renamed(p)).read_text("utf-8")
+            if p.endswith(".json"):
+                # the ids of notes hash the work id, which is a file name: compare the rest
+                strip = lambda d: json.loads(d.replace('"n', '"x'))  # noqa: E731
+                a_doc, b_doc = json.loads(a), json.loads(b)
+                for doc in (a_doc, b_doc):
+                    for n in doc.get("notes", []) if isinstance(doc, dict) else []:
+                        n["id"] = ""
+                assert a_doc == b_doc, p
+            else:
+                assert a == b, p
