@@ -69,16 +69,16 @@ KEEP_DAYS = 30
 #: act at the join, grouping, alignment or running stages. Everything else is in the key.
 NOT_PER_FILE: frozenset[str] = frozenset({
     "suffixes",
-    "lsh_threshold", "max_bucket", "match_containment", "edition_min_coverage",
-    "related_min_chars", "related_min_containment", "duplicate_min_jaccard",
-    "duplicate_witness_coverage", "digest_max_ratio",
-    "align_min_score", "align_candidates", "align_max_span", "short_unit_chars",
-    "align_run_cjk", "align_run_other", "max_gap_units", "max_block_units", "max_diff_chars",
-    "diff_timeout", "omission_min_chars", "list_punctuation", "context_chars",
-    "review_below", "support_min", "support_margin", "ngram_margin", "confidence_typical",
-    "confidence_support", "confidence_digest", "confidence_ngram", "confusables",
-    "lone_min_count", "lone_min_witnesses", "lone_min_cohesion", "insert_max_overlap",
-    "decisions",
+    "lsh_threshold", "max_bucket", "match_containment", "match_char_similarity", "match_short_chars", "match_short_containment",
+    "edition_min_coverage", "short_file_chars", "related_min_chars", "related_min_containment",
+    "duplicate_min_jaccard", "duplicate_witness_coverage", "duplicate_min_chars", "digest_max_ratio",
+    "omission_min_chars", "omission_min_chars_full", "list_punctuation", "context_chars",
+    "prior_accuracy", "prior_weight", "evidence_passes", "channel_space", "channel_strength",
+    "channel_pooled", "channel_alike", "channel_typical", "digest_rewording",
+    "plausibility_weight", "plausibility_cap", "support_weight", "support_cap", "lm_order",
+    "lm_beta", "general_words", "general_mass", "language", "review_below",
+    "lone_min_count", "lone_min_confidence", "lone_min_cohesion", "lone_plausibility_cap",
+    "insert_max_overlap", "decisions",
     "jobs", "fail_on", "cache_dir", "cache",
 })
 #: Config fields that change no result at all (how a run is run and reported).

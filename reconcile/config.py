@@ -99,10 +99,22 @@ class Config:
     #: A candidate unit pair is a match when the smaller unit's shingles are at least this
     #: share contained in the larger one (the exact check behind the estimate).
     match_containment: float = 0.6
+    #: ... or when the shorter unit is this similar, character by character, to its
+    #: best-matching stretch of the longer: the same line under OCR noise too dense for
+    #: shingles (each slip costs k of them).
+    match_char_similarity: float = 0.85
+    #: Units shorter than this (comparison characters) match only with this share of
+    #: their shingles in the other, or on their characters: a phrase two different lines
+    #: share ("versetzte Charlotte") is most of a short unit's shingles.
+    match_short_chars: int = 48
+    match_short_containment: float = 0.9
     #: Two files are editions of one work when the smaller shares at least this share of
     #: its text with the larger. A digest of a report split over pages still shares about
     #: half with one page; an article quoting a report shares a tenth.
     edition_min_coverage: float = 0.3
+    #: Files this short (comparison characters: a line or two) that share a unit are also
+    #: editions when their whole texts are ``match_char_similarity`` alike.
+    short_file_chars: int = 200
     #: Files of different works that share at least this many characters of body text, in
     #: units matched with at least ``related_min_containment``, are "related".
     related_min_chars: int = 20
@@ -110,8 +122,12 @@ class Config:
     #: Units this similar (Jaccard of shingles) within one file are a repeated printing.
     duplicate_min_jaccard: float = 0.9
     #: A witness whose text is at least this share covered by another witness, both ways,
-    #: is a duplicate printing of it.
+    #: and is the same text in the same lines, is a duplicate printing of it ...
     duplicate_witness_coverage: float = 0.95
+    #: ... if it is at least this long (characters): two independent readings of a line or
+    #: two agree exactly often enough (OCR engines that both read it right), while over a
+    #: page they never do, so only there is an identical text one printing saved twice.
+    duplicate_min_chars: int = 300
     #: A witness whose matched paragraphs are at most this share of their partners' length
     #: abridges them: a digest. Above it the witness prints the full text: a page.
     digest_max_ratio: float = 0.85

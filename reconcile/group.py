@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz
 
 from . import pages
 from .config import Config
@@ -190,13 +192,21 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
     comparable_units: dict[tuple[int, int], int] = defaultdict(int)
     for unit, others in partners.items():
         size = sizes[unit[0]][unit[1]]
-        for w in {o[0] for o in others}:
-            shared[(unit[0], w)] += size
+        # a unit shares with a file at most what its partners there hold: a sentence
+        # that contains a shorter one ("Brief, sagte Charlotte." / "sagte Charlotte.")
+        # shares that much of itself, not all of it (partners there are different units:
+        # the same sentence cut in two elsewhere)
+        held: dict[int, int] = {}
+        for o in others:
+            held[o[0]] = held.get(o[0], 0) + sizes[o[0]][o[1]]
+        held = {w: min(size, n) for w, n in held.items()}
+        for w, n in held.items():
+            shared[(unit[0], w)] += n
         # a unit matched inside one four times its size is quoted, not shared
         like = {o[0] for o in others if 4 * min(size, sizes[o[0]][o[1]]) >=
                 max(size, sizes[o[0]][o[1]])}
         for w in like:
-            comparable[(unit[0], w)] += size
+            comparable[(unit[0], w)] += held[w]
             comparable_units[(unit[0], w)] += 1
     by_witness: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for unit in sorted(partners):
@@ -208,6 +218,18 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
 def coverage_of(t: _Tally, a: int, b: int) -> float:
     """Share of witness ``a``'s text that witness ``b`` also prints."""
     return t.shared.get((a, b), 0) / t.totals[a] if t.totals[a] else 0.0
+
+
+def _same_short_text(a: Fingerprinted, b: Fingerprinted, config: Config) -> bool:
+    """Two short files (a line or two) that share a unit are one text when their whole
+    texts are alike character by character: the readings of one line cut into sentences
+    differently (``ist-;`` read as a full stop) match unit by unit only in part."""
+    ka, kb = key(a.witness.text), key(b.witness.text)
+    if min(len(ka), len(kb)) < config.min_unit_chars:
+        return False
+    short, long_ = sorted((ka, kb), key=len)
+    return 2 * len(short) >= len(long_) and \
+        fuzz.ratio(short, long_) / 100 >= config.match_char_similarity
 
 
 def _slug(witness_id: str) -> str:
@@ -269,16 +291,15 @@ def _abridges(records: Sequence[Fingerprinted], t: _Tally, w: int, members: Sequ
     o = max(drawn, key=lambda x: (mine[x], -x))
     lo, hi = min(drawn[o]), max(drawn[o])
     span = sum(t.sizes[o][lo:hi + 1]) or 1
-    # the witness's own stretch over the same passages (its OCR slips, which make some of
-    # its sentences fail to match, do not shorten it)
+    # the witness's own stretch over the same passages: its paragraphs that print
+    # something of that file, whole (its OCR slips, which make some of its sentences fail
+    # to match, do not shorten it; a paragraph of its own, which the other does not print
+    # at all, is no part of the stretch it abridges)
     own = [ui for ui in range(len(t.sizes[w])) if any(
         x[0] == o for x in t.partners.get((w, ui), ()))]
-    # its paragraphs that print something of that file (a paragraph of its own, which the
-    # other does not print at all, is no part of the stretch it abridges)
     units = records[w].units
     paras = {units[ui].paragraph for ui in own}
-    length = sum(t.sizes[w][ui] for ui in range(min(own), max(own) + 1)
-                 if units[ui].paragraph in paras)
+    length = sum(t.sizes[w][ui] for ui in range(len(units)) if units[ui].paragraph in paras)
     return length / span <= config.digest_max_ratio
 
 
@@ -452,8 +473,12 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
                      t.comparable.get((b, a), 0) / (t.totals[b] or 1))
         # a line or two in common is a quotation (a title, a running head) unless the two
         # files are those lines, more or less
-        if cov >= config.edition_min_coverage and chars >= config.related_min_chars and (
-                (units >= 2 and chars >= 2 * config.related_min_chars) or mutual >= 0.8):
+        if cov >= config.edition_min_coverage and (
+                (units >= 2 and chars >= 2 * config.related_min_chars) or
+                (mutual >= 0.8 and chars >= config.min_unit_chars)):
+            uf.union(a, b)
+        elif max(t.totals[a], t.totals[b]) <= config.short_file_chars and \
+                _same_short_text(records[a], records[b], config):
             uf.union(a, b)
     for a, b in pages.strong_links(facts, names):
         if max(coverage_of(t, a, b), coverage_of(t, b, a)) < 0.2:
@@ -462,12 +487,10 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
     for i in range(n):
         comps[uf.find(i)].append(i)
 
-    def overlap(a: int, b: int) -> float:
-        return max(coverage_of(t, a, b), coverage_of(t, b, a))
-
     drafts = []
     for members in comps.values():
         members.sort(key=lambda i: ids[i])
+        overlap = _overlap(t, members)
         drafts.append(_editions(records, t, members, facts, names, ids, overlap, config))
     drafts.sort(key=lambda d: ids[d[0].files[0]])
     works: list[Work] = []
@@ -496,6 +519,31 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
     return works, _related(records, matches, work_of, config)
 
 
+def _overlap(t: _Tally, members: Sequence[int]) -> Callable[[int, int], float]:
+    """How far two files of a work print the same text: directly (the share of either that
+    the other prints), or through a third witness (the share of the text of ``c`` that one
+    of them matches and the other matches too). Two pages of one printing print different
+    parts of every other witness; two readings of the same page, however noisy, the same."""
+    seen: dict[int, dict[int, set[int]]] = {c: defaultdict(set) for c in members}
+    for (c, u), others in t.partners_of(members):
+        for o in others:
+            seen[c][o[0]].add(u)
+
+    def chars(c: int, units: set[int]) -> int:
+        return sum(t.sizes[c][u] for u in units)
+
+    def overlap(a: int, b: int) -> float:
+        best = max(coverage_of(t, a, b), coverage_of(t, b, a))
+        for c in members:
+            ua, ub = seen[c].get(a), seen[c].get(b)
+            if c in (a, b) or not ua or not ub:
+                continue
+            small = min(chars(c, ua), chars(c, ub))
+            best = max(best, chars(c, ua & ub) / small if small else 0.0)
+        return best
+    return overlap
+
+
 @dataclass(frozen=True, slots=True)
 class _Draft:
     id: str
@@ -522,7 +570,8 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
             # one page that differ anywhere are two witnesses: their slips are their own)
             if coverage_of(t, a, b) >= config.duplicate_witness_coverage and \
                     coverage_of(t, b, a) >= config.duplicate_witness_coverage and \
-                    key(records[a].witness.text) == key(records[b].witness.text) and \
+                    records[a].witness.text == records[b].witness.text and \
+                    len(records[a].witness.text) >= config.duplicate_min_chars and \
                     _same_layout(records[a], records[b]):
                 dups.add(b)
     votes = _order_votes(records, t, members)

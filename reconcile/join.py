@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from .config import Config
 from .fingerprint import Fingerprinted
@@ -120,10 +121,31 @@ def confirm(records: Sequence[Fingerprinted], pairs: Iterable[tuple[int, int]],
         inter = len(np.intersect1d(sa, sb, assume_unique=True))
         small = min(len(sa), len(sb))
         containment = inter / small
+        if small + records[a[0]].k - 1 < config.match_short_chars:
+            # a short unit: a phrase two sentences share is most of its shingles
+            # ("versetzte Charlotte"), so it matches only when nearly all of them are in
+            # the other (a trimmed sentence) or its characters are (a noisy reading)
+            ok = containment >= config.match_short_containment or \
+                _char_containment(records, a, b) >= config.match_char_similarity
+            containment = max(containment, config.match_containment) if ok else 0.0
+        elif (containment < config.match_containment
+                and _char_containment(records, a, b) >= config.match_char_similarity):
+            containment = config.match_containment
         if containment >= config.match_containment:
             jaccard = inter / (len(sa) + len(sb) - inter)
             out.append(Match(a, b, round(containment, 4), round(jaccard, 4)))
     return out
+
+
+def _char_containment(records: Sequence[Fingerprinted], a: Ref, b: Ref) -> float:
+    """How far the shorter unit's characters stand in the longer one: the similarity of
+    the shorter with its best-matching stretch of the longer (rapidfuzz ``partial_ratio``).
+    A misread character costs the shingle measure k shingles but this measure about one
+    character, so a line under dense OCR noise is still seen as the same line."""
+    ka, kb = records[a[0]].unit_key(a[1]), records[b[0]].unit_key(b[1])
+    if not ka or not kb:
+        return 0.0
+    return fuzz.partial_ratio(ka, kb) / 100.0
 
 
 def join(records: Sequence[Fingerprinted], config: Config) -> list[Match]:

@@ -39,6 +39,7 @@ class PageFacts:
     frm: tuple[str, ...]  # labels of the pages it says it continues from
     starts_mid: bool  # its text starts in the middle of a sentence
     ends_mid: bool  # its text stops in the middle of a sentence
+    starts_new: bool = False  # its text plainly starts a sentence (a capital letter)
 
 
 def label(text: str) -> str:
@@ -85,14 +86,15 @@ def facts(w: Witness) -> PageFacts:
         if lb:
             (to if direction == "to" else frm).append(lb)
     body = [p for p in w.paragraphs if p.kind is Kind.BODY]
-    starts_mid = ends_mid = False
+    starts_mid = ends_mid = starts_new = False
     if body:
         first = w.text[body[0].start:body[0].end]
         starts_mid = bool(first) and (first[0].islower() or first[0] in ",;:，；：、)）")
+        starts_new = bool(first) and first[0].isupper()
         last = w.text[body[-1].start:body[-1].end]
         ends_mid = body[-1] is w.paragraphs[-1] and not ends_paragraph(last)
     return PageFacts(printed, tuple(dict.fromkeys(to)), tuple(dict.fromkeys(frm)),
-                     starts_mid, ends_mid)
+                     starts_mid, ends_mid, starts_new)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +172,8 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
     if fa.ends_mid and fb.starts_mid:
         score += MIDSENTENCE
         kinds.append("a sentence cut at the page's foot")
+    elif fa.ends_mid and fb.starts_new:
+        score -= MIDSENTENCE  # the sentence cut at a's foot does not go on at b's head
     if na and nb and na.explicit and nb.explicit and na.exact and nb.exact and \
             na.template != nb.template:
         score -= NAME  # two series of names: two printings (or two readings of one)
@@ -339,7 +343,7 @@ def order(members: Sequence[int], facts_: Sequence[PageFacts],
             if kind:
                 kinds.add(kind)
     ranked = sorted(members, key=lambda m: (-wins[m], ids[m]))
-    for k in ("markers", "page numbers", "witnesses"):
+    for k in ("markers", "page numbers", "witnesses", "sentences broken across pages"):
         if k in kinds:
             return ranked, k
     return ranked, "file names (nothing else decides)"
@@ -364,7 +368,9 @@ def _prefer(a: int, b: int, facts_: Sequence[PageFacts], names: Sequence[NamePag
     if v:
         return (1 if v > 0 else -1), "witnesses"
     if fa.ends_mid and fb.starts_mid and not (fb.ends_mid and fa.starts_mid):
-        return 1, "witnesses"
+        return 1, "sentences broken across pages"
+    if fb.ends_mid and fa.starts_mid and not (fa.ends_mid and fb.starts_mid):
+        return -1, "sentences broken across pages"
     return 0, ""
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reconcile.cache import DB_NAME, Cache, default_dir, resolve_dir
+from reconcile.cache import DB_NAME, NOT_PER_FILE, NOT_RESULT, Cache, default_dir, resolve_dir
 from reconcile.clean import clean
 from reconcile.config import Config
 from reconcile.fingerprint import Fingerprinted, fingerprint
@@ -110,7 +110,7 @@ def test_a_work_result_depends_on_its_members_and_declared_reads_only(tmp_path: 
     texts = {"a.txt": "春天来了，山坡上的桃花开得正艳。", "b.txt": "村民们趁着好天气下地春耕。",
              "c.txt": "孩子们在河边放风筝，笑声传得很远。"}
     recs = [_rec(t, f) for f, t in texts.items()]
-    work = Work("a", "t", (0,), (WitnessRole("a.txt", "base", 10, 1.0),), ())
+    work = Work("a", "t", (0,), (WitnessRole("a.txt", "edition", 10, 1.0),), ())
     calls: list[int] = []
 
     def compute(records) -> FakeResult:  # reads its member and the declared record 1
@@ -131,7 +131,7 @@ def test_a_work_result_depends_on_its_members_and_declared_reads_only(tmp_path: 
 def test_a_work_that_reads_undeclared_records_is_not_cached(tmp_path: Path) -> None:
     recs = [_rec("春天来了，山坡上的桃花开得正艳。", "a.txt"),
             _rec("村民们趁着好天气下地春耕。", "b.txt")]
-    work = Work("a", "t", (0,), (WitnessRole("a.txt", "base", 10, 1.0),), ())
+    work = Work("a", "t", (0,), (WitnessRole("a.txt", "edition", 10, 1.0),), ())
     warnings = Warnings()
     with Cache(tmp_path / "c", warn=warnings) as cache:
         for _ in range(2):
@@ -150,6 +150,12 @@ def test_config_that_changes_cleaning_misses_and_running_options_hit(tmp_path: P
     _, grouping, _ = cached_run(SEEDS, tmp_path / "cache",
                                 replace(CONFIG, edition_min_coverage=0.31))
     assert (grouping.hits, grouping.work_hits) == (5, 0)
+
+
+def test_the_lists_of_config_fields_that_skip_the_key_name_only_config_fields() -> None:
+    # a renamed field left in a list would silently drop its successor into the key
+    fields = {f.name for f in __import__("dataclasses").fields(Config)}
+    assert NOT_PER_FILE <= fields and NOT_RESULT <= NOT_PER_FILE
 
 
 def test_a_corrupt_database_warns_once_and_the_run_goes_on(
