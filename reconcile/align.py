@@ -163,7 +163,12 @@ def _exact(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
     if not ra or not rb:
         return
     ops = list(Levenshtein.opcodes(ia[ra].tolist(), ib[rb].tolist()))
-    stray = _stray(ops)
+    # agreement just outside the stretch (the anchor it starts or ends at) makes an
+    # agreement at its edge solid: it continues that anchor
+    lead = int(ra[0] > 0 and rb[0] > 0 and ia[ra[0] - 1] == ib[rb[0] - 1]) * _STRAY
+    tail = int(ra[-1] + 1 < len(ia) and rb[-1] + 1 < len(ib)
+               and ia[ra[-1] + 1] == ib[rb[-1] + 1]) * _STRAY
+    stray = _stray(ops, lead, tail)
     k = 0
     while k < len(ops):
         op = ops[k]
@@ -208,13 +213,17 @@ _STRAY = 3  # an agreement this short ...
 _WIDE = 12  # ... between stretches this long that do not agree is chance
 
 
-def _stray(ops: list) -> set[int]:
+def _stray(ops: list, lead: int = 0, tail: int = 0) -> set[int]:
     """Indices of the agreements an exact alignment found by chance: between two solid
     agreements, where the texts share few tokens (a passage only one of them prints), the
     word or two that recur there (``政府``, ``the``) are no alignment. They are treated as
-    part of the disagreement around them."""
-    solid = [k for k, op in enumerate(ops)
-             if op.tag == "equal" and op.src_end - op.src_start >= _STRAY]
+    part of the disagreement around them. ``lead`` / ``tail``: agreeing tokens just before
+    (after) the stretch, which an agreement at its first (last) place continues."""
+    def length(k: int) -> int:
+        op = ops[k]
+        return (op.src_end - op.src_start + (lead if k == 0 else 0)
+                + (tail if k == len(ops) - 1 else 0))
+    solid = [k for k, op in enumerate(ops) if op.tag == "equal" and length(k) >= _STRAY]
     bounds = [-1] + solid + [len(ops)]
     out: set[int] = set()
     for lo, hi in zip(bounds, bounds[1:]):

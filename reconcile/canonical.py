@@ -267,6 +267,11 @@ def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[
     # nobody prints the two together: what closes the text before, and what opens the
     # text after; a paragraph break if the text before has one
     tr = _norm_trail(_split(fallback)[0])
+    # a witness's text ends (or the next one's begins) here: that is a paragraph's end
+    if "\n\n" not in tr and (
+            all(t == len(table.toks[w]) - 1 for w, (_, t) in voters.items()) or
+            (then and all(f == 0 for f, _ in then.values()))):
+        tr = tr.strip() + "\n\n"
     if lead:
         if "\n\n" in tr:
             return tr + lead

@@ -292,6 +292,12 @@ def decide_site(ctx: Context, site: Site) -> Choice:
     review = best.posterior < ctx.config.review_below
     runner = max((s for s in scores if s is not best), key=lambda s: s.posterior, default=None)
     margin = best.votes - runner.votes if runner is not None else 99.0
+    if revision:
+        # every wording is genuine: how sure is how many full printings word it so, not
+        # how unlike an OCR slip the others are
+        full = [k for w, k, _ in readings if not ctx.digest[w]]
+        conf = round(full.count(best.text) / len(full), 2) if full else conf
+        review = margin < 0.5
     if margin < 0.5:
         review = True  # the witnesses are tied: plausibility alone decided
     return Choice(site, best.text, text, source, reason, conf, review, kind, tuple(scores),
@@ -330,7 +336,10 @@ def _reason(ctx: Context, readings: Sequence[tuple[int, str, str]], scores: Sequ
     else:
         parts.append(f"no witness prints it whole: the letter-by-letter majority of the "
                      f"{total} readings")
-    if rest:
+    if rest and revision:
+        if abs(best.votes - rest[0].votes) < 0.5:
+            parts.append("the witnesses are tied: the copy-text's wording is kept")
+    elif rest:
         second = rest[0]
         gain_votes = best.votes - second.votes
         gain_plaus = best.plausibility - second.plausibility

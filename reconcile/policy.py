@@ -123,7 +123,7 @@ def is_open_tie(note: Mapping[str, Any]) -> bool:
 
     A tie the reason settles by a rule ("tie (料 / 护): the digest words it differently; the
     full text's reading is kept", confidence 0.65) is not open. Refine it here as the choice
-    of readings (``decide.py``) says more about ties.
+    of readings (``choice.py``) says more about ties.
     """
     reason = str(note.get("reason") or "")
     if _OPEN.search(reason):

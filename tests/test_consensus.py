@@ -1,0 +1,215 @@
+"""The consensus core (issue 11): position votes on short noisy readings, no notes where
+witnesses agree, lone slips corrected on the folder's evidence, revisions followed whole,
+pins applied everywhere. Each folder is written here, small enough to read."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from reconcile.config import Config, Pin
+from reconcile.pipeline import run
+
+CONFIG = Config()
+
+
+def _write(folder: Path, texts: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (folder / name).write_text(text, "utf-8")
+    return folder
+
+
+def _one_work(folder: Path, config: Config = CONFIG):
+    (c,) = run(folder, config).collated
+    return c
+
+
+# --- three short noisy readings: the position-by-position vote --------------------------------
+
+ZH = "今天我们在家里一起看了一个好玩的视频，大家都笑了。"
+EN = "The old miller walked slowly along the river bank every morning."
+
+
+def _slips(text: str, slips: list[tuple[str, str]]) -> str:
+    for a, b in slips:
+        assert a in text
+        text = text.replace(a, b, 1)
+    return text + "\n"
+
+
+@pytest.mark.parametrize("truth, readings", [
+    # every reading has a slip, each in a different place: no reading is right, the vote is
+    (ZH, [[("视频", "视顷")], [("好玩", "好坑")], [("一起", "—起"), ("大家", "大冢")]]),
+    (EN, [[("The", "Tbe"), ("river", "rivcr")],
+          [("old", "o1d"), ("every", "evcry")],
+          [("along", "aloug"), ("morning", "morniug")]]),
+])
+def test_three_short_noisy_readings_give_the_position_by_position_vote(
+        tmp_path: Path, truth: str, readings: list[list[tuple[str, str]]]) -> None:
+    names = ["k2.txt", "a9.txt", "x4.txt"]
+    _write(tmp_path, {n: _slips(truth, s) for n, s in zip(names, readings)})
+    c = _one_work(tmp_path)
+    assert sorted(w.id for w in c.work.witnesses) == sorted(names)
+    assert c.canonical.text == truth
+    assert len(c.notes) == sum(len(s) for s in readings)
+    for n in c.notes:
+        assert "2 of 3" in n.reason and not n.review
+
+
+def test_noisy_readings_of_one_line_are_not_taken_for_pages_of_one_printing(
+        tmp_path: Path) -> None:
+    # two readings too noisy to match each other directly, each matching the third: they
+    # print the same part of it, so they are two witnesses, not two pages
+    _write(tmp_path, {
+        "y.txt": _slips(EN, [("along", "aloug"), ("morning", "morniug")]),
+        "w.txt": _slips(EN, [("old", "o1d"), ("slowly", "s1owly"), ("every", "evcry")]),
+        "z.txt": _slips(EN, [("The", "Tbe"), ("walked", "walkcd"), ("river", "rivcr")]),
+    })
+    c = _one_work(tmp_path)
+    assert sorted(len(w.files) for w in c.work.witnesses) == [1, 1, 1]
+    assert c.canonical.text == EN
+
+
+# --- agreement is never a note -----------------------------------------------------------------
+
+TECH = ("文件系统为每个文件分配一个inode，记录文件的大小、权限和数据块的位置。"
+        "删除文件时，系统只释放inode和数据块，目录项随之失效。\n\n"
+        "在Windows系统中，可执行文件通常以exe为扩展名，双击即可运行。"
+        "安装程序会把配置写入注册表，卸载时再将其清除。\n")
+
+
+def test_a_foreign_word_every_witness_prints_alike_is_no_note(tmp_path: Path) -> None:
+    _write(tmp_path, {"a.txt": TECH.replace("权限", "权陷"),
+                      "b.txt": TECH.replace("释放", "释故"),
+                      "c.txt": TECH.replace("注册表", "注册衣")})
+    c = _one_work(tmp_path)
+    assert c.canonical_file() == TECH
+    assert sorted(n.chosen for n in c.notes) == ["放", "表", "限"]
+    for word in ("inode", "Windows", "exe"):
+        assert not any(word in r.text for n in c.notes for r in n.readings)
+
+
+def test_a_single_printing_of_a_mixed_text_has_no_notes(tmp_path: Path) -> None:
+    _write(tmp_path, {"a.txt": TECH})
+    c = _one_work(tmp_path)
+    assert c.notes == () and c.canonical_file() == TECH
+
+
+def test_where_one_witness_prints_a_foreign_word_for_the_others_text_it_is_an_intrusion(
+        tmp_path: Path) -> None:
+    _write(tmp_path, {"a.txt": TECH, "b.txt": TECH,
+                      "c.txt": TECH.replace("数据块的位置", "数据块的 position 位置")})
+    c = _one_work(tmp_path)
+    (n,) = c.notes
+    assert n.kind == "intrusion" and n.chosen == ""
+    assert c.canonical_file() == TECH
+
+
+# --- a lone witness's slip --------------------------------------------------------------------
+
+REPORT = ("今年全市经济发展稳中向好，高质量发展取得新成效。我们坚持创新驱动发展，推动产业转型升级。\n\n"
+          "全年新增就业岗位三万个，城乡居民收入持续增长，社会事业全面发展。\n\n"
+          "我们将继续坚持绿色发展理念，加快建设生态文明，推动城市协调发展。\n")
+DIGEST = ("今年全市经济发展稳中向好，高质量发展取得新成效。\n\n"
+          "全年新增就业岗位三万个，城乡居民收入持续增长，社会事业全面发展。\n")
+
+
+def _lone_folder(tmp: Path) -> Path:
+    # 层 for 展 (they look alike in print) where only the full report prints the place;
+    # the work prints 发展 five times elsewhere and 发层 nowhere
+    return _write(tmp, {"report.txt": REPORT.replace("绿色发展", "绿色发层"), "digest.txt": DIGEST})
+
+
+def test_a_lone_slip_the_work_prints_correctly_elsewhere_is_corrected_for_review(
+        tmp_path: Path) -> None:
+    c = _one_work(_lone_folder(tmp_path))
+    assert c.canonical_file() == REPORT
+    (n,) = c.notes
+    assert (n.chosen, [r.text for r in n.readings]) == ("展", ["展", "层"])
+    assert n.review and "5 time(s)" in n.reason
+
+
+def test_a_lone_reading_the_work_prints_elsewhere_is_left_alone(tmp_path: Path) -> None:
+    # 发层 printed a second time: the form is the work's own, not a slip
+    own = REPORT.replace("绿色发展", "绿色发层").replace("全面发展", "全面发层")
+    _write(tmp_path, {"report.txt": own, "digest.txt": DIGEST})
+    c = _one_work(tmp_path)
+    assert "绿色发层" in c.canonical.text
+    assert not any(n.chosen == "展" for n in c.notes if "only" in n.reason)
+
+
+# --- pins ---------------------------------------------------------------------------------------
+
+
+def test_a_pin_overrides_a_lone_correction_by_id_and_by_context(tmp_path: Path) -> None:
+    folder = _lone_folder(tmp_path / "in")
+    (n,) = _one_work(folder).notes
+    for pin in (Pin("层", note=n.id), Pin("层", before="坚持绿色发", after="理念")):
+        c = _one_work(folder, replace(CONFIG, decisions=(pin,)))
+        assert "绿色发层理念" in c.canonical.text
+        (m,) = c.notes
+        assert m.id == n.id and m.chosen == "层" and "pinned" in m.reason and not m.review
+        assert c.pins_matched == (0,)
+
+
+def test_a_pin_that_matches_no_note_is_a_warning_naming_it(tmp_path: Path) -> None:
+    folder = _lone_folder(tmp_path / "in")
+    (n,) = _one_work(folder).notes
+    (folder.parent / "pins.json").write_text(json.dumps({"decisions": [
+        {"note": n.id, "reading": "层"}, {"note": "no-such-note", "reading": "x"}]}), "utf-8")
+    got = subprocess.run([sys.executable, "-m", "reconcile", "run", str(folder), "-o",
+                          str(tmp_path / "out"), "--no-cache", "--decisions",
+                          str(folder.parent / "pins.json")], capture_output=True, text=True)
+    assert got.returncode == 0, got.stderr
+    warned = [line for line in got.stderr.splitlines() if "matches no note" in line]
+    assert len(warned) == 1 and "no-such-note" in warned[0]
+
+
+# --- words and wordings -------------------------------------------------------------------------
+
+DARWIN = ("Changes of habit produce an inherited effect, as in the period of the flowering of "
+          "plants when transported from one climate to another. With animals the increased use "
+          "or disuse of parts has had a more marked influence. {} a decided influence on the "
+          "wings and legs of the domestic duck, which fly much less and walk more than the wild "
+          "duck. The great and inherited development of the udders in cows and goats in "
+          "countries where they are habitually milked is another instance.\n")
+
+
+def test_revised_wordings_are_followed_whole_and_noted_as_a_revision(tmp_path: Path) -> None:
+    old, new = "Habit also has", "Habits are inherited and have"
+    _write(tmp_path, {"1859.txt": DARWIN.format(old), "1869.txt": DARWIN.format(new),
+                      "1872.txt": DARWIN.format(new).replace("udders", "uddcrs")})
+    c = _one_work(tmp_path)
+    assert c.canonical_file() == DARWIN.format(new)
+    rev = [n for n in c.notes if n.kind == "revision"]
+    assert len(rev) == 1
+    assert sorted(r.text for r in rev[0].readings) == sorted([old, new])
+    assert rev[0].chosen == new and rev[0].confidence < 1
+
+
+def test_english_notes_hold_whole_words(tmp_path: Path) -> None:
+    text = DARWIN.format("Habit also has")
+    folder = _write(tmp_path, {
+        "a.txt": text,
+        "b.txt": text.replace("flowering", "fiowering").replace("climate", "cIimate"),
+        "c.txt": text.replace("domestic", "domcstic").replace("inherited", "inhcrited", 1)})
+    c = _one_work(folder)
+    assert c.canonical_file() == text
+    assert sorted(n.chosen for n in c.notes) == ["climate", "domestic", "flowering",
+                                                 "inherited"]
+    for n in c.notes:
+        for r in n.readings:
+            for ref in r.witnesses:
+                line = (folder / ref.file).read_text("utf-8").splitlines()[ref.line - 1]
+                at = ref.column - 1
+                assert line[at:at + len(r.text)] == r.text
+                # a word begins and ends where the reading does
+                assert at == 0 or not line[at - 1].isalpha()
+                end = at + len(r.text)
+                assert end == len(line) or not line[end].isalpha()
