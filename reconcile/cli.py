@@ -376,7 +376,7 @@ def _fill_doc(doc: dict[str, Any], report: Report, diff: Diff | None,
         kinds = Counter(n["kind"] for n in notes)
         all_kinds.update(kinds)
         entry: dict[str, Any] = {
-            "id": w["id"], "title": w["title"], "base": w.get("base"),
+            "id": w["id"], "title": w["title"], "copy_text": w.get("copy_text"),
             "witnesses": [x["id"] for x in w["witnesses"]],
             "notes": len(notes), "review": sum(1 for n in notes if n.get("review")),
             "ties": sum(1 for n in notes if is_open_tie(n)),

@@ -23,7 +23,7 @@ import json
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -404,6 +404,7 @@ def side_by_side(canonical: str, spans: Sequence[tuple[int, int]], info: dict[st
             "".join(p.c_text for p in pieces if p.tag == "eq") == "".join(x["text"] for x in left)
         rows.append({"kind": "para", "n": k + 1, "offset": spans[k][0], "left": left,
                      "right": [] if same else right, "same": same, "line": line,
+                     "pages": [x["text"] for x in right if x["cls"] == "page"] if same else [],
                      "column": column, "edits": edits,
                      "partial": any(p.tag == "omit" for p in pieces)})
     return rows
@@ -414,9 +415,32 @@ def _left(p: Piece) -> dict[str, Any]:
     return {"cls": cls, "text": p.c_text}
 
 
+def _page_breaks(pieces: Sequence[Piece], wit: EditionText) -> list[Piece]:
+    """The witness side's pieces cut where the edition's next page file begins, with a
+    ``page`` piece there naming that file: an edition printed over pages shows its page
+    boundaries. (Only ``w_text`` and ``w_start`` of the cut pieces are meaningful.)"""
+    first = {b: wit.pages[k + 1].id for k, b in enumerate(wit.starts[1:])}
+    if not first:
+        return list(pieces)
+    out: list[Piece] = []
+    for p in pieces:
+        a, text = p.w_start, p.w_text
+        if a >= 0 and text:
+            for b in sorted(x for x in first if a <= x < p.w_start + len(p.w_text)):
+                if b > a:
+                    out.append(replace(p, w_text=text[:b - a], w_start=a))
+                    text, a = text[b - a:], b
+                out.append(Piece("page", p.c_start, p.c_start, "", first[b], b))
+        out.append(replace(p, w_text=text, w_start=a))
+    return out
+
+
 def _right(pieces: Sequence[Piece], wit: EditionText) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for p in pieces:
+    for p in _page_breaks(pieces, wit):
+        if p.tag == "page":
+            out.append({"cls": "page", "text": p.w_text})
+            continue
         if p.tag == "eq":
             out.append({"cls": "", "text": p.w_text})
         elif p.tag in ("ins", "rep"):

@@ -171,3 +171,26 @@ def test_renaming_or_listing_the_pages_otherwise_changes_nothing_but_names(
                 assert a_doc == b_doc, p
             else:
                 assert a == b, p
+
+
+def test_the_side_by_side_view_shows_an_edition_once_with_its_page_boundaries(
+        tmp_path: Path) -> None:
+    from reconcile.report import render_work_report
+    paras = _report(seed=73)
+    pages = _pages(paras, (6, 12))
+    names = ["e9c2a1_scan.txt", "03bb7f_scan.txt", "a71d44_scan.txt"]
+    files = {}
+    for k, (name, body) in enumerate(zip(names, pages)):
+        top = f"（上接第{k}版）\n\n" if k else ""
+        foot = f"\n（下转第{k + 2}版）" if k < 2 else ""
+        files[name] = top + synth.render(body, "cjk") + foot
+    files["digest.txt"] = synth.render([p[:2] for p in paras[::4]], "cjk")
+    _write(tmp_path / "in", files)
+    result = run(tmp_path / "in", CONFIG)
+    work, edition = _edition(result)
+    html = render_work_report(result, result.works.index(work))
+    # one view for the edition, the other two files named only where their pages begin
+    assert html.count('class="pagebreak"') == 2
+    for name in names[1:]:
+        assert f"⎘ {name}</span>" in html
+    assert html.index(f"⎘ {names[1]}") < html.index(f"⎘ {names[2]}")
