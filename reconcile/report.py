@@ -506,7 +506,11 @@ def _witness_rows(result: Result, index: int) -> list[dict[str, Any]]:
                      "coverage": r.coverage, "stretches": len(info.get("covers", [])),
                      "omitted": sum(n for _, n in info.get("omitted", [])),
                      "additions": len(info.get("additions", [])),
-                     "differences": info.get("differences", {})})
+                     "differences": info.get("differences", {}),
+                     "files": [{"file": f, "page": p} for f, p in
+                               zip(r.files, r.pages or ("",) * len(r.files))]
+                     if len(r.files) > 1 else [],
+                     "ordered_by": r.ordered_by})
     return rows
 
 
@@ -598,6 +602,7 @@ def render_index(result: Result) -> str:
             "punctuation": c.summary.get("punctuation", 0),
             "cov_rows": _coverage_rows(len(text), witnesses, c.summary),
             "ticks": _note_ticks(len(text), notes),
+            "missing": c.summary.get("missing_pages", []),
         })
     work_of = {}
     for w in result.works:
