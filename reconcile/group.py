@@ -215,6 +215,11 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
                   dict(partners), dict(by_witness))
 
 
+def _partners(t: _Tally, w: int) -> set[int]:
+    """The files that share a unit with file ``w``."""
+    return {o[0] for u in t.by_witness.get(w, ()) for o in t.partners[u] if o[0] != w}
+
+
 def coverage_of(t: _Tally, a: int, b: int) -> float:
     """Share of witness ``a``'s text that witness ``b`` also prints."""
     return t.shared.get((a, b), 0) / t.totals[a] if t.totals[a] else 0.0
@@ -288,9 +293,20 @@ def _abridges(records: Sequence[Fingerprinted], t: _Tally, w: int, members: Sequ
                     seen.add(o[0])
     if not drawn:
         return False
-    o = max(drawn, key=lambda x: (mine[x], -x))
+    # the file it shares most with; among files it shares about as much with, the
+    # fullest (a page measured against a digest of the same part would look abridged)
+    most = max(mine.values())
+    o = max(drawn, key=lambda x: (mine[x] >= 0.9 * most, t.totals[x], -x))
     lo, hi = min(drawn[o]), max(drawn[o])
-    span = sum(t.sizes[o][lo:hi + 1]) or 1
+    # that file's stretch over them, a passage it prints twice counted once
+    span, had = 0, set()
+    for ui in range(lo, hi + 1):
+        mates = {x for x in t.partners.get((o, ui), ()) if x[0] == w}
+        if mates and mates <= had:
+            continue
+        had |= mates
+        span += t.sizes[o][ui]
+    span = span or 1
     # the witness's own stretch over the same passages: its paragraphs that print
     # something of that file, whole (its OCR slips, which make some of its sentences fail
     # to match, do not shorten it; a paragraph of its own, which the other does not print
@@ -431,25 +447,35 @@ def _related(records: Sequence[Fingerprinted], matches: Sequence[Match],
     return out
 
 
-def _order_votes(records: Sequence[Fingerprinted], t: _Tally, members: Sequence[int]):
-    """``votes(a, b)``: how many files of the work print passages of file ``a`` before
-    passages of file ``b``, less how many print them the other way."""
+def _order_votes(t: _Tally, printings: Sequence[tuple[Sequence[int], bool]]):
+    """``votes(a, b)``: how many printings print passages of file ``a`` before passages of
+    file ``b``, less how many print them the other way. ``printings``: each printing's
+    files in page order (as far as known) and whether it is a digest. A printing reads
+    across its pages, so a passage of ``a`` on its page 1 and one of ``b`` on its page 3
+    are in order; full printings decide, digests (which reorder sections) only where no
+    full printing speaks."""
+    place: dict[int, tuple[int, int]] = {}  # file -> (printing, position of its first unit)
+    at = 0
+    for k, (files, _) in enumerate(printings):
+        for f in files:
+            place[f] = (k, at)
+            at += len(t.sizes[f])
     where: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    member_set = set(members)
-    for (w, ui), others in t.partners_of(members):
+    for (w, ui), others in t.partners_of(list(place)):
+        k, base = place[w]
         for o in others:
-            if o[0] in member_set and o[0] != w:
-                where[w][o[0]].append(ui)  # file w prints, at unit ui, a passage of o[0]
+            if o[0] in place and place[o[0]][0] != k:
+                where[k][o[0]].append(base + ui)  # printing k prints a passage of o[0]
 
     def votes(a: int, b: int) -> int:
-        n = 0
-        for w, seen in where.items():
-            if w in (a, b) or a not in seen or b not in seen:
+        tally = [0, 0]  # full printings, digests
+        for k, seen in where.items():
+            if k in (place[a][0], place[b][0]) or a not in seen or b not in seen:
                 continue
             pa, pb = sorted(seen[a]), sorted(seen[b])
             ma, mb = pa[len(pa) // 2], pb[len(pb) // 2]
-            n += (ma < mb) - (ma > mb)
-        return n
+            tally[printings[k][1]] += (ma < mb) - (ma > mb)
+        return tally[0] or tally[1]
     return votes
 
 
@@ -480,8 +506,18 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
         elif max(t.totals[a], t.totals[b]) <= config.short_file_chars and \
                 _same_short_text(records[a], records[b], config):
             uf.union(a, b)
-    for a, b in pages.strong_links(facts, names):
+    strong = set(pages.strong_links(facts, names))
+    for a, b in sorted(strong):
         if max(coverage_of(t, a, b), coverage_of(t, b, a)) < 0.2:
+            uf.union(a, b)
+    # a marker alone names a page many articles could be on; a witness that prints text
+    # of both pages (a digest of the report they carry) makes the link
+    for a, b in pages.strong_links(facts, names, least=pages.MARKER, unique=False):
+        if (a, b) in strong or max(coverage_of(t, a, b), coverage_of(t, b, a)) >= 0.2:
+            continue
+        if any(min(coverage_of(t, c, a), coverage_of(t, c, b)) >= 0.1 and
+               coverage_of(t, c, a) + coverage_of(t, c, b) >= config.edition_min_coverage
+               for c in _partners(t, a) & _partners(t, b)):
             uf.union(a, b)
     comps: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
@@ -521,8 +557,8 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
 
 def _overlap(t: _Tally, members: Sequence[int]) -> Callable[[int, int], float]:
     """How far two files of a work print the same text: directly (the share of either that
-    the other prints), or through a third witness (the share of the text of ``c`` that one
-    of them matches and the other matches too). Two pages of one printing print different
+    the other prints), or through a third witness (text of ``c`` that both match, over the
+    smaller of the two). Two pages of one printing print different
     parts of every other witness; two readings of the same page, however noisy, the same."""
     seen: dict[int, dict[int, set[int]]] = {c: defaultdict(set) for c in members}
     for (c, u), others in t.partners_of(members):
@@ -532,14 +568,31 @@ def _overlap(t: _Tally, members: Sequence[int]) -> Callable[[int, int], float]:
     def chars(c: int, units: set[int]) -> int:
         return sum(t.sizes[c][u] for u in units)
 
+    def at_break(c: int, u: int, a: int, b: int) -> bool:
+        """Unit ``u`` of ``c`` is the sentence a page break cuts: one page's last unit
+        matches it and the other's first."""
+        pa = [o[1] for o in t.partners[(c, u)] if o[0] == a]
+        pb = [o[1] for o in t.partners[(c, u)] if o[0] == b]
+        last_a, last_b = len(t.sizes[a]) - 1, len(t.sizes[b]) - 1
+        whole = t.sizes[c][u]
+
+        def part(f: int, x: int) -> bool:  # a piece of the sentence, not all of it
+            return t.sizes[f][x] < 0.8 * whole
+        return (last_a in pa and 0 in pb and part(a, last_a) and part(b, 0)) or \
+            (last_b in pb and 0 in pa and part(b, last_b) and part(a, 0))
+
     def overlap(a: int, b: int) -> float:
         best = max(coverage_of(t, a, b), coverage_of(t, b, a))
         for c in members:
             ua, ub = seen[c].get(a), seen[c].get(b)
             if c in (a, b) or not ua or not ub:
                 continue
-            small = min(chars(c, ua), chars(c, ub))
-            best = max(best, chars(c, ua & ub) / small if small else 0.0)
+            # over the smaller file, not over what c shares with it: a sentence two
+            # pages both print is no overlap of the pages, though it may be all that a
+            # digest shares with one of them
+            small = min(t.totals[a], t.totals[b])
+            both = {u for u in ua & ub if not at_break(c, u, a, b)}
+            best = max(best, chars(c, both) / small if small else 0.0)
         return best
     return overlap
 
@@ -574,14 +627,18 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
                     len(records[a].witness.text) >= config.duplicate_min_chars and \
                     _same_layout(records[a], records[b]):
                 dups.add(b)
-    votes = _order_votes(records, t, members)
     groups = pages.partition([f for f in full if f not in dups], facts, names, overlap, ids,
                              base=pages.SAME_WORK, least=1)
     groups += pages.partition(sorted(digest), facts, names, overlap, ids, base=0, least=2)
     groups += [[f] for f in sorted(dups)]
+    # page order in two rounds: what the pages themselves say (numbers, markers) first;
+    # then the printings so ordered vote on the order of the rest
+    first = [pages.order(g, facts, names, ids, lambda a, b: 0) for g in groups]
+    votes = _order_votes(t, [(o, g[0] in digest) for (o, _), g in zip(first, groups)])
     out: list[_Draft] = []
-    for g in groups:
-        ordered, how = pages.order(g, facts, names, ids, votes)
+    for g, (ordered, how) in zip(groups, first):
+        if how not in pages.SELF_EVIDENT:
+            ordered, how = pages.order(g, facts, names, ids, votes)
         role = "duplicate" if g[0] in dups else "digest" if g[0] in digest else "edition"
         got = pages.labels_of(ordered, facts, names)
         labels = tuple(got[f] for f in ordered)

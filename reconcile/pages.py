@@ -180,11 +180,12 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
     return score, kinds
 
 
-def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]
-                 ) -> list[tuple[int, int]]:
-    """Pairs of files (a, b) where b follows a with evidence strong enough to join them
-    even if they share no text: found through file names and page labels, never by trying
-    every pair."""
+def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
+                 least: int = STRONG, unique: bool = True) -> list[tuple[int, int]]:
+    """Pairs of files (a, b) where b follows a with evidence of at least ``least`` (by
+    default strong enough to join them even if they share no text): found through file
+    names and page labels, never by trying every pair. ``unique``: a link by markers or
+    printed numbers only where it is the only one either page could have."""
     by_template: dict[str, list[int]] = {}
     for i, n in enumerate(names):
         if n is not None and n.exact:
@@ -227,9 +228,9 @@ def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]
     out = []
     for a, b in sorted(cands):
         score, kinds = link_score(facts_[a], facts_[b], names[a], names[b])
-        if score < STRONG or not set(kinds) & {"markers", "names", "page numbers"}:
+        if score < least or not set(kinds) & {"markers", "names", "page numbers"}:
             continue
-        if "names" not in kinds and (len(outgoing[a]) > 1 or len(incoming[b]) > 1):
+        if unique and "names" not in kinds and (len(outgoing[a]) > 1 or len(incoming[b]) > 1):
             continue
         out.append((a, b))
     return out
@@ -316,6 +317,10 @@ def labels_of(files: Sequence[int], facts_: Sequence[PageFacts],
     return {f: _label(facts_[f], names[f]) for f in files}
 
 
+#: What orders all of a printing's pages by itself (markers may order only some pairs).
+SELF_EVIDENT = ("", "page numbers", "page numbers in the file names")
+
+
 def order(members: Sequence[int], facts_: Sequence[PageFacts],
           names: Sequence[NamePage | None], ids: Sequence[str],
           witness_votes: Callable[[int, int], int]) -> tuple[list[int], str]:
@@ -343,7 +348,8 @@ def order(members: Sequence[int], facts_: Sequence[PageFacts],
             if kind:
                 kinds.add(kind)
     ranked = sorted(members, key=lambda m: (-wins[m], ids[m]))
-    for k in ("markers", "page numbers", "witnesses", "sentences broken across pages"):
+    for k in ("markers", "page numbers", "witnesses", "sentences broken across pages",
+              "numbers in the file names"):
         if k in kinds:
             return ranked, k
     return ranked, "file names (nothing else decides)"
@@ -356,9 +362,13 @@ def _prefer(a: int, b: int, facts_: Sequence[PageFacts], names: Sequence[NamePag
     na, nb = _number(la) if la else None, _number(lb) if lb else None
     if na and nb and na[0] == nb[0] and na != nb:
         return (1 if na < nb else -1), "page numbers"
-    if (lb and lb in fa.to) or (la and la in fb.frm):
+    # a marker naming a page is matched by the page's printed number, or by the only
+    # number in its name ("…_06" for "continued on page 6")
+    ma = {x for x in (la, names[a].label if names[a] else "") if x}
+    mb = {x for x in (lb, names[b].label if names[b] else "") if x}
+    if (mb & set(fa.to)) or (ma & set(fb.frm)):
         return 1, "markers"
-    if (la and la in fb.to) or (lb and lb in fa.frm):
+    if (ma & set(fb.to)) or (mb & set(fa.frm)):
         return -1, "markers"
     if (fa.to and not fa.frm and fb.frm) or (fb.frm and not fb.to and fa.to):
         return 1, "markers"
@@ -371,6 +381,12 @@ def _prefer(a: int, b: int, facts_: Sequence[PageFacts], names: Sequence[NamePag
         return 1, "sentences broken across pages"
     if fb.ends_mid and fa.starts_mid and not (fa.ends_mid and fb.starts_mid):
         return -1, "sentences broken across pages"
+    # last, a number the names carry in the same place (not said to be a page)
+    xa, xb = names[a], names[b]
+    if xa and xb and xa.label != xb.label:
+        ka, kb = _number(xa.label), _number(xb.label)
+        if ka and kb and ka[0] == kb[0]:
+            return (1 if ka < kb else -1), "numbers in the file names"
     return 0, ""
 
 
@@ -397,5 +413,5 @@ def missing_pages(files: Sequence[int], records_witness: Callable[[int], Witness
     return tuple(dict.fromkeys(out))
 
 
-__all__ = ["Missing", "NamePage", "PageFacts", "Printing", "facts", "follows", "label",
+__all__ = ["SELF_EVIDENT", "Missing", "NamePage", "PageFacts", "Printing", "facts", "follows", "label",
            "link_score", "missing_pages", "name_page", "order", "partition", "strong_links"]

@@ -200,3 +200,45 @@ def test_the_side_by_side_view_shows_an_edition_once_with_its_page_boundaries(
     for name in names[1:]:
         assert f"⎘ {name}</span>" in html
     assert html.index(f"⎘ {names[1]}") < html.index(f"⎘ {names[2]}")
+
+
+def test_a_marker_naming_a_page_finds_it_by_the_number_in_its_name(tmp_path: Path) -> None:
+    # the names carry a number that no word says is a page ("_06"), and the hashes make
+    # them sort the wrong way; "continued on page 6" names the file ending in 6
+    paras = _report(seed=81)
+    pages = _pages(paras, (9,))
+    _write(tmp_path, {
+        "a1c2_06.txt": "（上接第3版）\n\n" + synth.render(pages[1], "cjk"),
+        "f3a9_03.txt": synth.render(pages[0], "cjk") + "\n（下转第6版）",
+        "digest.txt": synth.render([p[:2] for p in paras[::3]], "cjk")})
+    work, edition = _edition(run(tmp_path, CONFIG))
+    assert edition.files == ("f3a9_03.txt", "a1c2_06.txt") and edition.ordered_by == "markers"
+
+
+def test_a_marker_many_pages_could_answer_joins_the_two_a_digest_prints(tmp_path: Path) -> None:
+    # two unrelated works, each with a "page 5": the marker on page 3 alone cannot say
+    # which page 5 it goes on to; the digest that prints text of both pages can
+    paras = _report(seed=82)
+    pages = _pages(paras, (9,))
+    other = _report(seed=83, paragraphs=10)
+    _write(tmp_path, {
+        "x_S3.txt": synth.render(pages[0], "cjk") + "\n（下转第5版）",
+        "y_S5.txt": synth.render(pages[1], "cjk"),
+        "z_S5.txt": synth.render(other, "cjk"),
+        "digest.txt": synth.render([p[:2] for p in paras[::3]], "cjk")})
+    result = run(tmp_path, CONFIG)
+    work, edition = _edition(result)
+    assert edition.files == ("x_S3.txt", "y_S5.txt")
+    assert not any("z_S5.txt" in r.files for w in result.works if w is work for r in w.witnesses)
+
+
+def test_a_page_is_no_digest_of_a_printing_that_repeats_a_paragraph(tmp_path: Path) -> None:
+    paras = _report(seed=84)
+    full = paras[:8] + paras[4:8] + paras[8:]  # the full printing prints 4-7 twice
+    pages = _pages(paras, (8,))
+    _write(tmp_path, {"full.txt": synth.render(full, "cjk"),
+                      "q_p2.txt": synth.render(pages[0], "cjk") + "\n（下转第3版）",
+                      "r_p3.txt": "（上接第2版）\n\n" + synth.render(pages[1], "cjk")})
+    (work,) = run(tmp_path, CONFIG).works
+    roles = {r.files: r.role for r in work.witnesses}
+    assert roles == {("full.txt",): "edition", ("q_p2.txt", "r_p3.txt"): "edition"}
