@@ -13,10 +13,13 @@ Modules:
   a profile of the largest run;
 - ``realocr``: real OCR of one book by three engines (``../shared/data/``), scored against
   its transcription beside a plain vote, each engine and the oracle;
+- ``reallines``: the same pages cut into one work per transcription line (short works),
+  scored the same way beside the average single reading;
 - ``compare``: CollateX, reconcile and difflib aligning the same witness pairs;
 - ``report``: ``docs/benchmarks.md`` and ``docs/bench-time.png``;
 - ``run`` (``python -m bench``): all of it in order.
 
-Only ``generate``, ``quality`` (with ``realocr.rover``) and the scoring part of ``compare`` are
-imported by the unit tests; they need nothing beyond what ``reconcile`` itself needs.
+Only ``generate``, ``quality`` (with ``realocr.rover``), ``reallines.cut`` and the scoring part
+of ``compare`` are imported by the unit tests; they need nothing beyond what ``reconcile``
+itself needs.
 """

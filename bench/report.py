@@ -201,6 +201,49 @@ def realocr_rows(res: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     ]
 
 
+def _code(text: str) -> str:
+    """OCR text as a code span (it may hold a backtick: then a double-backtick span)."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+REALLINES_CMD = "`python -m bench.reallines ../shared/data/goethe-1809-three-engines`"
+
+
+def reallines_target(r: dict[str, Any]) -> bool:
+    """The short-lines goal: the canonical text below the average single reading and below
+    the plain vote."""
+    b = r["baselines"]
+    return r["cer"] < b["average"] and r["cer"] < b["vote"]
+
+
+def reallines_rows(res: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    r = res.get("reallines")
+    what = "Real OCR, short lines: Goethe 1809, one work per transcription line"
+    target = "below the average reading and the plain vote"
+    if not r:
+        return []
+    if r.get("skipped") or r.get("failed"):
+        why = (f"skipped: {r['skipped']}" if r.get("skipped") else
+               "reconcile failed: " + r["failed"].strip().splitlines()[-1][:200])
+        return [(what, why, target, "not measured" if r.get("skipped") else _status(False),
+                 REALLINES_CMD)]
+    b = r["baselines"]
+    g = r["parts"]["grouped"]
+    return [
+        (f"Real OCR, short lines ({r['lines']} transcription lines × {len(r['engines'])} "
+         "engines, one work each): CER of the canonical texts (average reading, plain vote, "
+         "oracle beside)",
+         f"{_pct(r['cer'], 2)}; average reading {_pct(b['average'], 2)}, plain vote "
+         f"{_pct(b['vote'], 2)}, best engine ({b['best_engine']}) "
+         f"{_pct(b[b['best_engine']], 2)}, oracle {_pct(b['oracle'], 2)}",
+         target, _status(reallines_target(r)), REALLINES_CMD),
+        ("… lines whose readings form one work holding nothing else; CER on those lines "
+         "(plain vote beside)",
+         f"{_pct(r['lines_grouped'])}; {_pct(g['cer'], 2)} (vote {_pct(g['vote'], 2)})",
+         "—", "—", "same run"),
+    ]
+
+
 def main_rows(res: dict[str, Any], root: Path) -> list[tuple[str, str, str, str, str]]:
     from .compare import RECONCILE
 
@@ -253,6 +296,7 @@ def main_rows(res: dict[str, Any], root: Path) -> list[tuple[str, str, str, str,
                      "the runs above"))
     rows += quality_rows(res)
     rows += realocr_rows(res)
+    rows += reallines_rows(res)
     cx = res.get("compare") or []
     if cx:
         sizes = sorted({r["chars"] for r in cx})
@@ -641,6 +685,79 @@ def render(res: dict[str, Any], root: Path) -> str:
                     for w in worst) + ".")
                 add("")
 
+
+    r = res.get("reallines")
+    if r:
+        add("## Real OCR, short lines (one work per line)")
+        add("")
+        if r.get("skipped") or r.get("failed"):
+            add(f"Skipped: {r['skipped']}" if r.get("skipped") else
+                f"`reconcile run` failed on the folder:\n\n```\n{r['failed']}\n```")
+            add("")
+        else:
+            b = r["baselines"]
+            add(f"The same {r['pages']} pages, each engine's reading cut at the places aligned "
+                f"to the transcription's line ends (`bench.reallines.cut`): every transcription "
+                f"line of at least {r['min_line']} characters, printed once in the book, is "
+                "one work of "
+                "one file per engine, `{sha1(page:line)[:8]}_{engine}.txt` (names "
+                "that do not sort by line; the manifest stays outside the folder). "
+                f"{r['lines']} lines, {r['files']} files, {b['chars']} characters of "
+                f"transcription; {_s(r['wall_s'])} wall. Each line is scored on the canonical "
+                f"text of the work holding its {r['lead']} reading, whether or not the line "
+                "was grouped right, so a line split apart or merged with others counts at what "
+                "a reader gets for it. Letters and digits only.")
+            add("")
+            add("| reading | CER |")
+            add("|---|---|")
+            add(f"| **reconcile** (canonical text of the work holding the line) | "
+                f"{_pct(r['cer'], 2)} |")
+            add(f"| average single reading (the engines' mean) | {_pct(b['average'], 2)} |")
+            add(f"| plain vote (ROVER over the line's readings) | {_pct(b['vote'], 2)} |")
+            for e in r["engines"]:
+                add(f"| {e} alone | {_pct(b[e], 2)} |")
+            add(f"| best engine per line, chosen with hindsight (oracle) | "
+                f"{_pct(b['oracle'], 2)} |")
+            add("")
+            ok = reallines_target(r)
+            add(f"Target: the canonical CER below the average single reading "
+                f"({_pct(b['average'], 2)}) and below the plain vote ({_pct(b['vote'], 2)}): "
+                + ("**met**." if ok else "**not met** ("
+                   + ("above the average reading" if r["cer"] >= b["average"] else
+                      "below the average reading") + ", "
+                   + ("above" if r["cer"] >= b["vote"] else "below") + " the plain vote)."))
+            add("")
+            add(f"Grouping: {_pct(r['lines_grouped'])} of the lines have all their readings in "
+                f"one work that holds nothing else; {r['works']} works; {r['lines_merged']} "
+                f"lines are scored on a work that also holds other lines' readings (the "
+                f"largest holds {r['largest_work']} files).")
+            add("")
+            add("| which lines | lines | CER reconcile | CER plain vote | reconcile worse / better "
+                "than the vote (lines) |")
+            add("|---|---|---|---|---|")
+            names = {"all": "all", "grouped": "grouped right",
+                     "not grouped": "not grouped right",
+                     "merged": "… scored on a work holding other lines",
+                     "not merged": "all but those",
+                     "grouped, 1 alike": "grouped right, three different readings",
+                     "grouped, 2 alike": "grouped right, two readings identical",
+                     "grouped, 3 alike": "grouped right, three readings identical"}
+            for k, v in r["parts"].items():
+                add(f"| {names.get(k, k)} | {v['lines']} | {_pct(v['cer'], 2)} | "
+                    f"{_pct(v['vote'], 2)} | {v['worse']} / {v['better']} |")
+            add("")
+            if r.get("worst"):
+                add("Lines grouped right where the canonical text loses most to the plain "
+                    "vote (the vote shown as compared: letters and digits):")
+                add("")
+                for x in r["worst"]:
+                    add(f"- page {x['page']}, line {x['line']} (`{x['name']}`), canonical "
+                        f"{x['dist']} edits, vote {x['vote_dist']}: transcription "
+                        f"{_code(x['gt'])}; "
+                        + "; ".join(f"{e} {_code(t)}" for e, t in x["readings"].items())
+                        + f"; canonical {_code(x['canonical'])}; vote {_code(x['vote'])}")
+                add("")
+
     cx = res.get("compare") or []
     if cx:
         from .compare import RECONCILE
@@ -771,6 +888,13 @@ DEFINITIONS = """\
   the pages its witnesses hold, joined in page order; letters and digits only, NFC, page
   furniture cleaned from both sides by `reconcile.clean`; the plain vote and the oracle per
   page over the same pages.
+- **Real OCR, short lines** (`bench.reallines`): each engine's page reading and the
+  transcription, whitespace flattened, aligned character by character (rapidfuzz
+  `Levenshtein.opcodes`); the reading is cut where each transcription line's closing space
+  is aligned. A line is *grouped right* when its files are exactly the files of one work.
+  CER per line against the canonical text of the work holding its ABBYY reading (any
+  grouping); the baselines over the line's readings (a missing piece reads as nothing);
+  *average reading*: the engines' CERs averaged.
 - **Speed**: wall time of `reconcile run FOLDER --out DIR` as a subprocess (interpreter start
   included; median of 3 runs up to 100 works, one run above), default `--jobs` (one worker
   per core). Peak RSS: the process tree's summed resident memory sampled every 0.1 s

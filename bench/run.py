@@ -6,7 +6,7 @@
 3. real OCR: the Goethe pages read by three engines (``../shared/data/
    goethe-1809-three-engines/``, beside the repository), scored against the transcription
    beside the plain vote, each engine and the oracle; skipped with a note when the folder
-   is missing;
+   is missing; then the same pages cut into one work per transcription line (short lines);
 4. a cProfile of the largest size with ``--jobs 1``;
 5. CollateX, reconcile and difflib on the same witness pairs (quick: 1,000 and 2,000
    characters; full: 1,000, 2,000 and 4,000);
@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from . import compare as compare_mod
-from . import realocr
+from . import reallines, realocr
 from .generate import GENERATOR_VERSION, generate, overlap_check
 from .quality import evaluate, sites_of
-from .report import REFERENCE_WALL, TARGETS, plot, render
+from .report import REFERENCE_WALL, TARGETS, plot, reallines_target, render
 from .speed import exponents, fit_slope, growth, measure, profile_run, timed_runs
 from .speed import reconcile_cmd
 
@@ -240,6 +240,26 @@ def findings(res: dict[str, Any]) -> list[str]:
                    f"pages have all their readings in one work.")
     elif r.get("skipped") or r.get("failed"):
         out.append(f"Real OCR (Goethe) not scored: {r.get('skipped') or r.get('failed')}")
+    r = res.get("reallines") or {}
+    if r.get("cer") is not None:
+        b, p = r["baselines"], r["parts"]
+        two = p["grouped, 2 alike"]
+        out.append(f"Real OCR, short lines: canonical CER {_pc(r['cer'], 2)} against "
+                   f"{_pc(b['average'], 2)} for the average single reading and "
+                   f"{_pc(b['vote'], 2)} for the plain vote: the target (below both) is "
+                   f"{'met' if reallines_target(r) else 'not met'}. "
+                   f"{_pc(r['lines_grouped'])} of the {r['lines']} lines are grouped right; "
+                   f"the {p['not grouped']['lines']} others read {_pc(p['not grouped']['cer'], 2)}"
+                   f" ({r['lines_merged']} of them merged into works holding other lines, the "
+                   f"largest of {r['largest_work']} files; all lines but those read "
+                   f"{_pc(p['not merged']['cer'], 2)}). On the lines grouped right the "
+                   f"canonical text reads {_pc(p['grouped']['cer'], 2)} against "
+                   f"{_pc(p['grouped']['vote'], 2)} for the vote; where two engines read a line "
+                   f"identically ({two['lines']} lines) {_pc(two['cer'], 2)} against "
+                   f"{_pc(two['vote'], 2)}.")
+    elif r.get("skipped") or r.get("failed"):
+        why = r.get("skipped") or r["failed"].strip().splitlines()[-1]  # not the traceback
+        out.append(f"Real OCR, short lines not scored: {why}")
     for sp in res["speed"]:
         ref = REFERENCE_WALL.get(sp["works"])
         if ref and sp["wall"] > TARGETS["speed_ratio"] * ref:
@@ -332,6 +352,20 @@ def run_realocr(data: Path, work: Path) -> dict[str, Any]:
     return got
 
 
+def run_reallines(data: Path, work: Path) -> dict[str, Any]:
+    """The real-OCR short-lines part, or why it was not run."""
+    if not data.is_dir() or not (data / "gt").is_dir():
+        return {"skipped": f"the data folder `{data}` is missing (it lives beside the "
+                           "repository, in `../shared/data/`)"}
+    try:
+        got = reallines.run(data, work, reconcile_cmd(Path("."), Path("."))[:-4])
+    except RuntimeError as e:
+        return {"failed": str(e)[-1500:]}
+    got.pop("per_line")  # 2,000 rows: the parts and the worst lines say what they hold
+    got["data"] = str(data)
+    return got
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -354,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--realocr-data", type=Path, default=REALOCR_DATA,
                     help="folder of the real-OCR data set (default "
                     "../shared/data/goethe-1809-three-engines beside the repository)")
-    ap.add_argument("--no-realocr", action="store_true", help="skip the real-OCR part")
+    ap.add_argument("--no-realocr", action="store_true",
+                    help="skip the real-OCR parts (pages and short lines)")
     ap.add_argument("--from-results", type=Path, metavar="JSON",
                     help="run nothing: write the doc and the plot again from a results.json "
                     "of an earlier run (for changes to the report itself)")
@@ -423,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
             f"order {po.get('share', 0):.3f} of {po.get('editions', 0)}")
     if args.no_realocr:
         res["realocr"] = {"skipped": "`--no-realocr`"}
+        res["reallines"] = {"skipped": "`--no-realocr`"}
     else:
         log(f"bench: real OCR ({args.realocr_data}) ...")
         res["realocr"] = run_realocr(args.realocr_data, out / "realocr")
@@ -430,6 +466,15 @@ def main(argv: list[str] | None = None) -> int:
         if "cer" in r:
             log(f"bench:   CER {r['cer']:.4f}, plain vote {r['baselines']['vote']:.4f}, "
                 f"oracle {r['baselines']['oracle']:.4f}")
+        else:
+            log(f"bench:   {r.get('skipped') or r.get('failed')}")
+        log("bench: real OCR, short lines (one work per transcription line) ...")
+        res["reallines"] = run_reallines(args.realocr_data, out / "reallines")
+        r = res["reallines"]
+        if "cer" in r:
+            log(f"bench:   CER {r['cer']:.4f}, average reading {r['baselines']['average']:.4f}, "
+                f"plain vote {r['baselines']['vote']:.4f}, lines grouped "
+                f"{r['lines_grouped']:.3f}, {r['wall_s']:.0f} s")
         else:
             log(f"bench:   {r.get('skipped') or r.get('failed')}")
     pts = [(r["works"], r["wall"]) for r in res["speed"]]

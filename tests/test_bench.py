@@ -38,6 +38,7 @@ from bench.quality import (
     reference_text,
     sites_of,
 )
+from bench.reallines import cut
 from bench.realocr import rover
 
 
@@ -396,6 +397,22 @@ def test_plain_vote_takes_the_majority_per_position():
     assert plain_vote(["abcdef", "abXcdef", "abcdef"]) == "abcdef"
     assert plain_vote(["abXcdef", "abXcdef", "abcdef"]) == "abXcdef"
     assert rover(["abc", "abd", "abc"]) == "abc"
+
+
+def test_cut_follows_the_transcription_lines_not_the_engine_breaks():
+    gt = ["5", "Geh zu ihr, sagte Eduard, und ersuche", "sie, auf mich zu warten. Sage ihr, ich"]
+    # the engine breaks its lines elsewhere, adds characters (so no offset of the transcription
+    # fits) and misreads a few
+    reading = ("\ufeffs\nGeh zu ihr, sagte\nEduard,« nnd ersuche sie,\n\n"
+               "aus mich zu warten. Sage ihr, ich\n")
+    pieces = cut(gt, reading)
+    assert pieces == ["s", "Geh zu ihr, sagte Eduard,« nnd ersuche",
+                      "sie, aus mich zu warten. Sage ihr, ich"]
+    # nothing of the reading is dropped or repeated
+    assert " ".join(pieces) == " ".join(reading.replace("\ufeff", "").split())
+    # a line the engine lost is an empty piece; its neighbours stay whole
+    assert cut(gt[1:], "Geh zu ihr, sagte Eduard, und ersuche") == [
+        "Geh zu ihr, sagte Eduard, und ersuche", ""]
 
 
 def test_best_single_is_the_closest_reading():
