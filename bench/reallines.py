@@ -26,16 +26,14 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from .realocr import alnum, engines_of, pages_of, rover
+from .realocr import alnum, engines_of, pages_of, rover, run_reconcile
 
 #: Shorter transcription lines are page numbers, signatures and the last words of a
 #: paragraph: too little text to call a work.
@@ -218,12 +216,7 @@ def run(data: Path, work: Path, reconcile: list[str]) -> dict[str, Any]:
     baselines."""
     folder, out, manifest = work / "input", work / "out", work / "manifest.json"
     man = prepare(data, folder, manifest)
-    t0 = time.perf_counter()
-    proc = subprocess.run(reconcile + ["run", str(folder), "--out", str(out), "--no-cache",
-                                       "-q"], capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise RuntimeError(f"reconcile failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    wall = run_reconcile(reconcile, folder, out)
     got = score(man, out)
     got["wall_s"] = wall
     got["baselines"] = baselines(man)

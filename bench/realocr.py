@@ -33,6 +33,8 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
+from reconcile.choice import vote_letters
+
 _PAGE = re.compile(r"^p(?P<id>[^_]+)_(?P<engine>.+)\.txt$")
 
 
@@ -69,34 +71,9 @@ def alnum(text: str) -> str:
 
 
 def rover(texts: list[str]) -> str:
-    """The plain vote: align every reading to the medoid, majority per position."""
-    n = len(texts)
-    med = min(range(n), key=lambda i: (sum(Levenshtein.distance(texts[i], texts[j])
-                                           for j in range(n)), i))
-    m = texts[med]
-    cols = [Counter({m[i]: 1}) for i in range(len(m))]
-    ins: list[Counter[str]] = [Counter() for _ in range(len(m) + 1)]
-    for j, t in enumerate(texts):
-        if j == med:
-            continue
-        for op in Levenshtein.opcodes(m, t):
-            if op.tag in ("equal", "replace"):
-                for k in range(op.src_end - op.src_start):
-                    cols[op.src_start + k][t[op.dest_start + k]] += 1
-            elif op.tag == "delete":
-                for a in range(op.src_start, op.src_end):
-                    cols[a][""] += 1
-            else:
-                ins[op.src_start][t[op.dest_start:op.dest_end]] += 1
-    out = []
-    for i in range(len(m) + 1):
-        if ins[i]:
-            s, c = ins[i].most_common(1)[0]
-            if c * 2 > n:
-                out.append(s)
-        if i < len(m):
-            out.append(max(cols[i].items(), key=lambda kv: (kv[1], kv[0] == m[i]))[0])
-    return "".join(out)
+    """The plain vote: align every reading to the medoid, majority per position (the
+    same ROVER vote ``reconcile`` offers as a candidate where readings split)."""
+    return vote_letters(texts)
 
 
 def baselines(data: Path) -> dict[str, Any]:
@@ -153,18 +130,24 @@ def score(data: Path, out_dir: Path) -> dict[str, Any]:
             "works_in_page_order": ordered / max(1, works), "per_work": per_work}
 
 
-def run(data: Path, work: Path, reconcile: list[str]) -> dict[str, Any]:
-    """Prepare the folder, run ``reconcile`` on it (as a subprocess), score it and the
-    baselines."""
-    folder = work / "input"
-    out = work / "out"
-    prepare(data, folder)
+def run_reconcile(reconcile: list[str], folder: Path, out: Path) -> float:
+    """``reconcile run FOLDER --out OUT`` as a user runs it (no cache); its wall time."""
     t0 = time.perf_counter()
     proc = subprocess.run(reconcile + ["run", str(folder), "--out", str(out), "--no-cache",
                                        "-q"], capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"reconcile failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return wall
+
+
+def run(data: Path, work: Path, reconcile: list[str]) -> dict[str, Any]:
+    """Prepare the folder, run ``reconcile`` on it (as a subprocess), score it and the
+    baselines."""
+    folder = work / "input"
+    out = work / "out"
+    prepare(data, folder)
+    wall = run_reconcile(reconcile, folder, out)
     got = score(data, out)
     got["wall_s"] = wall
     got["baselines"] = baselines(data)

@@ -341,6 +341,16 @@ def _row(cells: list[Any]) -> str:
     return "| " + " | ".join(str(x).replace("|", "\\|") for x in cells) + " |"
 
 
+def _not_run(add, r: dict) -> bool:
+    """Say why a real-OCR section has no figures (the data missing, the run failed)."""
+    if not (r.get("skipped") or r.get("failed")):
+        return False
+    add(f"Skipped: {r['skipped']}" if r.get("skipped") else
+        f"`reconcile run` failed on the folder:\n\n```\n{r['failed']}\n```")
+    add("")
+    return True
+
+
 def render(res: dict[str, Any], root: Path) -> str:
     m = res["machine"]
     L: list[str] = []
@@ -649,11 +659,7 @@ def render(res: dict[str, Any], root: Path) -> str:
     if r:
         add("## Real OCR: Goethe, *Die Wahlverwandtschaften* (1809), three engines")
         add("")
-        if r.get("skipped") or r.get("failed"):
-            add(f"Skipped: {r['skipped']}" if r.get("skipped") else
-                f"`reconcile run` failed on the folder:\n\n```\n{r['failed']}\n```")
-            add("")
-        else:
+        if not _not_run(add, r):
             b = r["baselines"]
             add(f"`../shared/data/goethe-1809-three-engines/`: {b['pages']} pages of a Fraktur "
                 f"print, each read by {', '.join(r['engines'])}, with a hand transcription. The "
@@ -690,11 +696,7 @@ def render(res: dict[str, Any], root: Path) -> str:
     if r:
         add("## Real OCR, short lines (one work per line)")
         add("")
-        if r.get("skipped") or r.get("failed"):
-            add(f"Skipped: {r['skipped']}" if r.get("skipped") else
-                f"`reconcile run` failed on the folder:\n\n```\n{r['failed']}\n```")
-            add("")
-        else:
+        if not _not_run(add, r):
             b = r["baselines"]
             add(f"The same {r['pages']} pages, each engine's reading cut at the places aligned "
                 f"to the transcription's line ends (`bench.reallines.cut`): every transcription "

@@ -30,8 +30,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .classify import INTRUSION, REPETITION, REVISION, classify
 from .config import Config
-from .evidence import Evidence, Score, edit_ops, looks_alike, lm_text
-from .normalize import fold
+from .evidence import Evidence, Score, looks_alike, lm_text
 from .sites import Site, Table
 from .tokens import is_cjk_token, tokenize
 
@@ -87,29 +86,24 @@ class Context:
         b = next((self.plain[k] for k in range(c1, len(self.plain)) if self.plain[k]), "")
         return a, b
 
-    def left(self, c: int, n: int = 8) -> str:
+    def _near(self, cols: range, n: int) -> list[str]:
+        """Keys of the columns in ``cols`` (in that order) until ``n`` characters."""
         out: list[str] = []
         size = 0
-        for k in range(c - 1, -1, -1):
+        for k in cols:
             x = self.plain[k]
             if x:
                 out.append(x)
                 size += len(x)
                 if size >= n:
                     break
-        return _join_lm(out[::-1])[-n:]
+        return out
+
+    def left(self, c: int, n: int = 8) -> str:
+        return _join_lm(self._near(range(c - 1, -1, -1), n)[::-1])[-n:]
 
     def right(self, c: int, n: int = 8) -> str:
-        out: list[str] = []
-        size = 0
-        for k in range(c, len(self.plain)):
-            x = self.plain[k]
-            if x:
-                out.append(x)
-                size += len(x)
-                if size >= n:
-                    break
-        return _join_lm(out)[:n]
+        return _join_lm(self._near(range(c, len(self.plain)), n))[:n]
 
 
 def _join_lm(keys: list[str]) -> str:
@@ -138,8 +132,9 @@ def column_plain(t: Table) -> list[str]:
 # --- candidates ---------------------------------------------------------------------------------
 
 
-def _vote_letters(strings: Sequence[str]) -> str:
-    """A letter-by-letter majority among readings, aligned to the medoid (ROVER)."""
+def vote_letters(strings: Sequence[str]) -> str:
+    """A letter-by-letter majority among readings, aligned to the medoid (ROVER). Also
+    the benchmark's plain-vote baseline."""
     n = len(strings)
     med = min(range(n), key=lambda i: (sum(Levenshtein.distance(strings[i], strings[j])
                                             for j in range(n)), i))
@@ -249,7 +244,7 @@ def decide_site(ctx: Context, site: Site) -> Choice:
         # a letter-by-letter vote only within a word or two of like length: over longer
         # readings it splices fragments
         printed = [" ".join(text.split()) for _, _, text in readings]
-        synth_text = _vote_letters(printed)
+        synth_text = vote_letters(printed)
         sk = _key_of(synth_text)
         if sk not in cands:
             cands.append(sk)
