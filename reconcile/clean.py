@@ -346,8 +346,10 @@ def _furniture(source: Source, config: Config, removals: list[Removal]) -> set[i
             if label is None:
                 break
             out.add(i)
-    if len(out) >= len(content):
-        return set()  # a file of numbers is not page furniture
+    # a file of numbers is not page furniture: nothing but numbers would be left (checked
+    # on what remains, so that cleaning the result again finds no furniture either)
+    if not any(c.isalpha() for i in content if i not in out for c in lines[i][2]):
+        return set()
     for i in sorted(out):
         start, end, t = lines[i]
         removals.append(Removal("page-number", start, end, text[start:end].strip(),

@@ -216,6 +216,7 @@ IDEMPOTENCE_CASES = [
     "** \n\n\n\n#\ncouncil ",
     "-\nx",
     "业。\n业。 \n\n# Continued on page 1\u3000业。 ",
+    "0 \n0 \n\n0 ",  # numbers only: no furniture in the file, nor after it is cleaned
 ]
 
 
@@ -229,6 +230,7 @@ IDEMPOTENCE_CASES = [
 @example(IDEMPOTENCE_CASES[5])
 @example(IDEMPOTENCE_CASES[6])
 @example(IDEMPOTENCE_CASES[7])
+@example(IDEMPOTENCE_CASES[8])
 def test_cleaning_a_cleaned_text_changes_nothing(text: str) -> None:
     w = cleaned(text)
     assert cleaned(w.text).text == w.text
