@@ -46,16 +46,16 @@ _DP_DIRECT = 2_500
 _DP_MAX = 60_000_000
 # Runs of differing tokens up to this many on each side are paired by letter similarity.
 _PAIR_MAX = 12
+# Anchors off the main chain make a moved block when at least this many run together.
+_MIN_BLOCK = 6
 
 
 @dataclass(frozen=True, slots=True)
 class Pairing:
     """Witness ``b`` against reference ``a``: ``a_of_b[j]`` is the reference token that
-    witness token ``j`` stands for, or -1 (a token only ``b`` prints). ``blocks`` are the
-    aligned stretches, ``(a0, a1, b0, b1)``, in ``b``'s order."""
+    witness token ``j`` stands for, or -1 (a token only ``b`` prints)."""
 
     a_of_b: np.ndarray
-    blocks: tuple[tuple[int, int, int, int], ...]
 
 
 def _ids(a: Sequence[str], b: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -118,19 +118,18 @@ def _similar(x: str, y: str) -> float:
     return Indel.normalized_similarity(x, y)
 
 
-def _pair_run(a: Sequence[str], b: Sequence[str], i0: int, i1: int, j0: int, j1: int,
-              out: np.ndarray) -> None:
-    """Pair the tokens of a run of differences ``a[i0:i1]`` / ``b[j0:j1]`` (both short):
-    a monotone pairing that maximises letter similarity; single characters of a script
-    without spaces pair when the run has as many on both sides (a misread character)."""
-    n, m = i1 - i0, j1 - j0
+def _pair_run(a: Sequence[str], b: Sequence[str]) -> list[int]:
+    """Pair the tokens of a short run of differences ``a`` / ``b``: for each token of ``b``
+    the index in ``a`` it pairs with, or -1. A monotone pairing that maximises letter
+    similarity; single characters of a script without spaces pair when the run has as
+    many on both sides (a misread character)."""
+    n, m = len(a), len(b)
+    out = [-1] * m
     if n == 0 or m == 0:
-        return
-    if n == m and all(len(a[i0 + t]) == 1 and len(b[j0 + t]) == 1 for t in range(n)):
-        for t in range(n):
-            out[j0 + t] = i0 + t
-        return
-    sim = [[_similar(a[i0 + x], b[j0 + y]) for y in range(m)] for x in range(n)]
+        return out
+    if n == m and all(len(x) == 1 for x in a) and all(len(y) == 1 for y in b):
+        return list(range(n))
+    sim = [[_similar(a[x], b[y]) for y in range(m)] for x in range(n)]
     # score[x][y]: best total over a[:x], b[:y]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[0] * (m + 1) for _ in range(n + 1)]
@@ -148,12 +147,13 @@ def _pair_run(a: Sequence[str], b: Sequence[str], i0: int, i1: int, j0: int, j1:
     while x and y:
         mv = move[x][y]
         if mv == 3:
-            out[j0 + y - 1] = i0 + x - 1
+            out[y - 1] = x - 1
             x, y = x - 1, y - 1
         elif mv == 1:
             x -= 1
         else:
             y -= 1
+    return out
 
 
 def _exact(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
@@ -187,26 +187,14 @@ def _exact(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
             continue
         xs = [a[ra[t]] for t in range(s0, s1)]
         ys = [b[rb[t]] for t in range(d0, d1)]
-        if n <= _PAIR_MAX and m <= _PAIR_MAX:
-            tmp = np.full(m, -1, dtype=np.int64)
-            _pair_run(xs, ys, 0, n, 0, m, tmp)
-            for t in range(m):
-                if tmp[t] >= 0:
-                    out[rb[d0 + t]] = ra[s0 + int(tmp[t])]
-            continue
-        if _similar("".join(xs), "".join(ys)) < 0.35:
+        if (n > _PAIR_MAX or m > _PAIR_MAX) and _similar("".join(xs), "".join(ys)) < 0.35:
             continue  # two different passages: an omission and an addition
-        # a long noisy run: pair in pieces of the same size in order
-        step = _PAIR_MAX
-        for p in range(0, max(n, m), step):
-            qa, qb = min(n, p + step), min(m, p + step)
-            if p >= n or p >= m:
-                break
-            tmp = np.full(qb - p, -1, dtype=np.int64)
-            _pair_run(xs[p:qa], ys[p:qb], 0, qa - p, 0, qb - p, tmp)
-            for t in range(qb - p):
-                if tmp[t] >= 0:
-                    out[rb[d0 + p + t]] = ra[s0 + p + int(tmp[t])]
+        # pair in pieces of the same size in order (one piece for a short run)
+        for p in range(0, min(n, m), _PAIR_MAX):
+            got = _pair_run(xs[p:p + _PAIR_MAX], ys[p:p + _PAIR_MAX])
+            for t, x in enumerate(got):
+                if x >= 0:
+                    out[rb[d0 + p + t]] = ra[s0 + p + x]
 
 
 _STRAY = 3  # an agreement this short ...
@@ -274,12 +262,11 @@ def anchor_size(share_cjk: float) -> int:
     return 4 if share_cjk >= 0.5 else 3
 
 
-def align_pair(a: Sequence[str], b: Sequence[str], k: int | None = None,
-               min_block: int = 6) -> Pairing:
+def align_pair(a: Sequence[str], b: Sequence[str], k: int | None = None) -> Pairing:
     """Align witness keys ``b`` with reference keys ``a`` (see the module docstring)."""
     out = np.full(len(b), -1, dtype=np.int64)
     if not len(a) or not len(b):
-        return Pairing(out, ())
+        return Pairing(out)
     ia, ib = _ids(a, b)
     if k is None:
         k = anchor_size(sum(1 for x in a[:2000] if len(x) == 1 and not x.isascii()) /
@@ -288,7 +275,7 @@ def align_pair(a: Sequence[str], b: Sequence[str], k: int | None = None,
     moved: list[tuple[int, int, int, int]] = []
     if len(pa) >= 2:
         chain = set(_lis(pb))
-        moved = _moved_blocks(pa, pb, chain, k, min_block)
+        moved = _moved_blocks(pa, pb, chain, k)
     a_taken = np.zeros(len(a), dtype=bool)
     b_taken = np.zeros(len(b), dtype=bool)
     for a0, a1, b0, b1 in moved:
@@ -299,7 +286,7 @@ def align_pair(a: Sequence[str], b: Sequence[str], k: int | None = None,
     rb = np.flatnonzero(~b_taken).tolist()
     _fill(a, b, ia, ib, ra, rb, k, out)
     _shift_gaps(ia, ib, out)
-    return Pairing(out, tuple(_blocks(out)))
+    return Pairing(out)
 
 
 def _shift_gaps(ia: np.ndarray, ib: np.ndarray, out: np.ndarray) -> None:
@@ -339,12 +326,12 @@ def _shift_gaps(ia: np.ndarray, ib: np.ndarray, out: np.ndarray) -> None:
         j = j1
 
 
-def _moved_blocks(pa: np.ndarray, pb: np.ndarray, chain: set[int], k: int,
-                  min_block: int) -> list[tuple[int, int, int, int]]:
+def _moved_blocks(pa: np.ndarray, pb: np.ndarray, chain: set[int], k: int
+                  ) -> list[tuple[int, int, int, int]]:
     """Runs of anchors off the main chain that agree among themselves and lie where the
     chain aligns nothing, in both texts: a passage printed in another place."""
     on = sorted(chain)
-    ca, cb = pa[on], pb[on]
+    ca, cb = pa[on], np.sort(pb[on])
     runs: list[list[int]] = []
     for i in range(len(pa)):
         if i in chain:
@@ -359,13 +346,13 @@ def _moved_blocks(pa: np.ndarray, pb: np.ndarray, chain: set[int], k: int,
     for run in runs:
         # a passage printed elsewhere, not a stock phrase that recurs: several anchors,
         # spanning a sentence at least
-        if len(run) < min_block or pb[run[-1]] - pb[run[0]] < 4 * k:
+        if len(run) < _MIN_BLOCK or pb[run[-1]] - pb[run[0]] < 4 * k:
             continue
         a0, a1 = int(pa[run[0]]), int(pa[run[-1]]) + k
         b0, b1 = int(pb[run[0]]), int(pb[run[-1]]) + k
         # the chain must not align anything inside either span (else it is a repeat)
         inside_a = np.searchsorted(ca, a1) - np.searchsorted(ca, a0)
-        inside_b = np.searchsorted(np.sort(cb), b1) - np.searchsorted(np.sort(cb), b0)
+        inside_b = np.searchsorted(cb, b1) - np.searchsorted(cb, b0)
         if inside_a == 0 and inside_b == 0:
             out.append((a0, a1, b0, b1))
     # keep them disjoint
@@ -376,19 +363,6 @@ def _moved_blocks(pa: np.ndarray, pb: np.ndarray, chain: set[int], k: int,
                 all(blk[3] <= o[2] or o[3] <= blk[2] for o in kept):
             kept.append(blk)
     return sorted(kept, key=lambda t: t[2])
-
-
-def _blocks(a_of_b: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """Aligned stretches in ``b``'s order: runs of paired tokens that move forward in both."""
-    out: list[list[int]] = []
-    for j in np.flatnonzero(a_of_b >= 0).tolist():
-        i = int(a_of_b[j])
-        if out and i > out[-1][1] - 1 and j > out[-1][3] - 1:
-            out[-1][1] = i + 1
-            out[-1][3] = j + 1
-        else:
-            out.append([i, i + 1, j, j + 1])
-    return [tuple(x) for x in out]  # type: ignore[misc]
 
 
 # --- the table of all witnesses ----------------------------------------------------------------
@@ -405,41 +379,50 @@ class Alignment:
     covers: tuple[tuple[tuple[int, int], ...], ...]
 
     def covered(self, w: int) -> np.ndarray:
+        """Per column, whether witness ``w`` covers it."""
         m = np.zeros(self.n_columns, dtype=bool)
         for c0, c1 in self.covers[w]:
             m[c0:c1] = True
         return m
 
 
+def _has_han(k: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in k)
+
+
 def _foreign(k: str, share_cjk: float) -> bool:
-    return share_cjk >= 0.5 and not any("\u4e00" <= c <= "\u9fff" for c in k) and \
-        not k.isdigit()
+    return share_cjk >= 0.5 and not _has_han(k) and not k.isdigit()
 
 
 def _weight(k: str, share_cjk: float) -> int:
     """Comparison characters a token counts for when measuring what a witness skips: a word
     of another script inside Chinese text counts as one (it is likelier an intrusion than
     a cut)."""
-    if share_cjk >= 0.5 and len(k) > 1 and not any("\u4e00" <= c <= "\u9fff" for c in k):
+    if share_cjk >= 0.5 and len(k) > 1 and not _has_han(k):
         return 1
     return len(k)
 
 
-def _consensus(keys_of: Sequence[Sequence[str]], cols: list[dict[int, int]]) -> list[str]:
-    out = []
-    for col in cols:
-        if len(col) == 1:
-            (w, t), = col.items()
-            out.append(keys_of[w][t])
-            continue
-        counts: dict[str, int] = {}
-        first: dict[str, int] = {}
-        for w, t in col.items():
-            x = keys_of[w][t]
-            counts[x] = counts.get(x, 0) + 1
-            first.setdefault(x, w)
-        out.append(max(counts, key=lambda x: (counts[x], -first[x])))
-    return out
+def _column_key(keys_of: Sequence[Sequence[str]], col: dict[int, int]) -> str:
+    """The consensus of a column: its commonest key, the earlier witness's on a tie."""
+    if len(col) == 1:
+        (w, t), = col.items()
+        return keys_of[w][t]
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for w, t in col.items():
+        x = keys_of[w][t]
+        counts[x] = counts.get(x, 0) + 1
+        first.setdefault(x, w)
+    return max(counts, key=lambda x: (counts[x], -first[x]))
+
+
+def _skip_sizes(fg: np.ndarray, wt: np.ndarray) -> np.ndarray:
+    """Key characters each column counts for in a skip: its weight, except that a run of
+    words of another script is one intrusion, whatever its length."""
+    prev = np.zeros(len(fg), dtype=bool)
+    prev[1:] = fg[:-1]
+    return np.where(fg & prev, 0, wt)
 
 
 def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
@@ -462,6 +445,16 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
     next_id = 0
     share = max((t.share_cjk() for t in toks), default=0.0)
     k = anchor_size(share)
+    # per column id: its consensus key, and, from the token that opened it, whether it is
+    # a word of another script and what it weighs in a skip
+    cons: dict[int, str] = {}
+    fg: dict[int, bool] = {}
+    wt: dict[int, int] = {}
+
+    def opened(cid: int, key: str) -> None:
+        cons[cid] = key
+        fg[cid] = _foreign(key, share)
+        wt[cid] = _weight(key, share)
     for n, w in enumerate(order):
         keys = keys_of[w]
         if not len(keys):
@@ -472,12 +465,14 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
             cols = [{w: j} for j in kept]
             ids = list(range(len(kept)))
             next_id = len(kept)
+            for cid, j in enumerate(kept):
+                opened(cid, keys[j])
             pos_of = {j: p for p, j in enumerate(kept)}
             cuts = sorted(pos_of[j] for j in breaks[w] if j in pos_of and pos_of[j] > 0)
             bounds = [0] + cuts + [len(kept)]
             cover_ids[w] = [[a, b - 1] for a, b in zip(bounds, bounds[1:]) if b > a]
             continue
-        ref = _consensus(keys_of, cols)
+        ref = [cons[cid] for cid in ids]
         keep = np.flatnonzero(~skip[w]) if skip[w] is not None else np.arange(len(keys))
         sub = align_pair(ref, [keys[j] for j in keep.tolist()], k).a_of_b
         a_of_b = np.full(len(keys), -2, dtype=np.int64)  # -2: left out
@@ -485,6 +480,7 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
         for j, i in enumerate(a_of_b.tolist()):
             if i >= 0:
                 cols[i][w] = j
+                cons[ids[i]] = _column_key(keys_of, cols[i])
         # where the witness's unpaired tokens go: after the column of the token before
         # them in the witness (within the same block), else before the next one's
         after: dict[int, list[int]] = {}
@@ -539,34 +535,31 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
                 before.setdefault(p, [])[:0] = before.pop(i)
         new_cols: list[dict[int, int]] = []
         new_ids: list[int] = []
+        first_new = next_id  # columns this witness opens have ids from here on
+
+        def open_column(j: int) -> None:
+            nonlocal next_id
+            new_cols.append({w: j})
+            new_ids.append(next_id)
+            opened(next_id, keys[j])
+            next_id += 1
         for i, col in enumerate(cols):
             for j in before.get(i, ()):
-                new_cols.append({w: j})
-                new_ids.append(next_id)
-                next_id += 1
+                open_column(j)
             new_cols.append(col)
             new_ids.append(ids[i])
             for j in after.get(i, ()):
-                new_cols.append({w: j})
-                new_ids.append(next_id)
-                next_id += 1
+                open_column(j)
         # what the witness covers: runs of its tokens in column order, cut where it skips
         # enough of the consensus to be a cut
-        mine = [p for p, c in enumerate(new_cols) if w in c]
-        ref_len = [0] * len(new_cols)
-        prev_foreign = False
-        for p, c in enumerate(new_cols):
-            wx, x = next(iter(c.items()))
-            kk = keys_of[wx][x]
-            foreign = _foreign(kk, share)
-            if w not in c:
-                # a run of words of another script is one intrusion, whatever its length
-                ref_len[p] = 0 if foreign and prev_foreign else _weight(kk, share)
-            prev_foreign = foreign
+        has_w = np.fromiter((w in c for c in new_cols), dtype=bool, count=len(new_cols))
+        mine = np.flatnonzero(has_w).tolist()
+        sizes = _skip_sizes(np.fromiter((fg[c] for c in new_ids), dtype=bool,
+                                        count=len(new_ids)),
+                            np.fromiter((wt[c] for c in new_ids), dtype=np.int64,
+                                        count=len(new_ids)))
+        prefix = np.r_[0, np.cumsum(np.where(has_w, 0, sizes))]
         runs: list[list[int]] = []
-        prefix = np.cumsum([0] + ref_len)
-        fresh = set(range(next_id - sum(len(v) for v in after.values())
-                          - sum(len(v) for v in before.values()), next_id))
         for p in mine:
             if runs:
                 last = runs[-1][1]
@@ -575,7 +568,7 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
                 jumped = j in breaks[w] and new_cols[last][w] < j
                 # a skip next to text of the witness's own is a replacement, not a cut,
                 # unless both are long (another passage)
-                own = new_ids[p] in fresh or new_ids[last] in fresh
+                own = new_ids[p] >= first_new or new_ids[last] >= first_new
                 limit = omit_min[w] * (4 if own else 1)
                 if skipped < limit and not jumped:
                     runs[-1][1] = p
@@ -586,23 +579,16 @@ def align_witnesses(toks: Sequence[Tokens], order: Sequence[int],
     pos = {cid: p for p, cid in enumerate(ids)}
     n_cols = len(cols)
     # key characters of the columns, to measure what lies before or after a witness
-    size = np.zeros(n_cols + 1, dtype=np.int64)
-    prev_foreign = False
+    size = np.r_[0, np.cumsum(_skip_sizes(
+        np.fromiter((fg[c] for c in ids), dtype=bool, count=n_cols),
+        np.fromiter((wt[c] for c in ids), dtype=np.int64, count=n_cols)))].astype(np.int64)
+    cells = [np.full(n_cols, -1, dtype=np.int64) for _ in toks]
     for p, col in enumerate(cols):
-        wx, x = next(iter(col.items()))
-        kk = keys_of[wx][x]
-        foreign = _foreign(kk, share)
-        size[p + 1] = size[p] + (0 if foreign and prev_foreign else _weight(kk, share))
-        prev_foreign = foreign
-    cells = []
+        for w, t in col.items():
+            cells[w][p] = t
     covers = []
     for w in range(len(toks)):
-        arr = np.full(n_cols, -1, dtype=np.int64)
-        for p, col in enumerate(cols):
-            t = col.get(w)
-            if t is not None:
-                arr[p] = t
-        cells.append(arr)
+        arr = cells[w]
         cv = sorted([pos[s], pos[e] + 1] for s, e in cover_ids.get(w, []))
         # a witness whose text begins (ends) where the others' does covers their first
         # (last) columns too: a few tokens only another prints there (a misread page

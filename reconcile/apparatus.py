@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +25,9 @@ import numpy as np
 
 from .canonical import Rendered
 from .choice import Choice, Lone
-from .classify import (ADDITION, NOTE_KINDS, OMISSION, PRIORITY, PUNCTUATION, REVISION,
-                       SUBSTITUTION, WHITESPACE, classify)
+from .classify import (ADDITION, INTRUSION, NOTE_KINDS, OMISSION, PRIORITY, PUNCTUATION,
+                       REPETITION, REVISION, SUBSTITUTION, TRANSPOSITION, WHITESPACE,
+                       classify)
 from .config import Config
 from .normalize import key
 from .sites import Site, Table
@@ -132,7 +133,7 @@ class Placed:
 
 def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[int, int],
               text: str, loc: Located, digest: Sequence[bool], config: Config,
-              taken: set[str], slip=None) -> Placed:
+              taken: set[str], slip: Callable[[str, str], bool]) -> Placed:
     """The note of a site. A digest's reading that is no misreading of the chosen one (its
     own wording, a word it cut) is set aside as the digest's: not a variant of the text."""
     s, e = span
@@ -141,7 +142,6 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
     forms: dict[str, Counter[str]] = {}
     aside: dict[int, str] = {}
     kinds: set[str] = set()
-    chosen_key = " ".join(ch.key.split()) if ch.key else ""
     for w, (a, b) in zip(site.readers, site.ranges):
         reading = table.reading(w, a, b)
         if not ch.text and b > a:
@@ -152,8 +152,7 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
         k = table.reading_key(w, a, b)
         if k != ch.key:
             kind = classify(ch.text, reading, before, after, least_for(digest[w], config))
-            edited = digest[w] and kind not in _SLIPS and not (
-                slip is not None and slip(ch.key, k))
+            edited = digest[w] and kind not in _SLIPS and not slip(ch.key, k)
             if kind in (OMISSION, ADDITION) or (digest[w] and kind == REVISION) or edited:
                 aside[w] = OMISSION if not reading.strip() or kind == OMISSION else ADDITION
                 continue
@@ -180,7 +179,7 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
 
 
 # kinds of difference that are slips of the type or the scanner, whoever makes them
-_SLIPS = {"intrusion", "repetition", "transposition", WHITESPACE, PUNCTUATION}
+_SLIPS = {INTRUSION, REPETITION, TRANSPOSITION, WHITESPACE, PUNCTUATION}
 
 
 def lone_note(work_id: str, table: Table, ln: Lone, span: tuple[int, int], text: str,
@@ -222,7 +221,7 @@ def _most_telling(kinds: set[str]) -> str:
 
 def witness_summary(table: Table, rendered: Rendered, sites: Sequence[Site],
                     choices: Sequence[Choice], placed: Sequence[Placed],
-                    drop: np.ndarray, loc: Located, roles: Sequence[str],
+                    loc: Located, roles: Sequence[str],
                     files: Sequence[Sequence[str]], counts: Sequence[Counter]
                     ) -> dict[str, Any]:
     """Per witness: ``covers`` ([offset, length, file, line, column] of each stretch of
@@ -233,10 +232,8 @@ def witness_summary(table: Table, rendered: Rendered, sites: Sequence[Site],
     text = rendered.canonical.text
     n_w = len(table.toks)
     # columns each witness must not cover: sites it reads as a cut or its own text, sites
-    # it does not read whole, dropped columns
+    # it does not read whole
     blocked = [np.zeros(table.n, dtype=bool) for _ in range(n_w)]
-    for w in range(n_w):
-        blocked[w] |= drop & (table.al.cells[w] >= 0)
     for s, pl in zip(sites, placed):
         readers = set(s.readers)
         for w in range(n_w):
@@ -268,7 +265,6 @@ def witness_summary(table: Table, rendered: Rendered, sites: Sequence[Site],
                     last_tok = tok
                 continue
             stretches.append([c, c + 1, tok])
-            last_tok = tok if tok >= 0 else last_tok
             if tok >= 0:
                 last_tok = tok
         covers = []
@@ -299,9 +295,7 @@ def witness_summary(table: Table, rendered: Rendered, sites: Sequence[Site],
                 runs[-1][1] = t + 1
             else:
                 runs.append([t, t + 1])
-        col_of = np.full(len(toks), -1, dtype=np.int64)
-        has = np.flatnonzero(cells >= 0)
-        col_of[cells[has]] = has
+        col_of = table.col_of[w]
         for t0, t1 in runs:
             c = int(col_of[t0])
             anchor = int(rendered.col_start[c]) if c >= 0 else 0
@@ -359,7 +353,7 @@ def punctuation_count(table: Table, w: int, rendered: Rendered) -> int:
 
 
 def punctuation_notes(work_id: str, table: Table, rendered: Rendered, in_site: np.ndarray,
-                      drop: np.ndarray, loc: Located, config: Config, taken: set[str],
+                      loc: Located, config: Config, taken: set[str],
                       sites: Sequence[Site] = ()) -> list[Note]:
     """Punctuation-only differences as notes (``list_punctuation``): where a witness prints
     a token of the canonical text, what it prints after it, if that differs."""
@@ -369,7 +363,7 @@ def punctuation_notes(work_id: str, table: Table, rendered: Rendered, in_site: n
     for w in range(len(table.toks)):
         toks = table.toks[w]
         cells = table.al.cells[w]
-        for c in np.flatnonzero((cells >= 0) & ~in_site & ~drop).tolist():
+        for c in np.flatnonzero((cells >= 0) & ~in_site).tolist():
             s = int(rendered.col_end[c])
             if s <= int(rendered.col_start[c]):
                 continue
@@ -380,9 +374,8 @@ def punctuation_notes(work_id: str, table: Table, rendered: Rendered, in_site: n
             if t + 1 < len(toks):
                 # only between the same two tokens: the witness's next token stands where
                 # the canonical text goes on
-                nxt = np.flatnonzero(cells == t + 1)
-                if not len(nxt) or int(rendered.col_start[int(nxt[0])]) != e or \
-                        in_site[int(nxt[0])]:
+                nxt = int(table.col_of[w][t + 1])
+                if nxt < 0 or int(rendered.col_start[nxt]) != e or in_site[nxt]:
                     continue
             mine = toks.trail(t)
             if t + 1 >= len(toks):
@@ -403,10 +396,8 @@ def punctuation_notes(work_id: str, table: Table, rendered: Rendered, in_site: n
             if b <= a:
                 continue
             toks = table.toks[w]
-            cells = table.al.cells[w]
-            nxt = np.flatnonzero(cells == b) if b < len(toks) else np.zeros(0, dtype=np.int64)
-            if b < len(toks) and (not len(nxt) or int(rendered.col_start[int(nxt[0])]) !=
-                                  nxt_start):
+            nxt = int(table.col_of[w][b]) if b < len(toks) else -1
+            if b < len(toks) and (nxt < 0 or int(rendered.col_start[nxt]) != nxt_start):
                 continue
             start = s if s is not None else nxt_start - len(_canon_trail(text, nxt_start))
             mine = toks.trail(b - 1) if b < len(toks) else toks.trail(b - 1).rstrip()

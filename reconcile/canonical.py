@@ -7,8 +7,8 @@
   between them (space, punctuation, a paragraph break), by plurality; a difference there is
   a punctuation difference, counted but not a note.
 - Text only digests print, where no full printing covers the place, is kept (it is the only
-  witness to it) except a digest's own headings and the lead-ins it frames its paragraphs
-  with ("本报讯 报告指出，"): those are the digest's, not the work's.
+  witness to it); a digest's own headings and the lead-ins it frames its paragraphs with
+  ("本报讯 报告指出，") never reach the table (``work._skipped``).
 
 The result keeps, for every column, where its text stands in the canonical text, so the
 apparatus can place notes and say which stretches each witness prints.
@@ -63,29 +63,8 @@ def paragraphs_of(text: str, config: Config) -> tuple[Paragraph, ...]:
     return tuple(out) if text else ()
 
 
-def digest_own(table: Table, digest: Sequence[bool], heading_of: Sequence[np.ndarray],
-               framing_of: Sequence[np.ndarray]) -> np.ndarray:
-    """Columns to leave out: printed only by digests, and by each of them as its own heading
-    or framing. ``heading_of[w]``/``framing_of[w]``: per token of witness ``w``, whether it
-    stands in a heading / a lead-in of that witness."""
-    n_w = len(table.toks)
-    full_cov = np.zeros(table.n, dtype=bool)
-    for w in range(n_w):
-        if not digest[w]:
-            full_cov |= table.cover[w]
-    drop = np.zeros(table.n, dtype=bool)
-    for c in np.flatnonzero(~full_cov).tolist():
-        own = []
-        for w in range(n_w):
-            t = table.al.cells[w][c]
-            if t >= 0:
-                own.append(bool(heading_of[w][t] or framing_of[w][t]))
-        drop[c] = bool(own) and all(own)
-    return drop
-
-
 def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequence[Lone],
-           order: Sequence[int], drop: np.ndarray, config: Config) -> Rendered:
+           order: Sequence[int], config: Config) -> Rendered:
     n = table.n
     n_w = len(table.toks)
     rank = {w: i for i, w in enumerate(order)}
@@ -93,13 +72,7 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
     for i, s in enumerate(sites):
         site_of[s.start:s.end] = i
     lone_of = {ln.c0: (i, ln) for i, ln in enumerate(lones)}
-    col_of = []  # per witness: token -> column
-    for w in range(n_w):
-        arr = np.full(len(table.toks[w]), -1, dtype=np.int64)
-        cells = table.al.cells[w]
-        has = np.flatnonzero(cells >= 0)
-        arr[cells[has]] = has
-        col_of.append(arr)
+    col_of = table.col_of  # per witness: token -> column
 
     # units: (c0, c1, text, carriers: {witness: (first token, last token)}, kind, index)
     units: list[tuple[int, int, str, dict[int, tuple[int, int]], str, int]] = []
@@ -114,9 +87,6 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
                     carriers[w] = (a, b - 1)
             units.append((s.start, s.end, ch.text, carriers, "site", si))
             c = s.end
-            continue
-        if drop[c]:
-            c += 1
             continue
         if c in lone_of:
             li, ln = lone_of[c]
@@ -285,4 +255,4 @@ def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[
     return tr
 
 
-__all__ = ["Canonical", "Rendered", "digest_own", "paragraphs_of", "render"]
+__all__ = ["Canonical", "Rendered", "paragraphs_of", "render"]

@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 from .classify import INTRUSION, REPETITION, REVISION, classify
 from .config import Config
 from .evidence import Evidence, Score, looks_alike, lm_text
-from .sites import Site, Table
+from .sites import Site, Table, site_mask
 from .tokens import is_cjk_token, tokenize
 
 
@@ -100,14 +100,10 @@ class Context:
         return out
 
     def left(self, c: int, n: int = 8) -> str:
-        return _join_lm(self._near(range(c - 1, -1, -1), n)[::-1])[-n:]
+        return lm_text(self._near(range(c - 1, -1, -1), n)[::-1])[-n:]
 
     def right(self, c: int, n: int = 8) -> str:
-        return _join_lm(self._near(range(c, len(self.plain)), n))[:n]
-
-
-def _join_lm(keys: list[str]) -> str:
-    return lm_text(keys)
+        return lm_text(self._near(range(c, len(self.plain)), n))[:n]
 
 
 def column_plain(t: Table) -> list[str]:
@@ -364,9 +360,7 @@ def _learn(ctx: Context, sites: Sequence[Site], choices: Sequence[Choice]) -> No
     t = ctx.table
     ev = ctx.evidence
     n_w = len(t.toks)
-    in_site = np.zeros(t.n, dtype=bool)
-    for s in sites:
-        in_site[s.start:s.end] = True
+    in_site = site_mask(t.n, sites)
     shared = t.cover.sum(axis=0) >= 2
     agree = [float(((t.cover[w]) & shared & ~in_site).sum()) for w in range(n_w)]
     events = list(agree)
@@ -413,9 +407,7 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
     t = ctx.table
     cfg = ctx.config
     n_cov = t.cover.sum(axis=0)
-    in_site = np.zeros(t.n, dtype=bool)
-    for s in sites:
-        in_site[s.start:s.end] = True
+    in_site = site_mask(t.n, sites)
     learned = ctx.evidence.channel.confusions()
     foreign = _foreign_replacements(ctx, sites, choices)
     out: list[Lone] = []
@@ -534,5 +526,5 @@ def _foreign_replacements(ctx: Context, sites: Sequence[Site], choices: Sequence
             if c.most_common(1)[0][0]}
 
 
-__all__ = ["Choice", "Context", "Lone", "alike", "column_plain", "decide_all", "decide_site",
-           "lone_corrections"]
+__all__ = ["Choice", "Context", "Lone", "column_plain", "decide_all", "decide_site",
+           "lone_corrections", "vote_letters"]

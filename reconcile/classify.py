@@ -126,9 +126,8 @@ def _reworded(a: str, b: str, cjk: bool) -> bool:
             return False
         return LCSseq.similarity(ka, kb) * 2 < max(len(ka), len(kb)) and \
             max(len(ka), len(kb)) >= 3
-    wa = [w for w in fold(a).split() if key(w)]
-    wb = [w for w in fold(b).split() if key(w)]
-    wa, wb = [key(w) for w in wa], [key(w) for w in wb]
+    wa = [k for k in map(key, fold(a).split()) if k]
+    wb = [k for k in map(key, fold(b).split()) if k]
     if not wa or not wb:
         return False
     extra = abs(len(wa) - len(wb))
@@ -145,9 +144,11 @@ def _reworded(a: str, b: str, cjk: bool) -> bool:
     return False
 
 
-def _units(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _units(text: str) -> tuple[str, ...]:
     """What a repetition repeats: characters of a script without spaces, whole words of
-    any other (``erstes`` after ``er`` is no repetition; ``the the`` is)."""
+    any other (``erstes`` after ``er`` is no repetition; ``the the`` is). Cached: a site's
+    context is asked about for every pair of its readings."""
     out: list[str] = []
     for w in fold(text).split():
         k = key(w)
@@ -157,7 +158,7 @@ def _units(text: str) -> list[str]:
             out.extend(k)
         else:
             out.append(k)
-    return out
+    return tuple(out)
 
 
 def _repeats_tokens(canon: str, reading: str, before: str, after: str) -> bool:
@@ -174,6 +175,7 @@ def _repeats(kc, kr, before, after) -> bool:
             continue
         # the longer reading in its context, and the shorter one in the same context
         text = before + long + after
+        whole = before + short + after
         i = len(before)
         size = extra
         lo = max(0, i - size)
@@ -181,6 +183,6 @@ def _repeats(kc, kr, before, after) -> bool:
         for j in range(lo, hi + 1):
             if text[j:j + size] == text[j + size:j + 2 * size]:
                 # removing one copy must give the shorter reading's text
-                if text[:j] + text[j + size:] == before + short + after:
+                if text[:j] + text[j + size:] == whole:
                     return True
     return False

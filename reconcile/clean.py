@@ -339,25 +339,24 @@ def _furniture(source: Source, config: Config, removals: list[Removal]) -> set[i
                 break
         lines.append((start, end, t))
     content = [i for i, (_, _, t) in enumerate(lines) if key(t)]
-    out: set[int] = set()
+    out: dict[int, str] = {}  # line -> the page label it prints
     for seq, top in ((content, True), (content[::-1], False)):
         for i in seq:
             label = _folio(lines[i][2], top)
             if label is None:
                 break
-            out.add(i)
+            out.setdefault(i, label)
     # a file of numbers is not page furniture: nothing but numbers would be left (checked
     # on what remains, so that cleaning the result again finds no furniture either)
     if not any(c.isalpha() for i in content if i not in out for c in lines[i][2]):
         return set()
     for i in sorted(out):
         start, end, t = lines[i]
-        removals.append(Removal("page-number", start, end, text[start:end].strip(),
-                                _folio(t, i <= content[0] if content else True) or ""))
+        removals.append(Removal("page-number", start, end, text[start:end].strip(), out[i]))
         for hit in regex.finditer(text, start, end):  # a marker on the line is still one
             removals.append(Removal("page-marker", hit.start(), hit.end(),
                                     hit.group(0).strip(), _marker_detail(hit.group(0))))
-    return out
+    return set(out)
 
 
 def _blocks(source: Source, config: Config, removals: list[Removal]) -> list[_Block]:

@@ -34,12 +34,13 @@ class EditionText:
         """(file, page index, line, column) of character ``i`` of the edition text."""
         if not self.pages:
             return self.id, 0, 1, 1
-        k = max(0, bisect_right(self.starts, i) - 1)
+        k = self.page_of(i)
         local = min(max(0, i - self.starts[k]), max(0, len(self.pages[k].text) - 1))
         line, col = self.pages[k].position(local)
         return self.pages[k].id, k, line, col
 
     def page_of(self, i: int) -> int:
+        """Index of the page character ``i`` of the edition text stands on."""
         return max(0, bisect_right(self.starts, i) - 1)
 
     def kinds(self) -> np.ndarray:

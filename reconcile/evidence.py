@@ -322,6 +322,10 @@ class Evidence:
         self.channel = Channel(config)
         self.model = model
         self.support = support
+        # plausibility and support do not change between passes (only reliability and
+        # the channel are learned): each is computed once per place and reading
+        self._plaus: dict[tuple[str, str, str, str], float] = {}
+        self._sup: dict[tuple[str, tuple[str, str], frozenset[int]], float] = {}
 
     def likelihood(self, w: int, x: str, t: str, typical: bool = False,
                    flawed: bool = False) -> float:
@@ -341,8 +345,21 @@ class Evidence:
         return math.log(1.0 - a) + ch
 
     def plausibility(self, left: str, reading: str, right: str, minus: str = "") -> float:
-        s = left + reading + right
-        return self.model.logp(s, start=len(left), minus=minus)
+        k = (left, reading, right, minus)
+        got = self._plaus.get(k)
+        if got is None:
+            got = self._plaus[k] = self.model.logp(left + reading + right, start=len(left),
+                                                   minus=minus)
+        return got
+
+    def _support_of(self, t: str, neighbours: tuple[str, str], carriers: frozenset[int]
+                    ) -> float:
+        k = (t, neighbours, carriers)
+        got = self._sup.get(k)
+        if got is None:
+            assert self.support is not None
+            got = self._sup[k] = self.support.of(t, neighbours, carriers)
+        return got
 
     def score(self, candidates: Sequence[str], readers: Sequence[tuple[int, str]],
               left: str, right: str, typical: dict[tuple[str, str], bool] | None = None,
@@ -371,8 +388,8 @@ class Evidence:
         else:
             plaus = [0.0] * len(candidates)
         if self.support is not None and cfg.support_weight > 0 and use_plausibility:
-            carriers = {t: {w for w, x in readers if x == t} for t in candidates}
-            sup = [min(cfg.support_cap, self.support.of(t, neighbours, carriers[t]))
+            carriers = {t: frozenset(w for w, x in readers if x == t) for t in candidates}
+            sup = [min(cfg.support_cap, self._support_of(t, neighbours, carriers[t]))
                    for t in candidates]
             top = max(sup)
             plaus = [p + cfg.support_weight * (s_ - top) for p, s_ in zip(plaus, sup)]
@@ -403,12 +420,12 @@ class Support:
         for keys in texts:
             c: Counter[tuple[str, ...]] = Counter()
             c.update(zip(keys, keys[1:]))
-            c.update(zip(keys, keys[1:], keys[2:]))
-            c.update(zip(keys, keys[1:], keys[2:], keys[3:]))
+            c.update(zip(keys, keys[1:], keys[2:]))  # probes are at most three tokens
             self.grams.append(c)
         self.witness_of = list(witness_of)  # per text: the work's witness, or -1
 
-    def of(self, reading: str, neighbours: tuple[str, str], carriers: set[int]) -> float:
+    def of(self, reading: str, neighbours: tuple[str, str], carriers: frozenset[int] | set[int]
+           ) -> float:
         left, right = neighbours
         toks = tuple(reading.split(" ")) if reading else ()
         probes = []
@@ -424,10 +441,6 @@ class Support:
             n = max(grams.get(p, 0) for p in probes)
             if w in carriers:
                 score += 0.25 * max(n - 1, 0)
-            elif w >= 0 and n > 0:
-                # a witness of the work that reads otherwise here: its prints elsewhere
-                # count, less the place itself if it printed the reading here too
-                score += 1.0
             elif n > 0:
                 score += 1.0
         return score
@@ -438,7 +451,7 @@ def _lm_form(key: str, left: str, right: str) -> str:
     neighbours."""
     body = lm_text(key.split(" ")) if key else ""
     if not body:
-        return " " if left.endswith(" ") is False and right[:1] not in ("", " ") and \
+        return " " if not left.endswith(" ") and right[:1] not in ("", " ") and \
             not (is_cjk_token(left[-1:]) and is_cjk_token(right[:1])) else ""
     out = body
     if left and not left.endswith(" ") and not (is_cjk_token(left[-1]) and is_cjk_token(body[0])):

@@ -21,7 +21,7 @@ witness with ASCII commas and one with full-width commas weigh the same.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +31,7 @@ from . import pages
 from .config import Config
 from .fingerprint import Fingerprinted
 from .normalize import fold, key
-from .records import Kind, Match
+from .records import Kind, Match, Witness
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,6 @@ class Edition:
     id: str  # the witness's id: its first page file's path
     files: tuple[int, ...]  # indices into the records, in page order
     role: str  # edition, digest, duplicate
-    joins: tuple[bool, ...] = ()  # per page after the first: whether it had to be joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +108,10 @@ class Work:
     editions: tuple[Edition, ...] = ()  # the copy-text first
 
     @property
-    def base(self) -> int:
-        """The copy-text's first file."""
-        return self.members[0]
+    def copy_text(self) -> str:
+        """The witness the canonical text follows where nothing else decides: the first,
+        the most complete full printing."""
+        return self.witnesses[0].id if self.witnesses else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +220,20 @@ def _partners(t: _Tally, w: int) -> set[int]:
     return {o[0] for u in t.by_witness.get(w, ()) for o in t.partners[u] if o[0] != w}
 
 
+#: A third file links two pages when it draws at least this share of its text from each.
+_LINK_SHARE = 0.1
+
+
+def _prints_both(t: _Tally, a: int, b: int, config: Config) -> bool:
+    """Whether a third file prints text of both ``a`` and ``b``: enough of each, and as
+    much of the two together as an edition shares."""
+    for c in _partners(t, a) & _partners(t, b):
+        ca, cb = coverage_of(t, c, a), coverage_of(t, c, b)
+        if min(ca, cb) >= _LINK_SHARE and ca + cb >= config.edition_min_coverage:
+            return True
+    return False
+
+
 def coverage_of(t: _Tally, a: int, b: int) -> float:
     """Share of witness ``a``'s text that witness ``b`` also prints."""
     return t.shared.get((a, b), 0) / t.totals[a] if t.totals[a] else 0.0
@@ -274,13 +288,12 @@ def _title(records: Sequence[Fingerprinted], members: Sequence[int]) -> str:
     return best
 
 
-def _abridges(records: Sequence[Fingerprinted], t: _Tally, w: int, members: Sequence[int],
+def _abridges(records: Sequence[Fingerprinted], t: _Tally, w: int, member_set: set[int],
                config: Config) -> bool:
     """Whether a file is a digest: its stretch of text over the passages it shares with the
     file it shares most with is at most ``digest_max_ratio`` as long as that file's stretch
     over them. Measured on text, not paragraphs, so that a layout with a paragraph per line
     is no digest."""
-    member_set = set(members)
     drawn: dict[int, list[int]] = defaultdict(list)  # other file -> its units w prints
     mine: dict[int, int] = defaultdict(int)  # other file -> w's key chars matched there
     for ui in range(len(t.sizes[w])):
@@ -319,20 +332,26 @@ def _abridges(records: Sequence[Fingerprinted], t: _Tally, w: int, members: Sequ
     return length / span <= config.digest_max_ratio
 
 
+def layout_lines(w: Witness) -> Counter[str]:
+    """The lines of a file as printed (folded, spacing squeezed), counted."""
+    out: Counter[str] = Counter()
+    for ln in w.source.text.split("\n"):
+        f = " ".join(fold(ln).split())
+        if f:
+            out[f] += 1
+    return out
+
+
+def layout_overlap(a: Counter[str], b: Counter[str]) -> tuple[int, int]:
+    """Lines two layouts share, and the line count of the smaller."""
+    return sum((a & b).values()), min(sum(a.values()), sum(b.values()))
+
+
 def _same_layout(a: Fingerprinted, b: Fingerprinted) -> bool:
     """Two prints of one page share their lines, not only their text: another paper's
     printing of the same report breaks its lines elsewhere, and two OCR engines read the
     same lines differently."""
-    def lines(r: Fingerprinted) -> dict[str, int]:
-        out: dict[str, int] = defaultdict(int)
-        for ln in r.witness.source.text.split("\n"):
-            f = " ".join(fold(ln).split())
-            if f:
-                out[f] += 1
-        return out
-    la, lb = lines(a), lines(b)
-    small = min(sum(la.values()), sum(lb.values()))
-    same = sum(min(n, lb.get(k, 0)) for k, n in la.items())
+    same, small = layout_overlap(layout_lines(a.witness), layout_lines(b.witness))
     return small > 0 and same >= 0.8 * small
 
 
@@ -467,14 +486,16 @@ def _order_votes(t: _Tally, printings: Sequence[tuple[Sequence[int], bool]]):
             if o[0] in place and place[o[0]][0] != k:
                 where[k][o[0]].append(base + ui)  # printing k prints a passage of o[0]
 
+    # where in printing k a file's passages stand: their median position
+    median = {k: {f: sorted(at)[len(at) // 2] for f, at in seen.items()}
+              for k, seen in where.items()}
+
     def votes(a: int, b: int) -> int:
         tally = [0, 0]  # full printings, digests
-        for k, seen in where.items():
-            if k in (place[a][0], place[b][0]) or a not in seen or b not in seen:
+        for k, med in median.items():
+            if k in (place[a][0], place[b][0]) or a not in med or b not in med:
                 continue
-            pa, pb = sorted(seen[a]), sorted(seen[b])
-            ma, mb = pa[len(pa) // 2], pb[len(pb) // 2]
-            tally[printings[k][1]] += (ma < mb) - (ma > mb)
+            tally[printings[k][1]] += (med[a] < med[b]) - (med[a] > med[b])
         return tally[0] or tally[1]
     return votes
 
@@ -506,18 +527,15 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
         elif max(t.totals[a], t.totals[b]) <= config.short_file_chars and \
                 _same_short_text(records[a], records[b], config):
             uf.union(a, b)
-    strong = set(pages.strong_links(facts, names))
-    for a, b in sorted(strong):
-        if max(coverage_of(t, a, b), coverage_of(t, b, a)) < 0.2:
+    for link in pages.page_links(facts, names):
+        a, b = link.a, link.b
+        if max(coverage_of(t, a, b), coverage_of(t, b, a)) >= pages.MAX_OVERLAP:
+            continue  # pages of one printing print different text
+        if link.joins():
             uf.union(a, b)
-    # a marker alone names a page many articles could be on; a witness that prints text
-    # of both pages (a digest of the report they carry) makes the link
-    for a, b in pages.strong_links(facts, names, least=pages.MARKER, unique=False):
-        if (a, b) in strong or max(coverage_of(t, a, b), coverage_of(t, b, a)) >= 0.2:
-            continue
-        if any(min(coverage_of(t, c, a), coverage_of(t, c, b)) >= 0.1 and
-               coverage_of(t, c, a) + coverage_of(t, c, b) >= config.edition_min_coverage
-               for c in _partners(t, a) & _partners(t, b)):
+        elif link.joins(least=pages.MARKER, unique=False) and _prints_both(t, a, b, config):
+            # a marker alone names a page many articles could be on; a witness that
+            # prints text of both pages (a digest of the report they carry) makes the link
             uf.union(a, b)
     comps: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
@@ -558,12 +576,13 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
 def _overlap(t: _Tally, members: Sequence[int]) -> Callable[[int, int], float]:
     """How far two files of a work print the same text: directly (the share of either that
     the other prints), or through a third witness (text of ``c`` that both match, over the
-    smaller of the two). Two pages of one printing print different
-    parts of every other witness; two readings of the same page, however noisy, the same."""
-    seen: dict[int, dict[int, set[int]]] = {c: defaultdict(set) for c in members}
+    smaller of the two). Two pages of one printing print different parts of every other
+    witness; two readings of the same page, however noisy, the same."""
+    # by_file[a][c]: the units of witness c (of the work) that file a matches
+    by_file: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
     for (c, u), others in t.partners_of(members):
         for o in others:
-            seen[c][o[0]].add(u)
+            by_file[o[0]][c].add(u)
 
     def chars(c: int, units: set[int]) -> int:
         return sum(t.sizes[c][u] for u in units)
@@ -583,16 +602,16 @@ def _overlap(t: _Tally, members: Sequence[int]) -> Callable[[int, int], float]:
 
     def overlap(a: int, b: int) -> float:
         best = max(coverage_of(t, a, b), coverage_of(t, b, a))
-        for c in members:
-            ua, ub = seen[c].get(a), seen[c].get(b)
-            if c in (a, b) or not ua or not ub:
-                continue
-            # over the smaller file, not over what c shares with it: a sentence two
-            # pages both print is no overlap of the pages, though it may be all that a
-            # digest shares with one of them
-            small = min(t.totals[a], t.totals[b])
-            both = {u for u in ua & ub if not at_break(c, u, a, b)}
-            best = max(best, chars(c, both) / small if small else 0.0)
+        # over the smaller file, not over what c shares with it: a sentence two pages
+        # both print is no overlap of the pages, though it may be all that a digest shares
+        # with one of them
+        small = min(t.totals[a], t.totals[b])
+        if not small:
+            return best
+        fa, fb = by_file.get(a, {}), by_file.get(b, {})
+        for c in fa.keys() & fb.keys() - {a, b}:
+            both = {u for u in fa[c] & fb[c] if not at_break(c, u, a, b)}
+            best = max(best, chars(c, both) / small)
         return best
     return overlap
 
@@ -612,21 +631,26 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
               ids: Sequence[str], overlap, config: Config) -> list[_Draft]:
     """The witnesses of one work: its files grouped into printings and put in page order,
     the copy-text (most complete edition) first."""
-    digest = {f for f in members if len(members) > 1 and _abridges(records, t, f, members, config)}
+    member_set = set(members)
+    digest = {f for f in members
+              if len(members) > 1 and _abridges(records, t, f, member_set, config)}
     full = [f for f in members if f not in digest]
+    # the same printing saved twice: the same text, the same lines (two readings of one page
+    # that differ anywhere are two witnesses: their slips are their own)
     dups: set[int] = set()
-    for i, a in enumerate(full):
-        for b in full[i + 1:]:
-            if a in dups or b in dups:
-                continue
-            # the same printing saved twice: the same text, the same lines (two readings of
-            # one page that differ anywhere are two witnesses: their slips are their own)
-            if coverage_of(t, a, b) >= config.duplicate_witness_coverage and \
-                    coverage_of(t, b, a) >= config.duplicate_witness_coverage and \
-                    records[a].witness.text == records[b].witness.text and \
-                    len(records[a].witness.text) >= config.duplicate_min_chars and \
-                    _same_layout(records[a], records[b]):
-                dups.add(b)
+    same_text: dict[str, list[int]] = defaultdict(list)
+    for f in full:
+        if len(records[f].witness.text) >= config.duplicate_min_chars:
+            same_text[records[f].witness.text].append(f)
+    for alike in same_text.values():
+        for i, a in enumerate(alike):
+            for b in alike[i + 1:]:
+                if a in dups or b in dups:
+                    continue
+                if coverage_of(t, a, b) >= config.duplicate_witness_coverage and \
+                        coverage_of(t, b, a) >= config.duplicate_witness_coverage and \
+                        _same_layout(records[a], records[b]):
+                    dups.add(b)
     groups = pages.partition([f for f in full if f not in dups], facts, names, overlap, ids,
                              base=pages.SAME_WORK, least=1)
     groups += pages.partition(sorted(digest), facts, names, overlap, ids, base=0, least=2)

@@ -60,7 +60,7 @@ def summary(result: Result) -> dict[str, Any]:
         entry = {
             "id": w.id,
             "title": w.title,
-            "copy_text": w.witnesses[0].id if w.witnesses else "",
+            "copy_text": w.copy_text,
             "witnesses": [r.to_dict() for r in w.witnesses],
             "counts": {"notes": c.summary["notes"], "review": c.summary["review"],
                        "by_kind": c.summary["by_kind"],
@@ -88,7 +88,7 @@ def write(result: Result, out: Path) -> Path:
         canonical = c.canonical_file()
         write_atomic(out / paths["canonical"], canonical)
         write_atomic(out / paths["notes"], dumps(c.notes_dict()))
-        write_atomic(out / paths["notes_md"], render_notes(c, w.witnesses[0].id))
+        write_atomic(out / paths["notes_md"], render_notes(c, w.copy_text))
         write_atomic(out / paths["shared"],
                      dumps({"work": w.id, "paragraphs": [s.to_dict() for s in w.shared]}))
         write_atomic(out / paths["report"], render_work_report(result, i))

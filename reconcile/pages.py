@@ -73,6 +73,12 @@ def outer_markers(w: Witness) -> list:
     return [r for i, r in enumerate(markers) if i not in inner]
 
 
+def points_inside(direction: str, k: int, n_pages: int) -> bool:
+    """Whether a marker on page ``k`` of a printing of ``n_pages`` ("from" or "to") names
+    a neighbouring page the printing holds."""
+    return (direction == "from" and k > 0) or (direction == "to" and k + 1 < n_pages)
+
+
 def facts(w: Witness) -> PageFacts:
     printed = ""
     to: list[str] = []
@@ -141,6 +147,8 @@ def name_page(file_id: str) -> NamePage | None:
 
 # Weights of each kind of evidence that page b follows page a in one printing.
 MARKER, NAME, NAME_WEAK, PRINTED, MIDSENTENCE, DIRECTION, SAME_WORK = 3, 2, 1, 2, 1, 1, 1
+#: Files that share this share of either's text print the same part: not two pages.
+MAX_OVERLAP = 0.2
 # A link strong enough to put two files that share no text in one work.
 STRONG = 4
 
@@ -180,12 +188,29 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
     return score, kinds
 
 
-def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
-                 least: int = STRONG, unique: bool = True) -> list[tuple[int, int]]:
-    """Pairs of files (a, b) where b follows a with evidence of at least ``least`` (by
-    default strong enough to join them even if they share no text): found through file
-    names and page labels, never by trying every pair. ``unique``: a link by markers or
-    printed numbers only where it is the only one either page could have."""
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Evidence that page file ``b`` follows page file ``a`` in one printing. ``sole``: the
+    markers or numbers behind it point nowhere else (in a folder of many works, many pages
+    are "page 3")."""
+
+    a: int
+    b: int
+    score: int
+    kinds: tuple[str, ...]
+    sole: bool
+
+    def joins(self, least: int = STRONG, unique: bool = True) -> bool:
+        """Whether it is evidence of at least ``least`` of a kind that can join files that
+        share no text (``unique``: a link by markers or printed numbers only when sole)."""
+        if self.score < least or not set(self.kinds) & {"markers", "names", "page numbers"}:
+            return False
+        return not unique or "names" in self.kinds or self.sole
+
+
+def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]) -> list[Link]:
+    """Every pair of files where one may follow the other, scored: found through file names
+    and page labels, never by trying every pair."""
     by_template: dict[str, list[int]] = {}
     for i, n in enumerate(names):
         if n is not None and n.exact:
@@ -198,12 +223,13 @@ def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
     for members in by_template.values():
         if len(members) < 2:
             continue
-        pos = {names[i].label: [j for j in members if names[j].label == names[i].label]
-               for i in members}
+        at: dict[str, list[int]] = {}
+        for j in members:
+            at.setdefault(names[j].label, []).append(j)
         for i in members:
-            for lbl, js in pos.items():
-                if follows(names[i].label, lbl):
-                    cands.update((i, j) for j in js)
+            num = _number(names[i].label)
+            if num:
+                cands.update((i, j) for j in at.get(f"{num[0]}{num[1] + 1}", ()))
     by_from: dict[str, list[int]] = {}
     for i, f in enumerate(facts_):
         for lb in f.frm:
@@ -217,23 +243,23 @@ def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
                 cands.update((i, j) for j in by_from.get(back, ()) if j != i)
         for lb in f.frm:
             cands.update((j, i) for j in by_label.get(lb, ()) if j != i)
-    # a page number is no name: in a folder of many works, many pages are "page 3". A link
-    # by markers or printed numbers alone joins two works only when it is the only one
-    # either page could have
-    outgoing: dict[int, set[int]] = {}
-    incoming: dict[int, set[int]] = {}
+    outgoing: dict[int, int] = {}
+    incoming: dict[int, int] = {}
     for a, b in cands:
-        outgoing.setdefault(a, set()).add(b)
-        incoming.setdefault(b, set()).add(a)
+        outgoing[a] = outgoing.get(a, 0) + 1
+        incoming[b] = incoming.get(b, 0) + 1
     out = []
     for a, b in sorted(cands):
         score, kinds = link_score(facts_[a], facts_[b], names[a], names[b])
-        if score < least or not set(kinds) & {"markers", "names", "page numbers"}:
-            continue
-        if unique and "names" not in kinds and (len(outgoing[a]) > 1 or len(incoming[b]) > 1):
-            continue
-        out.append((a, b))
+        out.append(Link(a, b, score, tuple(kinds), outgoing[a] == 1 and incoming[b] == 1))
     return out
+
+
+def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]
+                 ) -> list[tuple[int, int]]:
+    """Pairs of files (a, b) where b follows a with evidence strong enough to join them
+    even if they share no text."""
+    return [(k.a, k.b) for k in page_links(facts_, names) if k.joins()]
 
 
 # --- printings -----------------------------------------------------------------------------------
@@ -250,17 +276,9 @@ class Missing:
     side: str  # "before" (the printing comes from it) or "after" (goes on to it)
 
 
-@dataclass(frozen=True, slots=True)
-class Printing:
-    files: tuple[int, ...]  # in page order
-    labels: tuple[str, ...]
-    ordered_by: str  # page numbers, markers, witnesses, names ('' for one file)
-    missing: tuple[Missing, ...]
-
-
 def partition(files: Sequence[int], facts_: Sequence[PageFacts],
               names: Sequence[NamePage | None], overlap: Callable[[int, int], float],
-              ids: Sequence[str], base: int, least: int, max_overlap: float = 0.2
+              ids: Sequence[str], base: int, least: int, max_overlap: float = MAX_OVERLAP
               ) -> list[list[int]]:
     """Group files into printings: files that print different parts of the work and are
     linked by evidence of at least ``least``, counting ``base`` for being in one work at
@@ -268,9 +286,11 @@ def partition(files: Sequence[int], facts_: Sequence[PageFacts],
     evidence of their own)."""
     group = {f: [f] for f in files}
     pairs = []
+    same_part: set[tuple[int, int]] = set()  # pairs that print the same part
     for i, a in enumerate(files):
         for b in files[i + 1:]:
             if overlap(a, b) >= max_overlap:
+                same_part.update(((a, b), (b, a)))
                 continue
             s1, _ = link_score(facts_[a], facts_[b], names[a], names[b])
             s2, _ = link_score(facts_[b], facts_[a], names[b], names[a])
@@ -282,7 +302,7 @@ def partition(files: Sequence[int], facts_: Sequence[PageFacts],
         ga, gb = group[a], group[b]
         if ga is gb:
             continue
-        if any(overlap(x, y) >= max_overlap for x in ga for y in gb):
+        if any((x, y) in same_part for x in ga for y in gb):
             continue
         merged = ga + gb
         got = [lb for lb in labels_of(merged, facts_, names).values() if lb]
@@ -405,13 +425,13 @@ def missing_pages(files: Sequence[int], records_witness: Callable[[int], Witness
             lb = label(page)
             if not lb or lb in have:
                 continue
-            inner = (direction == "from" and k > 0) or (direction == "to" and k + 1 < len(files))
-            if inner:
+            if points_inside(direction, k, len(files)):
                 continue  # the neighbouring page is here, under another number
             line, col = w.source.position(r.start)
             out.append(Missing(lb, w.id, line, col, "before" if direction == "from" else "after"))
     return tuple(dict.fromkeys(out))
 
 
-__all__ = ["SELF_EVIDENT", "Missing", "NamePage", "PageFacts", "Printing", "facts", "follows", "label",
-           "link_score", "missing_pages", "name_page", "order", "partition", "strong_links"]
+__all__ = ["SELF_EVIDENT", "Link", "Missing", "NamePage", "PageFacts", "facts", "follows",
+           "label", "link_score", "missing_pages", "name_page", "order", "page_links",
+           "partition", "points_inside", "strong_links"]

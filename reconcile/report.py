@@ -36,7 +36,8 @@ from rapidfuzz.distance import Indel
 
 from .normalize import key, mostly_cjk
 from .pipeline import Result
-from .edition import EditionText, join_pages
+from .edition import EditionText
+from .work import edition_texts
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -530,8 +531,7 @@ def render_work_report(result: Result, index: int) -> str:
     notes = sorted(c.notes, key=lambda n: (n.offset, n.length, n.id))
     witnesses = _witness_rows(result, index)
     sig = {r["id"]: r["siglum"] for r in witnesses}
-    records = {e.id: join_pages(e.id, [result.records[i].witness for i in e.files])
-               for e in w.editions}
+    records = {e.id: e for e in edition_texts(result.records, w)}
     order = sorted(range(len(notes)), key=lambda i: (not notes[i].review, i))
     rank = {i: k for k, i in enumerate(order)}
 
@@ -573,7 +573,7 @@ def render_work_report(result: Result, index: int) -> str:
     kinds = sorted({n.kind for n in notes})
     return _env().get_template("report.html").render(
         css=_asset("style.css"), js=_asset("report.js"), data=json_for_script(data),
-        work=w, lang=_lang(text), base=w.witnesses[0].id if w.witnesses else "",
+        work=w, lang=_lang(text), base=w.copy_text,
         paragraphs=marked_paragraphs(text, spans, notes), spans=spans, notes=notes,
         table=table, witnesses=witnesses, views=views, default_view=default_view,
         kinds=kinds, buckets=CONFIDENCE_BUCKETS, summary=c.summary, chars=len(text),

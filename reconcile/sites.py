@@ -45,41 +45,52 @@ class Table:
         self.al = al
         self.toks = toks
         self.n = al.n_columns
-        self.cover = np.zeros((len(toks), self.n), dtype=bool)
-        for w in range(len(toks)):
-            for c0, c1 in al.covers[w]:
-                self.cover[w, c0:c1] = True
+        n_w = len(toks)
+        self.cover = np.stack([al.covered(w) for w in range(n_w)]) if n_w else \
+            np.zeros((0, self.n), dtype=bool)
         # one id per distinct token key across the work; -1 a gap, -2 not covered
         ids: dict[str, int] = {}
-        self.key_ids: list[np.ndarray] = []
-        for t in toks:
-            self.key_ids.append(np.fromiter((ids.setdefault(k, len(ids)) for k in t.keys),
-                                            dtype=np.int64, count=len(t.keys)))
-        self.vals = np.full((len(toks), self.n), -2, dtype=np.int64)
+        self.vals = np.full((n_w, self.n), -2, dtype=np.int64)
+        # per witness: the column of each token, and for each column the nearest column
+        # at or after it (at or before it) where the witness has a token (-1: none)
+        self.col_of: list[np.ndarray] = []
+        self._next: list[np.ndarray] = []
+        self._prev: list[np.ndarray] = []
+        cols = np.arange(self.n)
         for w, t in enumerate(toks):
+            key_ids = np.fromiter((ids.setdefault(k, len(ids)) for k in t.keys),
+                                  dtype=np.int64, count=len(t.keys))
             cells = al.cells[w]
             has = cells >= 0
             row = np.where(self.cover[w], -1, -2)
-            row[has] = self.key_ids[w][cells[has]]
+            row[has] = key_ids[cells[has]]
             self.vals[w] = row
+            col_of = np.full(len(t), -1, dtype=np.int64)
+            col_of[cells[has]] = cols[has]
+            self.col_of.append(col_of)
+            prv = np.where(has, cols, -1)
+            self._prev.append(np.maximum.accumulate(prv) if self.n else prv)
+            nxt = np.where(has, cols, self.n)
+            nxt = np.minimum.accumulate(nxt[::-1])[::-1] if self.n else nxt
+            self._next.append(np.where(nxt == self.n, -1, nxt))
 
     def readers_of(self, c0: int, c1: int) -> list[int]:
-        return [w for w in range(len(self.toks)) if self.cover[w, c0:c1].all()]
+        return np.flatnonzero(self.cover[:, c0:c1].all(axis=1)).tolist()
 
     def token_range(self, w: int, c0: int, c1: int) -> tuple[int, int]:
         """The tokens of witness ``w`` in columns ``[c0, c1)``, as a range; where it has none,
         an empty range at the token that follows."""
-        cells = self.al.cells[w][c0:c1]
-        got = cells[cells >= 0]
+        cells = self.al.cells[w]
+        got = cells[c0:c1]
+        got = got[got >= 0]
         if len(got):
             return int(got.min()), int(got.max()) + 1
-        after = self.al.cells[w][c1:]
-        nxt = after[after >= 0]
-        if len(nxt):
-            return int(nxt[0]), int(nxt[0])
-        before = self.al.cells[w][:c0]
-        prv = before[before >= 0]
-        p = int(prv[-1]) + 1 if len(prv) else 0
+        nxt = int(self._next[w][c1]) if c1 < self.n else -1
+        if nxt >= 0:
+            t = int(cells[nxt])
+            return t, t
+        prv = int(self._prev[w][c0 - 1]) if c0 > 0 else -1
+        p = int(cells[prv]) + 1 if prv >= 0 else 0
         return p, p
 
     def reading(self, w: int, t0: int, t1: int) -> str:
@@ -87,6 +98,14 @@ class Table:
 
     def reading_key(self, w: int, t0: int, t1: int) -> str:
         return " ".join(self.toks[w].keys[t0:t1])
+
+
+def site_mask(n: int, sites: Sequence[Site]) -> np.ndarray:
+    """Per column, whether it stands in one of ``sites``."""
+    m = np.zeros(n, dtype=bool)
+    for s in sites:
+        m[s.start:s.end] = True
+    return m
 
 
 def varying_columns(t: Table) -> np.ndarray:
@@ -167,4 +186,4 @@ def _is_transposed(t: Table, c0: int, c1: int) -> bool:
     return len(sorted_forms) == 1
 
 
-__all__ = ["Site", "Table", "find_sites", "varying_columns"]
+__all__ = ["Site", "Table", "find_sites", "site_mask", "varying_columns"]

@@ -32,8 +32,6 @@ _TOKEN = re.compile(
 )
 _IS_CJK = re.compile(rf"[{_CJK}]")
 
-CJK, WORD = 1, 0
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Tokens:
@@ -84,8 +82,7 @@ def tokenize(text: str) -> Tokens:
         starts.append(m.start())
         ends.append(m.end())
     keys = tuple(fold(text[s:e]) for s, e in zip(starts, ends))
-    cjk = np.fromiter((len(k) == 1 and bool(_IS_CJK.match(k)) for k in keys), dtype=bool,
-                      count=len(keys))
+    cjk = np.fromiter(map(is_cjk_token, keys), dtype=bool, count=len(keys))
     return Tokens(text, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64),
                   keys, cjk)
 
@@ -107,4 +104,4 @@ def sep_key(trail: str) -> str:
     return "".join(out)
 
 
-__all__ = ["CJK", "WORD", "Tokens", "is_cjk_token", "sep_key", "tokenize"]
+__all__ = ["Tokens", "is_cjk_token", "sep_key", "tokenize"]

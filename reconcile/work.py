@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -35,17 +36,17 @@ from .apparatus import (Located, Note, Placed, lone_note, punctuation_count,
                         summary_of, witness_summary)
 from .canonical import Canonical, render
 from .choice import Choice, Context, Lone, column_plain, decide_all, lone_corrections
-from .classify import ADDITION, OMISSION, PUNCTUATION
+from .classify import PUNCTUATION
 from .config import Config, Pin
 from .edition import EditionText, join_pages
-from .pages import outer_markers
+from .pages import outer_markers, points_inside
 from .evidence import CharModel, Evidence, Support, detect_language, general_model, lm_text
 from .fingerprint import Fingerprinted
-from .group import Work
-from .normalize import CLAUSE_END, fold, key
+from .group import Work, layout_lines, layout_overlap
+from .normalize import CLAUSE_END, key
 from .records import Kind
-from .sites import Site, Table, find_sites
-from .tokens import Tokens, is_cjk_token, tokenize
+from .sites import Site, Table, find_sites, site_mask
+from .tokens import Tokens, tokenize
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -157,8 +158,8 @@ def _breaks(e: EditionText, toks: Tokens) -> frozenset[int]:
             continue
         offs = w.source_offsets()
         for r in markers:
-            if _held(e, k, r.detail):
-                continue
+            if points_inside(r.detail.partition(" ")[0], k, len(e.pages)):
+                continue  # the page it names is the edition's next (previous) page
             pos = e.starts[k] + int(np.searchsorted(offs, r.start))
             t = int(np.searchsorted(toks.start, pos))
             if 0 < t < len(toks):
@@ -166,16 +167,12 @@ def _breaks(e: EditionText, toks: Tokens) -> frozenset[int]:
     return frozenset(out)
 
 
-def _held(e: EditionText, k: int, detail: str) -> bool:
-    """Whether the page a marker names is the neighbouring page of the edition."""
-    direction = detail.split(" ")[0]
-    return (direction == "to" and k + 1 < len(e.pages)) or (direction == "from" and k > 0)
-
-
 def _voter_weights(eds: Sequence[EditionText], roles: Sequence[str]) -> list[float]:
     """A duplicate (the same printing again) shares one vote with what it duplicates."""
     weight = [1.0] * len(eds)
-    layout = [_lines(e) for e in eds]
+    if "duplicate" not in roles:
+        return weight
+    layout = [sum((layout_lines(p) for p in e.pages), Counter()) for e in eds]
     groups: dict[int, list[int]] = {}
     for i, r in enumerate(roles):
         if r != "duplicate":
@@ -184,8 +181,8 @@ def _voter_weights(eds: Sequence[EditionText], roles: Sequence[str]) -> list[flo
         for j, rj in enumerate(roles):
             if j == i or rj == "duplicate":
                 continue
-            small = min(sum(layout[i].values()), sum(layout[j].values()))
-            same = sum((layout[i] & layout[j]).values()) / small if small else 0.0
+            same, small = layout_overlap(layout[i], layout[j])
+            same = same / small if small else 0.0
             if same > score:
                 best, score = j, same
         if best >= 0 and score >= 0.8:
@@ -194,16 +191,6 @@ def _voter_weights(eds: Sequence[EditionText], roles: Sequence[str]) -> list[flo
         for i in members:
             weight[i] = 1.0 / len(members)
     return weight
-
-
-def _lines(e: EditionText) -> Counter[str]:
-    out: Counter[str] = Counter()
-    for w in e.pages:
-        for ln in w.source.text.split("\n"):
-            f = " ".join(fold(ln).split())
-            if f:
-                out[f] += 1
-    return out
 
 
 _LEAD = re.compile(rf"^[^{re.escape(CLAUSE_END)}。.!?！？]{{1,24}}[{re.escape(CLAUSE_END)}]")
@@ -253,24 +240,10 @@ class _Sum:
         return self.a.get(k, 0.0) + self.b.get(k, 0.0)
 
 
-def _agreed_pieces(plain: Sequence[str], sites: Sequence[Site]) -> list[str]:
-    """The text every witness agrees on, as language-model text, cut at the sites."""
-    in_site = np.zeros(len(plain), dtype=bool)
-    for s in sites:
-        in_site[s.start:s.end] = True
-    out: list[str] = []
-    cur: list[str] = []
-    for c, k in enumerate(plain):
-        if in_site[c]:
-            if cur:
-                out.append(lm_text(cur))
-                cur = []
-            continue
-        if k:
-            cur.append(k)
-    if cur:
-        out.append(lm_text(cur))
-    return out
+@lru_cache(maxsize=64)
+def _keys_of(text: str) -> tuple[str, ...]:
+    """Token keys of a related work's text: several works may read the same file."""
+    return tuple(tokenize(text).keys)
 
 
 def _pair_counts(pieces: Sequence[Sequence[str]]) -> Counter[tuple[str, str]]:
@@ -297,12 +270,12 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
     plain = column_plain(table)
 
     # plausibility: the work's agreed text, related works, the language
-    agreed = _agreed_pieces(plain, sites)
-    rel_keys = [tokenize(records[i].witness.text).keys for i in related]
+    agreed_keys = _agreed_keys(plain, sites)
+    rel_keys = [_keys_of(records[i].witness.text) for i in related]
     lang = config.language or detect_language([k for t in toks[:1] for k in t.keys])
     own = CharModel(config.lm_order, config.lm_beta)
-    for piece in agreed:
-        own.add(f" {piece} ")
+    for piece in agreed_keys:
+        own.add(f" {lm_text(piece)} ")
     for ks in rel_keys:
         own.add(f" {lm_text(ks)} ")
     general = general_model(lang, config.lm_order, config.lm_beta, config.general_words,
@@ -316,23 +289,20 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
     ctx = Context(table, ev, config, names, order, digest, plain, skipped)
     choices = decide_all(ctx, sites)
 
-    agreed_keys = _agreed_keys(plain, sites)
-    counts = _pair_counts(agreed_keys + [list(k) for k in rel_keys])
+    counts = _pair_counts(agreed_keys + list(rel_keys))
     lones = lone_corrections(ctx, sites, choices, counts)
-
-    drop = np.zeros(table.n, dtype=bool)  # what no witness should print is out of the table
 
     def locate(w: int, offset: int) -> tuple[str, int, int, int]:
         return eds[w].locate(offset)
 
     loc = Located(names, locate)
-    found, placed, rendered = _notes(work.id, table, sites, choices, lones, order, drop, loc,
+    found, placed, rendered = _notes(work.id, table, sites, choices, lones, order, loc,
                                      digest, config, ev.channel.slip_like)
     matched: list[int] = []
     if config.decisions:
         choices, lones, matched = _apply_pins(work.id, config.decisions, found, choices, lones)
         if matched:
-            found, placed, rendered = _notes(work.id, table, sites, choices, lones, order, drop,
+            found, placed, rendered = _notes(work.id, table, sites, choices, lones, order,
                                              loc, digest, config, ev.channel.slip_like)
     notes = [n for n, _, _ in found]
 
@@ -351,7 +321,7 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
             counts_by[w][PUNCTUATION] += p
             punct += p
     files = [[records[i].witness.id for i in e.files] for e in work.editions]
-    wits = witness_summary(table, rendered, sites, choices, placed, drop, loc, roles, files,
+    wits = witness_summary(table, rendered, sites, choices, placed, loc, roles, files,
                            counts_by)
     summary = summary_of(notes, wits, punct)
     missing = _missing_pages(work, wits, len(rendered.canonical.text))
@@ -395,9 +365,8 @@ def _missing_pages(work: Work, wits: dict[str, Any], length: int) -> list[dict[s
 
 
 def _agreed_keys(plain: Sequence[str], sites: Sequence[Site]) -> list[list[str]]:
-    in_site = np.zeros(len(plain), dtype=bool)
-    for s in sites:
-        in_site[s.start:s.end] = True
+    """The keys every witness agrees on, in runs cut at the sites."""
+    in_site = site_mask(len(plain), sites)
     out: list[list[str]] = []
     cur: list[str] = []
     for c, k in enumerate(plain):
@@ -414,9 +383,9 @@ def _agreed_keys(plain: Sequence[str], sites: Sequence[Site]) -> list[list[str]]
 
 
 def _notes(work_id: str, table: Table, sites: Sequence[Site], choices: Sequence[Choice],
-           lones: Sequence[Lone], order: Sequence[int], drop: np.ndarray, loc: Located,
-           digest: Sequence[bool], config: Config, slip=None):
-    rendered = render(table, sites, choices, lones, order, drop, config)
+           lones: Sequence[Lone], order: Sequence[int], loc: Located,
+           digest: Sequence[bool], config: Config, slip):
+    rendered = render(table, sites, choices, lones, order, config)
     text = rendered.canonical.text
     taken: set[str] = set()
     placed: list[Placed] = []
@@ -431,13 +400,11 @@ def _notes(work_id: str, table: Table, sites: Sequence[Site], choices: Sequence[
         found.append((lone_note(work_id, table, ln, rendered.lone_span[i], text, loc, config,
                                 taken), "lone", i))
     if config.list_punctuation:
-        in_site = np.zeros(table.n, dtype=bool)
-        for s in sites:
-            in_site[s.start:s.end] = True
+        in_site = site_mask(table.n, sites)
         for ln in lones:
             in_site[ln.c0:ln.c1] = True
         found += [(n, "punctuation", -1) for n in
-                  punctuation_notes(work_id, table, rendered, in_site, drop, loc, config, taken,
+                  punctuation_notes(work_id, table, rendered, in_site, loc, config, taken,
                                     sites)]
     found.sort(key=lambda x: (x[0].offset, x[0].length, x[0].id))
     return found, placed, rendered
