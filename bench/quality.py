@@ -52,7 +52,6 @@ counts its sites as neither reported nor restored and is left out of the CER fig
 from __future__ import annotations
 
 import json
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -62,6 +61,8 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
+
+from reconcile.pages import label
 
 from .realocr import rover
 
@@ -314,8 +315,8 @@ def full_printings(work: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _page_label(x: str) -> str:
-    m = re.fullmatch(r"\s*([A-Za-z]?)\s*0*(\d+)\s*", str(x))
-    return f"{m.group(1).upper()}{int(m.group(2))}" if m else str(x).strip()
+    """A page label in ``reconcile``'s one form (``reconcile.pages.label``)."""
+    return label(str(x)) or str(x).strip()
 
 
 def page_order(summary: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
@@ -386,7 +387,6 @@ def page_order(summary: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]
 # --- one run -----------------------------------------------------------------------------
 
 #: What each scope accumulates (see :func:`figures`).
-_CER_KEYS = ("canon", "copy", "copy_ocr", "best", "vote", "n")
 
 
 def figures(c: Counter) -> dict[str, Any]:
@@ -524,7 +524,7 @@ def evaluate(out_dir: Path, input_dir: Path, truth: dict[str, Any],
         d_copy, _ = cer(ref, text_of(copy[k]["id"], copy[k]["files"]))
         fulls = full_printings(work)
         texts = [text_of(e["id"], e["files"]) for e in fulls]
-        d_best, _, i_best = best_single(ref, texts) if texts else (n, n, -1)
+        d_best, _, _ = best_single(ref, texts) if texts else (n, n, -1)
         d_vote, _ = cer(ref, plain_vote(texts)) if texts else (n, n)
         cf = set(copy[k]["files"])
         d_ocr = sum(_cost(c) for w in work["witnesses"] if w["file"] in cf

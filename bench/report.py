@@ -75,10 +75,9 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
 
-def _cer_line(f: dict[str, Any], base: str = "cer_copy_text", base_name: str = "copy text"
-              ) -> str:
-    r = _ratio(f["cer_canonical"], f[base])
-    return (f"{_pct(f['cer_canonical'], 2)} vs {base_name} {_pct(f[base], 2)}"
+def _cer_line(f: dict[str, Any]) -> str:
+    r = _ratio(f["cer_canonical"], f["cer_copy_text"])
+    return (f"{_pct(f['cer_canonical'], 2)} vs copy text {_pct(f['cer_copy_text'], 2)}"
             + (f" (ratio {r:.2f})" if r is not None else "")
             + f"; best single witness {_pct(f['cer_best_single'], 2)}, plain vote "
             f"{_pct(f['cer_plain_vote'], 2)}")
@@ -339,6 +338,20 @@ def main_rows(res: dict[str, Any], root: Path) -> list[tuple[str, str, str, str,
 
 def _row(cells: list[Any]) -> str:
     return "| " + " | ".join(str(x).replace("|", "\\|") for x in cells) + " |"
+
+
+def _cer_table(add, r: dict, first: list[tuple[str, float]], unit: str) -> None:
+    """A real-OCR section's table: the given rows, then each engine alone and the best
+    engine per ``unit`` chosen with hindsight."""
+    b = r["baselines"]
+    add("| reading | CER |")
+    add("|---|---|")
+    for what, cer in first:
+        add(f"| {what} | {_pct(cer, 2)} |")
+    for e in r["engines"]:
+        add(f"| {e} alone | {_pct(b[e], 2)} |")
+    add(f"| best engine per {unit}, chosen with hindsight (oracle) | {_pct(b['oracle'], 2)} |")
+    add("")
 
 
 def _not_run(add, r: dict) -> bool:
@@ -669,17 +682,11 @@ def render(res: dict[str, Any], root: Path) -> str:
                 "furniture `reconcile` cleans away left out of both sides), "
                 f"{b['chars']} characters of transcription.")
             add("")
-            add("| reading | CER |")
-            add("|---|---|")
-            add(f"| **reconcile** (each work's `canonical.txt` against its pages' "
-                f"transcriptions in page order) | {_pct(r['cer'], 2)} |")
-            add(f"| plain vote (ROVER: engines aligned to their medoid per page, majority) | "
-                f"{_pct(b['vote'], 2)} |")
-            for e in r["engines"]:
-                add(f"| {e} alone | {_pct(b[e], 2)} |")
-            add("| best engine per page, chosen with hindsight (oracle) | "
-                f"{_pct(b['oracle'], 2)} |")
-            add("")
+            _cer_table(add, r, [
+                ("**reconcile** (each work's `canonical.txt` against its pages' "
+                 "transcriptions in page order)", r["cer"]),
+                ("plain vote (ROVER: engines aligned to their medoid per page, majority)",
+                 b["vote"])], "page")
             add(f"Grouping: {_pct(r['pages_in_one_work'])} of the pages have their three "
                 f"readings in one work; {r['works']} works, {_pct(r['works_in_page_order'])} of "
                 "them with every witness listing its pages in page order.")
@@ -710,17 +717,10 @@ def render(res: dict[str, Any], root: Path) -> str:
                 "was grouped right, so a line split apart or merged with others counts at what "
                 "a reader gets for it. Letters and digits only.")
             add("")
-            add("| reading | CER |")
-            add("|---|---|")
-            add(f"| **reconcile** (canonical text of the work holding the line) | "
-                f"{_pct(r['cer'], 2)} |")
-            add(f"| average single reading (the engines' mean) | {_pct(b['average'], 2)} |")
-            add(f"| plain vote (ROVER over the line's readings) | {_pct(b['vote'], 2)} |")
-            for e in r["engines"]:
-                add(f"| {e} alone | {_pct(b[e], 2)} |")
-            add(f"| best engine per line, chosen with hindsight (oracle) | "
-                f"{_pct(b['oracle'], 2)} |")
-            add("")
+            _cer_table(add, r, [
+                ("**reconcile** (canonical text of the work holding the line)", r["cer"]),
+                ("average single reading (the engines' mean)", b["average"]),
+                ("plain vote (ROVER over the line's readings)", b["vote"])], "line")
             ok = reallines_target(r)
             add(f"Target: the canonical CER below the average single reading "
                 f"({_pct(b['average'], 2)}) and below the plain vote ({_pct(b['vote'], 2)}): "

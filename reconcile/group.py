@@ -512,12 +512,10 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
     uf = _UnionFind(n)
     pairs = sorted({(min(a, b), max(a, b)) for (a, b) in t.comparable})
     for a, b in pairs:
-        chars = max(t.comparable.get((a, b), 0), t.comparable.get((b, a), 0))
-        cov = max(t.comparable.get((a, b), 0) / (t.totals[a] or 1),
-                  t.comparable.get((b, a), 0) / (t.totals[b] or 1))
+        ca, cb = t.comparable.get((a, b), 0), t.comparable.get((b, a), 0)
+        fa, fb = ca / (t.totals[a] or 1), cb / (t.totals[b] or 1)
+        chars, cov, mutual = max(ca, cb), max(fa, fb), min(fa, fb)
         units = max(t.comparable_units.get((a, b), 0), t.comparable_units.get((b, a), 0))
-        mutual = min(t.comparable.get((a, b), 0) / (t.totals[a] or 1),
-                     t.comparable.get((b, a), 0) / (t.totals[b] or 1))
         # a line or two in common is a quotation (a title, a running head) unless the two
         # files are those lines, more or less
         if cov >= config.edition_min_coverage and (
