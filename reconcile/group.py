@@ -288,48 +288,83 @@ def _title(records: Sequence[Fingerprinted], members: Sequence[int]) -> str:
     return best
 
 
-def _abridges(records: Sequence[Fingerprinted], t: _Tally, w: int, member_set: set[int],
-               config: Config) -> bool:
-    """Whether a file is a digest: its stretch of text over the passages it shares with the
-    file it shares most with is at most ``digest_max_ratio`` as long as that file's stretch
-    over them. Measured on text, not paragraphs, so that a layout with a paragraph per line
-    is no digest."""
-    drawn: dict[int, list[int]] = defaultdict(list)  # other file -> its units w prints
-    mine: dict[int, int] = defaultdict(int)  # other file -> w's key chars matched there
-    for ui in range(len(t.sizes[w])):
-        seen: set[int] = set()
-        for o in t.partners.get((w, ui), ()):
-            if o[0] in member_set and o[0] != w:
-                drawn[o[0]].append(o[1])
-                if o[0] not in seen:
-                    mine[o[0]] += t.sizes[w][ui]
-                    seen.add(o[0])
+#: A digest is measured against the fullest printing it shares at least this share of
+#: what it shares most with.
+_ABRIDGES_SHARE = 0.5
+
+
+def _abridges(records: Sequence[Fingerprinted], t: _Tally, printing: Sequence[int],
+              others: Sequence[Sequence[int]], config: Config) -> bool:
+    """Whether a printing (its files in page order) is a digest of one of ``others``: it
+    prints at most ``digest_max_ratio`` as much text as that printing, and its stretch of
+    text over the passages they share is at most that ratio of that printing's stretch
+    over them. Measured on text, not paragraphs, so that a layout with a paragraph per
+    line is no digest; measured against whole printings, so that a digest of a report
+    printed over pages is no full text beside one of its pages."""
+    where: dict[int, int] = {}  # file -> the other printing it belongs to
+    for k, g in enumerate(others):
+        for f in g:
+            where[f] = k
+    offset: dict[int, int] = {}  # file -> where its units start in its printing
+    for g in others:
+        at = 0
+        for f in g:
+            offset[f] = at
+            at += len(t.sizes[f])
+    drawn: dict[int, list[int]] = defaultdict(list)  # other printing -> units w prints
+    mine: dict[int, int] = defaultdict(int)  # other printing -> w's key chars matched there
+    last: dict[int, int] = {}  # other printing -> where the previous unit matched there
+    for w in printing:
+        for ui in range(len(t.sizes[w])):
+            at: dict[int, list[int]] = defaultdict(list)
+            for o in t.partners.get((w, ui), ()):
+                k = where.get(o[0])
+                if k is not None:
+                    at[k].append(offset[o[0]] + o[1])
+            for k, places in at.items():
+                # a short sentence printed in two places counts where the text around
+                # it is, not at the far one (which would stretch the span)
+                near = min(places, key=lambda p: (abs(p - last.get(k, -1) - 1), p))
+                drawn[k].append(near)
+                last[k] = near
+                mine[k] += t.sizes[w][ui]
     if not drawn:
         return False
-    # the file it shares most with; among files it shares about as much with, the
-    # fullest (a page measured against a digest of the same part would look abridged)
+    # the fullest printing among those it shares much of its text with: measured against
+    # another digest of the same passages (with which it may share the most) a digest is
+    # no shorter, against the printing they abridge it is
     most = max(mine.values())
-    o = max(drawn, key=lambda x: (mine[x] >= 0.9 * most, t.totals[x], -x))
-    lo, hi = min(drawn[o]), max(drawn[o])
-    # that file's stretch over them, a passage it prints twice counted once
+    mine_set = set(printing)
+
+    def size(k: int) -> int:
+        return sum(t.totals[f] for f in others[k])
+    k = max((k for k in drawn if mine[k] >= _ABRIDGES_SHARE * most), key=lambda k: (size(k), -k))
+    # a digest prints less than its source, in all as well as over the passages they
+    # share (two OCR readings of one page differ in size by their slips only)
+    if sum(t.totals[f] for f in printing) > config.digest_max_ratio * size(k):
+        return False
+    units = [(f, ui) for f in others[k] for ui in range(len(t.sizes[f]))]
+    # that printing's stretch over them, a passage it prints twice counted once
     span, had = 0, set()
-    for ui in range(lo, hi + 1):
-        mates = {x for x in t.partners.get((o, ui), ()) if x[0] == w}
+    for f, ui in units[min(drawn[k]):max(drawn[k]) + 1]:
+        mates = {x for x in t.partners.get((f, ui), ()) if x[0] in mine_set}
         if mates and mates <= had:
             continue
         had |= mates
-        span += t.sizes[o][ui]
-    span = span or 1
-    # the witness's own stretch over the same passages: its paragraphs that print
-    # something of that file, whole (its OCR slips, which make some of its sentences fail
-    # to match, do not shorten it; a paragraph of its own, which the other does not print
-    # at all, is no part of the stretch it abridges)
-    own = [ui for ui in range(len(t.sizes[w])) if any(
-        x[0] == o for x in t.partners.get((w, ui), ()))]
-    units = records[w].units
-    paras = {units[ui].paragraph for ui in own}
-    length = sum(t.sizes[w][ui] for ui in range(len(units)) if units[ui].paragraph in paras)
-    return length / span <= config.digest_max_ratio
+        span += t.sizes[f][ui]
+    # the printing's own stretch over the same passages: its paragraphs that print
+    # something of that one, whole (its OCR slips, which make some of its sentences
+    # fail to match, do not shorten it; a paragraph of its own, which the other does
+    # not print at all, is no part of the stretch it abridges)
+    theirs = set(others[k])
+    length = 0
+    for w in printing:
+        us = records[w].units
+        own = [ui for ui in range(len(us)) if any(
+            x[0] in theirs for x in t.partners.get((w, ui), ()))]
+        paras = {us[ui].paragraph for ui in own}
+        length += sum(t.sizes[w][ui] for ui in range(len(us)) if us[ui].paragraph in paras)
+    return length / (span or 1) <= config.digest_max_ratio
 
 
 def layout_lines(w: Witness) -> Counter[str]:
@@ -629,15 +664,11 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
               ids: Sequence[str], overlap, config: Config) -> list[_Draft]:
     """The witnesses of one work: its files grouped into printings and put in page order,
     the copy-text (most complete edition) first."""
-    member_set = set(members)
-    digest = {f for f in members
-              if len(members) > 1 and _abridges(records, t, f, member_set, config)}
-    full = [f for f in members if f not in digest]
     # the same printing saved twice: the same text, the same lines (two readings of one page
     # that differ anywhere are two witnesses: their slips are their own)
     dups: set[int] = set()
     same_text: dict[str, list[int]] = defaultdict(list)
-    for f in full:
+    for f in members:
         if len(records[f].witness.text) >= config.duplicate_min_chars:
             same_text[records[f].witness.text].append(f)
     for alike in same_text.values():
@@ -649,19 +680,41 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
                         coverage_of(t, b, a) >= config.duplicate_witness_coverage and \
                         _same_layout(records[a], records[b]):
                     dups.add(b)
-    groups = pages.partition([f for f in full if f not in dups], facts, names, overlap, ids,
-                             base=pages.SAME_WORK, least=1)
-    groups += pages.partition(sorted(digest), facts, names, overlap, ids, base=0, least=2)
-    groups += [[f] for f in sorted(dups)]
+    # printings in two rounds. First the pages that their own evidence joins (markers,
+    # page numbers); a file is then a digest if it abridges one of those printings (a
+    # digest measured against one page of a report would look whole). Then full files
+    # are joined unless something speaks against it (being in one work is evidence
+    # enough for them), and a digest or a file of one line needs evidence of its own.
+    rest = [f for f in members if f not in dups]
+    sure = [pages.order(g, facts, names, ids, lambda a, b: 0)[0] for g in pages.partition(
+        [[f] for f in rest], facts, names, overlap, ids, base=lambda a, b: 0, least=pages.PAGES)]
+    digest = {f for k, g in enumerate(sure) for f in g
+              if _abridges(records, t, g, sure[:k] + sure[k + 1:], config)}
+
+    # a file of one line is no page: readings of one line never join on that base
+    short = {f for f in members
+             if sum(1 for ln in records[f].witness.source.text.splitlines() if ln.strip()) <= 1}
+
+    def base(a: int, b: int) -> int:
+        return pages.SAME_WORK if not {a, b} & (digest | short) else 0
+    groups = pages.partition(sure, facts, names, overlap, ids, base=base, least=pages.PAGES)
     # page order in two rounds: what the pages themselves say (numbers, markers) first;
     # then the printings so ordered vote on the order of the rest
     first = [pages.order(g, facts, names, ids, lambda a, b: 0) for g in groups]
-    votes = _order_votes(t, [(o, g[0] in digest) for (o, _), g in zip(first, groups)])
+    # a printing is a digest when it abridges another printing, whole: the files judged
+    # one by one above only decide which files need evidence of their own to be joined
+    printings = [o for o, _ in first]
+    abridged = [_abridges(records, t, o, printings[:k] + printings[k + 1:], config)
+                for k, o in enumerate(printings)]
+    groups += [[f] for f in sorted(dups)]
+    first += [([f], "") for f in sorted(dups)]
+    abridged += [False] * len(dups)
+    votes = _order_votes(t, list(zip([o for o, _ in first], abridged)))
     out: list[_Draft] = []
-    for g, (ordered, how) in zip(groups, first):
+    for g, (ordered, how), short in zip(groups, first, abridged):
         if how not in pages.SELF_EVIDENT:
             ordered, how = pages.order(g, facts, names, ids, votes)
-        role = "duplicate" if g[0] in dups else "digest" if g[0] in digest else "edition"
+        role = "duplicate" if g[0] in dups else "digest" if short else "edition"
         got = pages.labels_of(ordered, facts, names)
         labels = tuple(got[f] for f in ordered)
         missing = pages.missing_pages(ordered, lambda f: records[f].witness, facts, names)

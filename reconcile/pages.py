@@ -146,7 +146,10 @@ def name_page(file_id: str) -> NamePage | None:
 # --- links between files ----------------------------------------------------------------------
 
 # Weights of each kind of evidence that page b follows page a in one printing.
-MARKER, NAME, NAME_WEAK, PRINTED, MIDSENTENCE, DIRECTION, SAME_WORK = 3, 2, 1, 2, 1, 1, 1
+MARKER, NAME, NAME_WEAK, PRINTED, MIDSENTENCE, DIRECTION = 3, 2, 1, 2, 1, 1
+# Two full files of one work that print different parts: pages of one printing unless
+# something speaks against it (it makes up the evidence a printing's pages need, PAGES).
+SAME_WORK, PAGES = 2, 2
 #: Files that share this share of either's text print the same part: not two pages.
 MAX_OVERLAP = 0.2
 # A link strong enough to put two files that share no text in one work.
@@ -177,7 +180,11 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
     if fa.printed and fb.printed and follows(fa.printed, fb.printed):
         score += PRINTED
         kinds.append("page numbers")
-    if fa.ends_mid and fb.starts_mid:
+    if _names_another(fa.to, lb) or _names_another(fb.frm, la):
+        # a marker says the neighbour is another page: a sentence cut at a's foot goes on
+        # there, not at b's head
+        score -= DIRECTION
+    elif fa.ends_mid and fb.starts_mid:
         score += MIDSENTENCE
         kinds.append("a sentence cut at the page's foot")
     elif fa.ends_mid and fb.starts_new:
@@ -186,6 +193,15 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
             na.template != nb.template:
         score -= NAME  # two series of names: two printings (or two readings of one)
     return score, kinds
+
+
+def _names_another(markers: Sequence[str], lbl: str) -> bool:
+    """Whether the markers name pages and none of them is the page labelled ``lbl``
+    (compared by number: "A4" and "4" may be one page in two numberings)."""
+    n = _number(lbl) if lbl else None
+    if not markers or n is None:
+        return False
+    return all((m := _number(x)) is not None and m[1] != n[1] for x in markers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,25 +292,33 @@ class Missing:
     side: str  # "before" (the printing comes from it) or "after" (goes on to it)
 
 
-def partition(files: Sequence[int], facts_: Sequence[PageFacts],
+def partition(printings: Sequence[Sequence[int]], facts_: Sequence[PageFacts],
               names: Sequence[NamePage | None], overlap: Callable[[int, int], float],
-              ids: Sequence[str], base: int, least: int, max_overlap: float = MAX_OVERLAP
-              ) -> list[list[int]]:
-    """Group files into printings: files that print different parts of the work and are
-    linked by evidence of at least ``least``, counting ``base`` for being in one work at
-    all (enough for full printings; a digest may print any part, so two digest files need
-    evidence of their own)."""
-    group = {f: [f] for f in files}
+              ids: Sequence[str], base: Callable[[int, int], int], least: int,
+              max_overlap: float = MAX_OVERLAP) -> list[list[int]]:
+    """Join printings (lists of files; one file each to start) into larger ones: files
+    that print different parts of the work and are linked by evidence of at least
+    ``least``, counting ``base(a, b)`` for what being in one work says of the pair (enough
+    for two full printings' pages; a digest may print any part, so a digest file needs
+    evidence of its own)."""
+    files = [f for g in printings for f in g]
+    group: dict[int, list[int]] = {}
+    for g in printings:
+        joined = list(g)
+        for f in g:
+            group[f] = joined
     pairs = []
     same_part: set[tuple[int, int]] = set()  # pairs that print the same part
     for i, a in enumerate(files):
         for b in files[i + 1:]:
+            if group[a] is group[b]:
+                continue
             if overlap(a, b) >= max_overlap:
                 same_part.update(((a, b), (b, a)))
                 continue
             s1, _ = link_score(facts_[a], facts_[b], names[a], names[b])
             s2, _ = link_score(facts_[b], facts_[a], names[b], names[a])
-            score = max(s1, s2) + base
+            score = max(s1, s2) + base(a, b)
             if score >= least:
                 pairs.append((-score, ids[a], ids[b], a, b))
     pairs.sort()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from reconcile.config import Config
 from reconcile.output import write
-from reconcile.pages import facts, follows, label, name_page
+from reconcile.pages import PageFacts, facts, follows, label, link_score, name_page
 from reconcile.pipeline import run
 
 from . import synth
@@ -242,3 +242,28 @@ def test_a_page_is_no_digest_of_a_printing_that_repeats_a_paragraph(tmp_path: Pa
     (work,) = run(tmp_path, CONFIG).works
     roles = {r.files: r.role for r in work.witnesses}
     assert roles == {("full.txt",): "edition", ("q_p2.txt", "r_p3.txt"): "edition"}
+
+
+def test_a_digest_is_judged_against_the_whole_printing_not_one_page(tmp_path: Path) -> None:
+    # the report exists only as two page files; the digest's paragraphs each join a
+    # passage of page 1 to one of page 2, so beside either page alone it is no shorter,
+    # beside the printing it is well under its length
+    paras = _report(seed=85, paragraphs=16)
+    pages = _pages(paras, (8,))
+    mixed = [paras[k][:3] + paras[k + 8][:3] for k in range(8)]
+    _write(tmp_path, {"a71d44_p2.txt": synth.render(pages[0], "cjk") + "\n（下转第3版）",
+                      "03bb7f_p3.txt": "（上接第2版）\n\n" + synth.render(pages[1], "cjk"),
+                      "digest.txt": synth.render(mixed, "cjk")})
+    (work,) = run(tmp_path, CONFIG).works
+    roles = {r.files: r.role for r in work.witnesses}
+    assert roles == {("a71d44_p2.txt", "03bb7f_p3.txt"): "edition", ("digest.txt",): "digest"}
+
+
+def test_a_marker_naming_another_page_outweighs_a_sentence_cut_at_the_foot() -> None:
+    # page a breaks off mid-sentence and says it goes on on page 4; b is page 5 and
+    # starts mid-sentence: the sentence goes on on page 4, not on b
+    a = PageFacts("3", ("4",), (), starts_mid=False, ends_mid=True)
+    b = PageFacts("5", (), (), starts_mid=True, ends_mid=False)
+    assert link_score(a, b, None, None)[0] < 0
+    c = PageFacts("4", (), (), starts_mid=True, ends_mid=False)
+    assert link_score(a, c, None, None)[0] > link_score(a, b, None, None)[0]
