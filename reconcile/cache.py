@@ -79,7 +79,7 @@ NOT_PER_FILE: frozenset[str] = frozenset({
     "lm_beta", "general_words", "general_mass", "language", "review_below",
     "lone_min_count", "lone_min_confidence", "lone_min_cohesion", "lone_plausibility_cap",
     "insert_max_overlap", "decisions",
-    "jobs", "fail_on", "cache_dir", "cache",
+    "jobs", "fail_on", "cache_dir", "cache", "follow_links",
 })
 #: Config fields that change no result at all (how a run is run and reported).
 NOT_RESULT: frozenset[str] = frozenset({"jobs", "fail_on", "cache_dir", "cache"})
@@ -359,13 +359,12 @@ class Cache:
         cannot be read here (``process_file`` will report it) or the cache is off."""
         if not self.enabled:
             return None, None
-        try:
-            if path.stat().st_size > config.max_file_bytes:
-                return None, None
-            data = path.read_bytes()
-        except OSError:
-            return None, None
-        file_id = path.relative_to(folder).as_posix()
+        from .read import read_bytes, relative_id
+
+        data = read_bytes(path, folder, config)
+        if not isinstance(data, bytes):
+            return None, None  # process_file reports it
+        file_id = relative_id(path, folder)
         key = self.file_key(file_id, hashlib.sha256(data).hexdigest(), config)
         got = self._get(key)
         if got is not None:

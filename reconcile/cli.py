@@ -19,6 +19,7 @@ Exit status:
 from __future__ import annotations
 
 import json
+import re
 import os
 import sys
 import time
@@ -62,8 +63,18 @@ _STAGES = {"files": "reading, cleaning, fingerprinting", "folder": "joining, gro
            "works": "collating works"}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def terminal_safe(msg: str) -> str:
+    """A message as it may reach a terminal: control characters (an escape sequence in a
+    file name) and undecodable bytes shown as escapes, never sent raw."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()) & 0xFF:02x}"
+                        if ord(m.group()) >= 0xD800 else f"\\x{ord(m.group()):02x}", msg)
+
+
 def _err(msg: str) -> None:
-    print(f"reconcile: {msg}", file=sys.stderr)
+    print(f"reconcile: {terminal_safe(msg)}", file=sys.stderr)
 
 
 def _version(value: bool) -> None:
@@ -105,6 +116,11 @@ CacheDir = Annotated[Optional[Path], typer.Option(
          "$XDG_CACHE_HOME/reconcile, else ~/.cache/reconcile).")]
 NoCache = Annotated[bool, typer.Option(
     "--no-cache", help="Neither read nor write the cache.")]
+FollowLinks = Annotated[bool, typer.Option(
+    "--follow-links", help="Read files that links in FOLDER point to outside it.")]
+Force = Annotated[bool, typer.Option(
+    "--force", help="Write into a results folder that holds files reconcile did not write "
+                    "(they are left alone; only the last run's files are replaced).")]
 Decisions = Annotated[Optional[Path], typer.Option(
     "--decisions", show_default=False,
     help="Readings pinned by hand (JSON; see the README). Default: FOLDER/"
@@ -228,6 +244,7 @@ class _Job:
     config: Config
     policies: tuple[FailOn, ...]
     out: Path | None = None  # results folder to write
+    force: bool = False  # write into a results folder that holds files of others
     baseline: Path | None = None  # baseline to compare with
     save_baseline: Path | None = None  # baseline file to write
     json: bool = False
@@ -238,10 +255,10 @@ class _Job:
 
 def _config(jobs: int, edition_min_coverage: Optional[float], policies: Sequence[FailOn],
             cache_dir: Optional[Path], no_cache: bool, folder: Path,
-            decisions: Optional[Path]) -> Config:
+            decisions: Optional[Path], follow_links: bool = False) -> Config:
     config = replace(Config(), jobs=jobs, fail_on=tuple(p.value for p in policies),
                      cache_dir=str(cache_dir) if cache_dir is not None else "",
-                     cache=not no_cache)
+                     cache=not no_cache, follow_links=follow_links)
     if edition_min_coverage is not None:
         config = replace(config, edition_min_coverage=edition_min_coverage)
     if decisions is None and (folder / DECISIONS_FILE).is_file():
@@ -297,13 +314,20 @@ def _open_cache(config: Config, ui: _UI) -> Any:
 
 
 def _work(job: _Job, ui: _UI) -> int:
-    from .output import work_paths, write, write_atomic
+    from .output import OutputError, work_paths, write, write_atomic
     from .pipeline import run as run_pipeline
 
     doc = job.doc
     folder, config = job.folder, job.config
+    if not folder.exists():
+        raise _InputError(f"{folder}: no such folder")
     if not folder.is_dir():
         raise _InputError(f"{folder}: not a folder")
+    if job.out is not None:
+        into, src = job.out.resolve(), folder.resolve()
+        if into == src or src.is_relative_to(into):
+            raise _InputError(f"{job.out}: the results folder holds the input folder "
+                              f"{folder}; write the results elsewhere")
     if FailOn.NEW in job.policies and job.baseline is None:
         raise _InputError("--fail-on new needs a baseline: --baseline FILE "
                           "(write one with `reconcile baseline FOLDER -o FILE`)")
@@ -341,7 +365,9 @@ def _work(job: _Job, ui: _UI) -> int:
     if job.out is not None:
         t = time.perf_counter()
         try:
-            outputs["summary"] = str(write(result, job.out))
+            outputs["summary"] = str(write(result, job.out, force=job.force))
+        except OutputError as exc:
+            raise _InputError(str(exc)) from None
         except OSError as exc:
             raise _InputError(f"{job.out}: cannot write the results: "
                               f"{exc.strerror or exc}") from None
@@ -475,6 +501,8 @@ def run_cmd(
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
     decisions: Decisions = None,
+    force: Force = False,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Read every edition in FOLDER, group the files into works, and write the results to OUT.
 
@@ -483,8 +511,8 @@ def run_cmd(
     """
     policies = tuple(fail_on or ())
     _execute(_Job("run", folder, _config(jobs, edition_min_coverage, policies, cache_dir,
-                                         no_cache, folder, decisions), policies, out=out, baseline=baseline,
-                  json=json_, quiet=quiet, verbose=verbose))
+                                         no_cache, folder, decisions, follow_links), policies, out=out, baseline=baseline,
+                  json=json_, quiet=quiet, verbose=verbose, force=force))
 
 
 @app.command("check")
@@ -505,6 +533,8 @@ def check_cmd(
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
     decisions: Decisions = None,
+    force: Force = False,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Reconcile FOLDER and report only the notes that are new or changed since BASELINE.
 
@@ -514,8 +544,8 @@ def check_cmd(
     """
     policies = parse_fail_on([FailOn.NEW.value, *(p.value for p in fail_on or ())])
     _execute(_Job("check", folder, _config(jobs, edition_min_coverage, policies, cache_dir,
-                                           no_cache, folder, decisions), policies, out=out, baseline=baseline,
-                  json=json_, quiet=quiet, verbose=verbose))
+                                           no_cache, folder, decisions, follow_links), policies, out=out, baseline=baseline,
+                  json=json_, quiet=quiet, verbose=verbose, force=force))
 
 
 @app.command("baseline")
@@ -532,13 +562,14 @@ def baseline_cmd(
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
     decisions: Decisions = None,
+    follow_links: FollowLinks = False,
 ) -> None:
     """Record the notes of FOLDER (by stable note id) in a baseline file for `reconcile check`.
 
     Exits 0 when the baseline is written, 2 on a usage or input error.
     """
     _execute(_Job("baseline", folder, _config(jobs, edition_min_coverage, (), cache_dir,
-                                              no_cache, folder, decisions), (), save_baseline=out,
+                                              no_cache, folder, decisions, follow_links), (), save_baseline=out,
                   json=json_, quiet=quiet, verbose=verbose))
 
 

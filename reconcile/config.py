@@ -61,6 +61,9 @@ class Config:
     #: Files larger than this are reported as errors instead of read: a scanned archive
     #: page is tens of kilobytes, so 20 MiB is a mistake (a dump, a binary), not a page.
     max_file_bytes: int = 20 * 1024 * 1024
+    #: Read files that links in the folder point to outside it (``--follow-links``). Off:
+    #: a link to ``/etc/passwd`` dropped in an archive is reported, not published.
+    follow_links: bool = False
 
     # --- cleaning ------------------------------------------------------------------------
     #: Regular expressions for page-continuation phrases (see DEFAULT_PAGE_MARKERS).

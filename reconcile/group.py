@@ -20,6 +20,7 @@ witness with ASCII commas and one with full-width commas weigh the same.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -251,9 +252,19 @@ def _same_short_text(a: Fingerprinted, b: Fingerprinted, config: Config) -> bool
         fuzz.ratio(short, long_) / 100 >= config.match_char_similarity
 
 
+#: A work id names a folder: at most this many bytes of UTF-8 (a file name may hold 255).
+_ID_BYTES = 96
+
+
 def _slug(witness_id: str) -> str:
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", witness_id)
-    return re.sub(r"[^\w.-]+", "-", stem, flags=re.UNICODE).strip("-.") or "work"
+    slug = re.sub(r"[^\w.-]+", "-", stem, flags=re.UNICODE).strip("-.") or "work"
+    if len(slug.encode("utf-8")) <= _ID_BYTES:
+        return slug
+    # a long (nested, CJK) path: its start, and a hash of the whole to keep ids apart
+    digest = hashlib.sha1(slug.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    head = slug.encode("utf-8")[:_ID_BYTES - 11].decode("utf-8", "ignore").rstrip("-.")
+    return f"{head}-{digest}"
 
 
 _QUALIFIER = re.compile(r"\s*[（(【\[][^）)】\]]{1,12}[）)】\]]\s*$")

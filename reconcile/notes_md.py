@@ -2,21 +2,44 @@
 
 from __future__ import annotations
 
+import re
+
 from .work import WorkResult
 
 
+# The characters Markdown may read as markup inside a line (a reading never starts one); a
+# backslash makes each literal. "<" and "&" become entities (no raw HTML, no entity of the
+# text's own).
+_MARKUP = re.compile(r"([\\`*_\[\]!|~])")
+_URL = re.compile(r"(?i)(https?|ftp|www)(?=[:.])")
+
+
 def _md(text: str) -> str:
-    """A reading as Markdown inline text: visible even when empty or only spaces."""
+    """A reading as Markdown inline text, shown as printed and never as markup: no image,
+    link, autolink or HTML a forge would render. Visible even when empty or only spaces."""
     if not text.strip():
         return "∅" if not text else "␣" * len(text)
-    return text.replace("\n\n", " ¶ ").replace("\\", "\\\\").replace("*", "\\*") \
-        .replace("_", "\\_").replace("`", "\\`").replace("|", "\\|")
+    text = text.replace("\n\n", " ¶ ").replace("\n", " ")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # a bare URL is linked by GitHub's autolinks whatever its escapes: a word joiner after
+    # the scheme keeps it text
+    text = _URL.sub(lambda m: m.group(1) + "\u2060", text)
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    """A file name or id as a code span whose fence no backtick in it can close."""
+    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+    run = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (run + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def render_notes(c: WorkResult, base_id: str) -> str:
     s = c.summary
-    lines = [f"# {c.work.title}: apparatus", ""]
-    lines.append(f"Work `{c.work.id}`, copy-text `{base_id}`. {s['notes']} notes, "
+    lines = [f"# {_md(c.work.title)}: apparatus", ""]
+    lines.append(f"Work {_code(c.work.id)}, copy-text {_code(base_id)}. {s['notes']} notes, "
                  f"{s['review']} needing review; {s['punctuation']} punctuation-only "
                  "differences counted, not listed. Offsets count characters of canonical.txt; "
                  "places are file line:column.")
@@ -24,7 +47,7 @@ def render_notes(c: WorkResult, base_id: str) -> str:
               "|---|---|---|---|---|---|"]
     cov = {r.id: r.coverage for r in c.work.witnesses}
     for wid, info in s["witnesses"].items():
-        lines.append(f"| `{wid}` | {info['role']} | {cov.get(wid, 0):.0%} | {len(info['covers'])} | "
+        lines.append(f"| {_code(wid).replace('|', chr(92) + '|')} | {info['role']} | {cov.get(wid, 0):.0%} | {len(info['covers'])} | "
                      f"{sum(n for _, n in info['omitted'])} chars in {len(info['omitted'])} | "
                      f"{len(info['additions'])} |")
     if s["by_kind"]:
@@ -37,12 +60,12 @@ def render_notes(c: WorkResult, base_id: str) -> str:
         lines += ["", f"## {title}", ""]
         for n in group:
             ctx = f"…{_md(n.before)}**[{_md(n.chosen)}]**{_md(n.after)}…"
-            lines.append(f"### `{n.id}` {n.kind}, offset {n.offset}")
+            lines.append(f"### {_code(n.id)} {n.kind}, offset {n.offset}")
             lines += ["", ctx, ""]
             for r in n.readings:
-                where = ", ".join(f"`{w.file}` {w.line}:{w.column}" for w in r.witnesses) \
+                where = ", ".join(f"{_code(w.file)} {w.line}:{w.column}" for w in r.witnesses) \
                     or "no witness"
                 mark = " (chosen)" if r.text == n.chosen else ""
                 lines.append(f"- {_md(r.text)}{mark}: {where}")
-            lines += ["", f"{n.reason} Confidence: {n.confidence:.2f}.", ""]
+            lines += ["", f"{_md(n.reason)} Confidence: {n.confidence:.2f}.", ""]
     return "\n".join(lines).rstrip() + "\n"

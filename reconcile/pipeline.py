@@ -9,8 +9,11 @@ maps around the join, as :func:`run` does on one machine.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
@@ -117,7 +120,8 @@ def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Seque
         global _SHARED
         _SHARED = (recs, config)
         try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
+                                     initializer=die_with_parent) as pool:
                 tasks = [(works[k], rels[k]) for k in todo]
                 for k, res in zip(todo, pool.map(_work_task, tasks, chunksize=2)):
                     out[k] = res
@@ -162,6 +166,19 @@ def related_members(works: Sequence[Work], related: Sequence[Related]) -> list[t
     return out
 
 
+def die_with_parent() -> None:
+    """A pool worker ends when the run does, even when the run is killed (Linux; elsewhere
+    the pool's own shutdown is all there is)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):
+            pass
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def run(folder: Path, config: Config | None = None,
         on_error: Callable[[ReadError], None] | None = None,
         cache: Cache | None = None,
@@ -192,7 +209,8 @@ def run(folder: Path, config: Config | None = None,
     jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
     with ExitStack() as stack:
         if jobs > 1 and len(todo) >= _POOL_MIN_FILES:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs,
+                                                            initializer=die_with_parent))
             computed = pool.map(process_file, [paths[i] for i in todo], [folder] * len(todo),
                                 [config] * len(todo), chunksize=8)
         else:

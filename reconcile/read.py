@@ -10,11 +10,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import stat
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 from .config import Config
+
+RESULTS_MANIFEST = ".reconcile-manifest.json"  # output.MANIFEST (read must not import output)
 from .records import ErrorKind, ReadError, Source
 
 _BOMS = (
@@ -29,9 +32,13 @@ _BOMS = (
 def discover(folder: Path, config: Config) -> list[Path]:
     """Every file under ``folder`` whose name ends in one of ``config.suffixes``, in a stable
     order (by relative path, code point order), whatever order the file system lists them.
-    Hidden files and folders (a leading dot) are skipped; links are not followed."""
+    Hidden files and folders (a leading dot) are skipped, and results folders this tool wrote
+    (they hold its manifest); links to folders are not followed."""
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        if RESULTS_MANIFEST in filenames and Path(dirpath) != Path(folder):
+            dirnames[:] = []  # a results folder of ours: never read back as input
+            continue
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
             if name.startswith("."):
@@ -42,23 +49,64 @@ def discover(folder: Path, config: Config) -> list[Path]:
 
 
 def relative_id(path: Path, folder: Path) -> str:
-    return path.relative_to(folder).as_posix()
+    """A file's id: its path under the folder. A name that is not valid UTF-8 (the file
+    system holds bytes) keeps its odd bytes as ``\\xNN`` escapes, so that every id can be
+    written to JSON and HTML."""
+    rel = path.relative_to(folder).as_posix()
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        rel = os.fsencode(rel).decode("utf-8", "backslashreplace")
+    return rel
+
+
+def read_bytes(path: Path, folder: Path, config: Config) -> bytes | ReadError:
+    """The bytes of one file, read only if it is a regular file inside ``folder`` (a link
+    that leads out of it only with ``config.follow_links``) and within the size limit.
+    Never blocks (a FIFO is refused, not opened for a writer that never comes) and never
+    raises for a bad file."""
+    fid = relative_id(path, folder)
+    try:
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            inside = target.is_relative_to(Path(os.path.realpath(folder)))
+            if not inside and not config.follow_links:
+                return ReadError(fid, ErrorKind.LINK, "a link to a file outside the folder "
+                                 "(not read; --follow-links reads it)")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        return ReadError(fid, ErrorKind.UNREADABLE, exc.strerror or str(exc))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            what = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a device or socket"
+            return ReadError(fid, ErrorKind.NOT_A_FILE, f"{what}, not a regular file")
+        if st.st_size > config.max_file_bytes:
+            return ReadError(fid, ErrorKind.TOO_LARGE, f"{st.st_size} bytes, more than the "
+                             f"limit of {config.max_file_bytes} (max_file_bytes)")
+        chunks, got = [], 0
+        while got <= config.max_file_bytes:
+            chunk = os.read(fd, min(1 << 20, config.max_file_bytes + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        if got > config.max_file_bytes:  # it grew while being read
+            return ReadError(fid, ErrorKind.TOO_LARGE, f"more than the limit of "
+                             f"{config.max_file_bytes} bytes (max_file_bytes)")
+        return b"".join(chunks)
+    except OSError as exc:
+        return ReadError(fid, ErrorKind.UNREADABLE, exc.strerror or str(exc))
+    finally:
+        os.close(fd)
 
 
 def read_source(path: Path, folder: Path, config: Config) -> Source | ReadError:
     """Read and decode one file. Never raises for a bad file: returns a :class:`ReadError`."""
-    fid = relative_id(path, folder)
-    try:
-        size = path.stat().st_size
-        if size > config.max_file_bytes:
-            return ReadError(
-                fid, ErrorKind.TOO_LARGE,
-                f"{size} bytes, more than the limit of {config.max_file_bytes} (max_file_bytes)",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        return ReadError(fid, ErrorKind.UNREADABLE, exc.strerror or str(exc))
-    return decode(fid, data)
+    data = read_bytes(path, folder, config)
+    if isinstance(data, ReadError):
+        return data
+    return decode(relative_id(path, folder), data)
 
 
 def decode(fid: str, data: bytes) -> Source | ReadError:

@@ -20,6 +20,8 @@ class ErrorKind(str, Enum):
     ENCODING = "encoding"
     UNREADABLE = "unreadable"
     TOO_LARGE = "too-large"
+    LINK = "link"
+    NOT_A_FILE = "not-a-file"
 
 
 @dataclass(frozen=True, slots=True)

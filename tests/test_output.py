@@ -112,14 +112,17 @@ def test_atomic_write_leaves_no_temporary_file_and_replaces_the_target(tmp_path:
 
 
 def test_a_work_that_is_gone_loses_its_folder_on_the_next_run(tmp_path: Path) -> None:
-    stale = tmp_path / "works" / "old-work"
-    stale.mkdir(parents=True)
-    (stale / "canonical.txt").write_text("x", "utf-8")
-    keep = tmp_path / "works" / "user-notes"
-    keep.mkdir()
-    (keep / "mine.txt").write_text("x", "utf-8")
-    write(run(SEEDS, CONFIG), tmp_path)
-    assert not stale.exists() and (keep / "mine.txt").exists()
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    out = tmp_path / "out"
+    first = json.loads(write(run(folder, CONFIG), out).read_text("utf-8"))
+    gone = first["works"][-1]
+    for wit in gone["witnesses"]:
+        for f in wit["files"]:
+            (folder / f["file"]).unlink()
+    write(run(folder, CONFIG), out)
+    assert not (out / gone["canonical"]).exists()
+    assert not (out / gone["canonical"]).parent.exists()
 
 
 def test_works_collated_in_a_process_pool_give_the_same_output(tmp_path: Path) -> None:
