@@ -245,6 +245,7 @@ class _Job:
     policies: tuple[FailOn, ...]
     out: Path | None = None  # results folder to write
     force: bool = False  # write into a results folder that holds files of others
+    decisions: Path | None = None  # --decisions (else FOLDER's decisions file, if any)
     baseline: Path | None = None  # baseline to compare with
     save_baseline: Path | None = None  # baseline file to write
     json: bool = False
@@ -254,21 +255,29 @@ class _Job:
 
 
 def _config(jobs: int, edition_min_coverage: Optional[float], policies: Sequence[FailOn],
-            cache_dir: Optional[Path], no_cache: bool, folder: Path,
-            decisions: Optional[Path], follow_links: bool = False) -> Config:
+            cache_dir: Optional[Path], no_cache: bool, follow_links: bool = False) -> Config:
     config = replace(Config(), jobs=jobs, fail_on=tuple(p.value for p in policies),
                      cache_dir=str(cache_dir) if cache_dir is not None else "",
                      cache=not no_cache, follow_links=follow_links)
     if edition_min_coverage is not None:
         config = replace(config, edition_min_coverage=edition_min_coverage)
+    return config
+
+
+def _with_decisions(config: Config, folder: Path, decisions: Path | None) -> Config:
+    """The config with the pins of ``--decisions`` (or of FOLDER's decisions file): a file
+    that cannot be read or does not fit its schema is a usage error naming the field."""
     if decisions is None and (folder / DECISIONS_FILE).is_file():
         decisions = folder / DECISIONS_FILE
-    if decisions is not None:
-        try:
-            config = replace(config, decisions=load_decisions(decisions))
-        except (OSError, ValueError, TypeError) as exc:
-            raise typer.BadParameter(f"{decisions}: {exc}", param_hint="--decisions") from exc
-    return config
+    if decisions is None:
+        return config
+    try:
+        return replace(config, decisions=load_decisions(decisions))
+    except OSError as exc:
+        raise _InputError(f"{decisions}: cannot read the decisions: "
+                          f"{exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise _InputError(str(exc)) from None
 
 
 def _execute(job: _Job) -> NoReturn:
@@ -328,6 +337,7 @@ def _work(job: _Job, ui: _UI) -> int:
         if into == src or src.is_relative_to(into):
             raise _InputError(f"{job.out}: the results folder holds the input folder "
                               f"{folder}; write the results elsewhere")
+    config = _with_decisions(config, folder, job.decisions)
     if FailOn.NEW in job.policies and job.baseline is None:
         raise _InputError("--fail-on new needs a baseline: --baseline FILE "
                           "(write one with `reconcile baseline FOLDER -o FILE`)")
@@ -350,6 +360,8 @@ def _work(job: _Job, ui: _UI) -> int:
         if cache is not None:
             cache.close()
     ui.close()
+    for file, message in result.warnings():
+        ui.warn(f"{file}: {message}")
     for i in result.unmatched_pins():
         pin = config.decisions[i]
         where = f"note {pin.note}" if pin.note else f"context '{pin.before}…{pin.after}'"
@@ -511,8 +523,9 @@ def run_cmd(
     """
     policies = tuple(fail_on or ())
     _execute(_Job("run", folder, _config(jobs, edition_min_coverage, policies, cache_dir,
-                                         no_cache, folder, decisions, follow_links), policies, out=out, baseline=baseline,
-                  json=json_, quiet=quiet, verbose=verbose, force=force))
+                                         no_cache, follow_links), policies, out=out, baseline=baseline,
+                  json=json_, quiet=quiet, verbose=verbose, force=force,
+                  decisions=decisions))
 
 
 @app.command("check")
@@ -544,8 +557,9 @@ def check_cmd(
     """
     policies = parse_fail_on([FailOn.NEW.value, *(p.value for p in fail_on or ())])
     _execute(_Job("check", folder, _config(jobs, edition_min_coverage, policies, cache_dir,
-                                           no_cache, folder, decisions, follow_links), policies, out=out, baseline=baseline,
-                  json=json_, quiet=quiet, verbose=verbose, force=force))
+                                           no_cache, follow_links), policies, out=out, baseline=baseline,
+                  json=json_, quiet=quiet, verbose=verbose, force=force,
+                  decisions=decisions))
 
 
 @app.command("baseline")
@@ -569,8 +583,8 @@ def baseline_cmd(
     Exits 0 when the baseline is written, 2 on a usage or input error.
     """
     _execute(_Job("baseline", folder, _config(jobs, edition_min_coverage, (), cache_dir,
-                                              no_cache, folder, decisions, follow_links), (), save_baseline=out,
-                  json=json_, quiet=quiet, verbose=verbose))
+                                              no_cache, follow_links), (), save_baseline=out,
+                  json=json_, quiet=quiet, verbose=verbose, decisions=decisions))
 
 
 def main() -> None:

@@ -41,11 +41,18 @@ class Pin:
 def load_decisions(path: str | Path) -> tuple[Pin, ...]:
     """Read a decisions file: ``{"decisions": [{"note": "n…", "reading": "大盂"},
     {"before": "推动", "after": "产业新城", "reading": "大盂"}]}``."""
-    data = json.loads(Path(path).read_text("utf-8"))
+    from .schemas import DECISIONS, check
+
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a decisions file (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not a decisions file (invalid JSON: {exc.msg}, line "
+                         f"{exc.lineno})") from None
+    check(path, data, DECISIONS, "decisions file")
     pins = []
-    for d in data.get("decisions", []):
-        if "reading" not in d or not (d.get("note") or d.get("before") or d.get("after")):
-            raise ValueError(f"{path}: each decision needs 'reading' and 'note' or 'before'/'after'")
+    for d in data["decisions"]:
         pins.append(Pin(d["reading"], d.get("note", ""), d.get("before", ""), d.get("after", ""),
                         d.get("work", "")))
     return tuple(pins)

@@ -89,6 +89,7 @@ def summary(result: Result) -> dict[str, Any]:
         "related": [r.to_dict() for r in result.related],
         "duplicates": [d.to_dict() for d in result.duplicates],
         "errors": [e.to_dict() for e in result.errors],
+        "warnings": [{"file": f, "message": m} for f, m in result.warnings()],
     }
 
 

@@ -49,6 +49,10 @@ class Result:
     errors: tuple[ReadError, ...]
     collated: tuple[WorkResult, ...]  # one per work, in the order of ``works``
 
+    def warnings(self) -> list[tuple[str, str]]:
+        """(file, message) for what reading a file had to guess or remove, by file."""
+        return [(r.witness.id, m) for r in self.records for m in r.witness.source.warnings]
+
     def unmatched_pins(self) -> list[int]:
         """Indices of ``config.decisions`` that matched no note of any work."""
         used = {i for c in self.collated for i in c.pins_matched}

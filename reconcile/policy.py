@@ -30,6 +30,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from .schemas import BASELINE, problem
+
 BASELINE_FORMAT = "reconcile-baseline"
 BASELINE_VERSION = 1
 
@@ -207,6 +209,11 @@ def load_baseline(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}: not a baseline (invalid JSON: {exc.msg}, "
                             f"line {exc.lineno})") from None
+    if isinstance(data, dict) and data.get("format") == BASELINE_FORMAT and \
+            data.get("version") == BASELINE_VERSION:
+        got = problem(data, BASELINE)
+        if got is not None:
+            raise BaselineError(f"{path}: not a baseline: {got}")
     if not isinstance(data, dict) or data.get("format") != BASELINE_FORMAT:
         raise BaselineError(f"{path}: not a baseline (no \"format\": \"{BASELINE_FORMAT}\"); "
                             "write one with `reconcile baseline FOLDER -o FILE`")

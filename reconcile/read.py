@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterator
@@ -113,43 +114,93 @@ def decode(fid: str, data: bytes) -> Source | ReadError:
     if not data.strip():
         what = "no bytes" if not data else "only white space"
         return ReadError(fid, ErrorKind.EMPTY, f"the file holds {what}")
-    text, encoding = _decode_bytes(data)
+    text, encoding, guessed = _decode_bytes(data)
     if text is None:
         if b"\x00" in data[:8192]:
             return ReadError(fid, ErrorKind.BINARY, "binary data (NUL bytes), not text")
         return ReadError(
-            fid, ErrorKind.ENCODING, "not UTF-8, UTF-16/32 with a byte-order mark, or GB18030"
+            fid, ErrorKind.ENCODING, "not UTF-8, UTF-16/32 with a byte-order mark, GB18030 "
+            "or an encoding the detector can tell"
         )
+    warnings: list[str] = []
+    if guessed:
+        warnings.append(f"encoding guessed as {encoding} (not UTF-8 or GB18030); check the text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return ReadError(fid, ErrorKind.EMPTY, "the file holds only white space")
+    # a man-page renderer's overstrike (X\bX bold, _\bX underline) is the letter once
+    text, struck = _OVERSTRIKE.subn(r"\2", text)
     bad = _control_share(text)
     if bad > 0.01:
         return ReadError(fid, ErrorKind.BINARY, f"binary data ({bad:.0%} control characters)")
-    return Source.from_text(fid, text, encoding, hashlib.sha256(data).hexdigest())
+    text, stray = _STRAY.subn("", text)
+    if struck or stray:
+        what = [f"{struck} overstruck letter{'s' * (struck != 1)}"] if struck else []
+        what += [f"{stray} control character{'s' * (stray != 1)}"] if stray else []
+        warnings.append(f"removed {' and '.join(what)}")
+    return Source.from_text(fid, text, encoding, hashlib.sha256(data).hexdigest(),
+                            tuple(warnings))
 
 
-def _decode_bytes(data: bytes) -> tuple[str | None, str]:
+_OVERSTRIKE = re.compile(r"(_|.)\x08(.)")
+# controls with no place in text (tab, newline and form feed stay: cleaning reads them)
+_STRAY = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _decode_bytes(data: bytes) -> tuple[str | None, str, bool]:
+    """The text, the encoding and whether the encoding is a guess."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(name)
             except UnicodeDecodeError:
-                return None, name
-            return text.lstrip("\ufeff"), name
+                return None, name, False
+            return text.lstrip("\ufeff"), name, False
     if b"\x00" in data:
         # UTF-16 without a BOM, or binary: neither is asked of us, and guessing is how
         # mojibake is made
-        return None, ""
+        return None, "", False
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError:
         pass
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
-        return None, "gb18030"
-    return (text, "gb18030") if _looks_like_text(text) else (None, "gb18030")
+        text = None
+    if text is not None and _looks_like_text(text) and not _latin_read_as_cjk(text):
+        return text, "gb18030", False
+    return _detect(data)
+
+
+def _latin_read_as_cjk(text: str) -> bool:
+    """GB18030 reads a Latin accented letter and the ASCII letter after it as one Han
+    character ("Müller" in Latin-1 becomes "M黮ler"): Han characters that mostly stand
+    alone between ASCII letters are such pairs, not Chinese."""
+    han = sandwiched = 0
+    for i, ch in enumerate(text):
+        if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
+            han += 1
+            if 0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() \
+                    and text[i + 1].isascii() and text[i + 1].isalpha():
+                sandwiched += 1
+    return han > 0 and sandwiched >= 0.2 * han
+
+
+def _detect(data: bytes) -> tuple[str | None, str, bool]:
+    """A maintained detector's best guess (charset-normalizer), taken only when it reads as
+    text and does not turn Latin letters into Han characters."""
+    from charset_normalizer import from_bytes
+
+    for match in from_bytes(data):
+        name = match.encoding
+        try:
+            text = data.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _looks_like_text(text) and not _latin_read_as_cjk(text):
+            return text, name, True
+    return None, "", False
 
 
 def _looks_like_text(text: str) -> bool:

@@ -50,16 +50,19 @@ class Source:
     encoding: str
     sha256: str
     line_starts: tuple[int, ...]
+    #: what reading it had to guess or remove (a guessed encoding, stray control characters)
+    warnings: tuple[str, ...] = ()
 
     @classmethod
-    def from_text(cls, id: str, text: str, encoding: str, sha256: str) -> Source:
+    def from_text(cls, id: str, text: str, encoding: str, sha256: str,
+                  warnings: tuple[str, ...] = ()) -> Source:
         starts = [0]
         find = text.find
         i = find("\n")
         while i != -1:
             starts.append(i + 1)
             i = find("\n", i + 1)
-        return cls(id, text, encoding, sha256, tuple(starts))
+        return cls(id, text, encoding, sha256, tuple(starts), warnings)
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.line_starts, offset)

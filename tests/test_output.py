@@ -35,7 +35,7 @@ def test_seed_works_group_as_editions_and_related(tmp_path: Path) -> None:
 
 def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
     s = json.loads(write(run(SEEDS, CONFIG), tmp_path).read_text("utf-8"))
-    assert list(s) == ["version", "works", "related", "duplicates", "errors"]
+    assert list(s) == ["version", "works", "related", "duplicates", "errors", "warnings"]
     for w in s["works"]:
         assert {"id", "title", "witnesses", "canonical", "notes", "report"} <= set(w)
         for key in ("canonical", "notes", "report", "shared"):

@@ -207,3 +207,72 @@ def test_notes_md_renders_no_markup_it_did_not_mean(tmp_path: Path) -> None:
     text = md.read_text("utf-8")
     assert "<img" not in text and "](https" not in text and "https://" not in text
     assert "``a`b.txt``" in text
+
+
+# --- 7. control files -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content, field", [
+    ("[]", "the file"),
+    ('{"decisions": [{"note": "n1", "reading": 7}]}', "$.decisions[0].reading"),
+    ('{"decisions": [{"reading": "x"}]}', "$.decisions[0]"),
+    ('{"decisions": [{"note": "n1", "reading": "x", "colour": "red"}]}', "$.decisions[0]"),
+    ("{not json", "invalid JSON"),
+])
+def test_a_bad_decisions_file_is_one_line_naming_the_field(tmp_path: Path, content: str,
+                                                           field: str) -> None:
+    folder = _folder(tmp_path / "in")
+    (folder / "reconcile-decisions.json").write_text(content, "utf-8")
+    got = _cli("run", str(folder), "--out", str(tmp_path / "out"))
+    assert got.returncode == 2 and "Traceback" not in got.stderr
+    (line,) = got.stderr.strip().splitlines()
+    assert "reconcile-decisions.json" in line and field in line
+
+
+def test_a_baseline_with_a_field_of_the_wrong_type_is_one_line_naming_it(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "in")
+    base = tmp_path / "base.json"
+    assert _cli("baseline", str(folder), "-o", str(base)).returncode == 0
+    data = json.loads(base.read_text("utf-8"))
+    data["notes"].append({"work": ["a", "list"], "id": "n0", "chosen": "x", "readings": []})
+    base.write_text(json.dumps(data), "utf-8")
+    got = _cli("check", str(folder), "-b", str(base))
+    assert got.returncode == 2 and "Traceback" not in got.stderr
+    (line,) = got.stderr.strip().splitlines()
+    assert "base.json" in line and f"$.notes[{len(data['notes']) - 1}].work" in line
+
+
+# --- 4. silent garbage ----------------------------------------------------------------------
+
+
+def test_latin_1_and_big5_are_read_as_what_they_are_and_the_guess_is_said(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    german = "Herr Müller ist größer als die anderen Männer in der Straße am Fluß.\n" * 3
+    chinese = ("太原市人民政府工作報告。過去一年，我們堅持穩中求進工作總基調，經濟社會發展取得新成效。"
+               "全市地區生產總值增長百分之五，城鄉居民收入穩步提高。\n") * 2
+    (folder / "de.txt").write_bytes(german.encode("latin-1"))
+    (folder / "tw.txt").write_bytes(chinese.encode("big5"))
+    out = tmp_path / "out"
+    got = _cli("run", str(folder), "--out", str(out))
+    assert got.returncode == 0, got.stderr
+    s = json.loads((out / "summary.json").read_text("utf-8"))
+    texts = "".join((out / w["canonical"]).read_text("utf-8") for w in s["works"])
+    assert "Müller" in texts and "größer" in texts and "堅持穩中求進" in texts
+    warned = {w["file"] for w in s["warnings"] if "encoding guessed" in w["message"]}
+    assert warned == {"de.txt", "tw.txt"}
+    assert sum("de.txt" in line and "guessed" in line for line in got.stderr.splitlines()) == 1
+
+
+def test_a_man_page_with_overstrike_and_a_form_feed_is_read_with_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = ("N\bNA\bAM\bME\bE\n     ls - list directory contents\n\f\n"
+            "D\bDE\bES\bSC\bCR\bRI\bIP\bPT\bTI\bIO\bON\bN\n     List information about the "
+            "FILEs (the current directory by default).\n")
+    (folder / "ls.txt").write_text(page, "utf-8")
+    result = run(folder, CONFIG)
+    assert not result.errors
+    (rec,) = result.records
+    assert "NAME" in rec.witness.source.text and "\b" not in rec.witness.source.text
+    assert any("overstruck" in m for _, m in result.warnings())
