@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/seeds
 
-.PHONY: run test golden clean bench bench-full
+.PHONY: run test test-slow golden clean bench bench-full
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ $(CHROMIUM):
 ## test: the whole test suite
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+## test-slow: the fuzz property with 1,000 generated folders (nightly; `make test` runs 100)
+test-slow: $(STAMP)
+	RECONCILE_FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest tests/hostile/test_fuzz.py
 
 ## golden: rewrite the expected outputs under fixtures/golden/ (review the diff before committing)
 golden: $(STAMP)

@@ -130,8 +130,18 @@ def score(data: Path, out_dir: Path) -> dict[str, Any]:
             "works_in_page_order": ordered / max(1, works), "per_work": per_work}
 
 
+def clear_stale(out: Path) -> None:
+    """The bench owns its results folders: one an older reconcile wrote (no manifest, so the
+    tool would refuse it as someone else's) is removed before the run."""
+    from reconcile.output import MANIFEST
+
+    if out.is_dir() and not (out / MANIFEST).exists():
+        shutil.rmtree(out)
+
+
 def run_reconcile(reconcile: list[str], folder: Path, out: Path) -> float:
     """``reconcile run FOLDER --out OUT`` as a user runs it (no cache); its wall time."""
+    clear_stale(out)
     t0 = time.perf_counter()
     proc = subprocess.run(reconcile + ["run", str(folder), "--out", str(out), "--no-cache",
                                        "-q"], capture_output=True, text=True)

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .realocr import clear_stale
+
 
 def measure(cmd: Sequence[str], timeout: float | None = None, sample: float = 0.1,
             env: dict[str, str] | None = None, cwd: Path | None = None) -> dict[str, Any]:
@@ -100,6 +102,7 @@ def timed_runs(folder: Path, out: Path, repeats: int, timeout: float | None = No
     median wall time and the largest memory. With ``warm``, one more run reusing the last
     run's cache (nothing changed in the folder)."""
     scratch = Path(scratch or out.parent / f"{out.name}-cache")
+    clear_stale(out)
     runs = []
     for k in range(repeats):
         if scratch.exists():
@@ -174,6 +177,7 @@ def profile_run(folder: Path, out: Path, prof: Path, timeout: float | None = Non
     scratch = out.parent / f"{out.name}-cache"
     if scratch.exists():
         shutil.rmtree(scratch)
+    clear_stale(out)
     got = measure(cmd, timeout=timeout, env=cold_env(scratch))
     if scratch.exists():
         shutil.rmtree(scratch)

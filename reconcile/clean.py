@@ -49,7 +49,9 @@ _MD_RULE = re.compile(r"^[ \t]*(?:[-*_=][ \t]*){3,}$")
 _MD_INLINE = re.compile(
     r"!\[[^\]\n]*\]\([^)\n]*\)"  # an image: nothing of it is text
     r"|\*\*|__|`+"  # strong emphasis and code marks
-    r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]{0,80})?/?>"  # an HTML tag
+    # an HTML tag; attributes only as name=value, so that "a<b and c>d" is text
+    r"|</?[A-Za-z][A-Za-z0-9]*(?:\s+[A-Za-z_:][-\w:.]*\s*=\s*"
+    r"(?:\"[^\"\n]{0,80}\"|'[^'\n]{0,80}'|[^\s\"'<>=`]{1,80}))*\s*/?>"
 )
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]{2,}")
@@ -80,6 +82,16 @@ class Mapped:
 
     def __add__(self, other: Mapped) -> Mapped:
         return Mapped(self.text + other.text, np.concatenate((self.offs, other.offs)))
+
+    def cut_recorded(self, spans: list[tuple[int, int]], kind: str,
+                     removals: list[Removal]) -> Mapped:
+        """:meth:`cut`, with a :class:`Removal` of ``kind`` for each span, in source
+        offsets: every removal the cleaner makes is recorded."""
+        for a, b in spans:
+            if b > a:
+                removals.append(Removal(kind, int(self.offs[a]), int(self.offs[b - 1]) + 1,
+                                        self.text[a:b]))
+        return self.cut(spans)
 
     def cut(self, spans: list[tuple[int, int]]) -> Mapped:
         """Delete the given (start, end) spans, which must be sorted and disjoint."""
@@ -171,7 +183,7 @@ def _clean_line(source: str, start: int, end: int, config: Config,
     m = m.cut(spans)
     what = "text"
     if _MD_RULE.match(m.text):
-        return Mapped("", m.offs[:0]), "rule"
+        return m.cut_recorded([(0, len(m.text))], "rule", removals), "rule"
     # inline marks can hide a line prefix ("**- a**") and prefixes nest ("> - # x"): cut
     # both until none is left, so a cleaned line holds neither
     while True:
@@ -182,24 +194,24 @@ def _clean_line(source: str, start: int, end: int, config: Config,
             spans.append((hit.end(1), hit.end()))
         spans.extend((h.start(), h.end()) for h in _MD_INLINE.finditer(m.text))
         if spans:
-            m = m.cut(_disjoint(spans))
+            m = m.cut_recorded(_disjoint(spans), "markup", removals)
         hit = _MD_HEADING.match(m.text)
         if hit:
             what = "heading"
-            m = m.cut([(0, hit.end())])
+            m = m.cut_recorded([(0, hit.end())], "markup", removals)
             close = _MD_HEADING_CLOSE.search(m.text)
             if close:
-                m = m.cut([(close.start(), len(m.text))])
+                m = m.cut_recorded([(close.start(), len(m.text))], "markup", removals)
         else:
             hit = _MD_QUOTE.match(m.text) or _MD_BULLET.match(m.text)
             if hit and hit.end():
                 if what == "text" and _MD_BULLET.match(m.text):
                     what = "item"
-                m = m.cut([(0, hit.end())])
+                m = m.cut_recorded([(0, hit.end())], "markup", removals)
         if m.text == before:
             break
     if _MD_RULE.match(m.text):
-        return Mapped("", m.offs[:0]), "rule"
+        return m.cut_recorded([(0, len(m.text))], "rule", removals), "rule"
     return m, what
 
 
@@ -365,6 +377,7 @@ def _blocks(source: Source, config: Config, removals: list[Removal]) -> list[_Bl
     current: Mapped | None = None
     current_end = 0
     skip = _furniture(source, config, removals)
+    marks: list[_Block] = []  # blocks of punctuation only (a row of dots, a "……")
 
     def close() -> None:
         nonlocal current
@@ -372,6 +385,8 @@ def _blocks(source: Source, config: Config, removals: list[Removal]) -> list[_Bl
             m = current.strip().squeeze_spaces()
             if key(m.text):
                 blocks.append(_Block(m, line_end=current_end))
+            elif m.text:
+                marks.append(_Block(m, line_end=current_end))
             current = None
 
     starts = source.line_starts
@@ -394,6 +409,11 @@ def _blocks(source: Source, config: Config, removals: list[Removal]) -> list[_Bl
         if what == "heading":
             close()
     close()
+    if not blocks:
+        return marks  # a file of punctuation only: that is its text
+    for b in marks:
+        removals.append(Removal("punctuation-line", int(b.m.offs[0]), int(b.m.offs[-1]) + 1,
+                                b.m.text))
     return blocks
 
 

@@ -87,8 +87,10 @@ class Paragraph:
 class Removal:
     """Something the printing added that cleaning took out, kept so it can be shown.
 
-    ``kind`` is ``page-marker`` (``detail`` says ``from N`` or ``to N``), ``pull-quote``
-    (``detail`` names the line it repeats) or ``pull-quote-label``."""
+    ``kind`` is ``page-marker`` (``detail`` says ``from N`` or ``to N``), ``page-number``
+    (``detail``: the label), ``pull-quote`` (``detail`` names the line it repeats),
+    ``pull-quote-label``, ``markup`` (markdown marks, HTML tags), ``rule`` (a horizontal
+    rule) or ``punctuation-line`` (a block of punctuation only, in a file with text)."""
 
     kind: str
     start: int  # source offsets

@@ -276,3 +276,30 @@ def test_a_man_page_with_overstrike_and_a_form_feed_is_read_with_a_warning(tmp_p
     (rec,) = result.records
     assert "NAME" in rec.witness.source.text and "\b" not in rec.witness.source.text
     assert any("overstruck" in m for _, m in result.warnings())
+
+
+# --- 6. losing characters -------------------------------------------------------------------
+
+
+def test_the_cleaner_records_what_it_removes_and_keeps_text_that_only_looks_like_a_tag() -> None:
+    from reconcile.clean import clean
+    from reconcile.records import Source
+
+    text = "Price: a<b and c>d holds.<br> See <p class=\"x\">this</p>.\n\n**Bold** here.\n\n……\n"
+    w = clean(Source.from_text("x.txt", text, "utf-8", "0" * 64))
+    assert "a<b and c>d" in w.text
+    kept = set(w.text)
+    for ch in set(text) - kept - set(" \n"):
+        # every character that is gone is inside a recorded removal
+        assert any(ch in r.text for r in w.removals), ch
+    assert {r.text for r in w.removals if r.kind == "markup"} >= {"<br>", "</p>", "**"}
+    # a file of punctuation only keeps it: that is its text
+    (only,) = run_text("。，、！……")
+    assert only == "。，、！……"
+
+
+def run_text(text: str) -> list[str]:
+    from reconcile.clean import clean
+    from reconcile.records import Source
+
+    return [clean(Source.from_text("p.txt", text + "\n", "utf-8", "0" * 64)).text]
