@@ -269,6 +269,12 @@ def witness_summary(table: Table, rendered: Rendered, sites: Sequence[Site],
                 last_tok = tok
         covers = []
         used = np.zeros(len(toks), dtype=bool)
+        # a reading a note gives for this witness is its text there: no addition as well
+        # (a block it moved can put tokens of another column inside its reading)
+        for site, pl in zip(sites, placed):
+            if pl.note is not None and w in site.readers and w not in pl.aside:
+                a, b = site.ranges[site.readers.index(w)]
+                used[a:b] = True
         for c0, c1, first in stretches:
             if first < 0:
                 continue  # only gaps: nothing of this witness stands there
