@@ -303,3 +303,56 @@ def run_text(text: str) -> list[str]:
     from reconcile.records import Source
 
     return [clean(Source.from_text("p.txt", text + "\n", "utf-8", "0" * 64)).text]
+
+
+# --- 2. (cont.) pool workers die with the run ----------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.add(int(d.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
+def test_pool_workers_die_when_the_run_is_killed(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from .. import synth
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(400):
+        (folder / f"f{k:03}.txt").write_text(synth.render(synth.report(k, paragraphs=30), "cjk"),
+                                            "utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "reconcile", "run", str(folder), "--out",
+                             str(tmp_path / "out"), "--jobs", "2", "--no-cache", "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 60
+        while not workers and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            workers = _children(proc.pid)
+        if not workers:
+            pytest.skip("the run ended before its pool started")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 10
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.1)
+            alive = {p for p in alive if Path(f"/proc/{p}").exists() and
+                     (Path(f"/proc/{p}") / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"}
+        assert not alive, f"pool workers outlived the run: {sorted(alive)}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
