@@ -63,14 +63,20 @@ _STAGES = {"files": "reading, cleaning, fingerprinting", "folder": "joining, gro
            "works": "collating works"}
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# controls (a newline or tab in a file name could forge a line), bidirectional overrides
+# that reorder what a terminal shows, undecodable bytes
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def terminal_safe(msg: str) -> str:
     """A message as it may reach a terminal: control characters (an escape sequence in a
     file name) and undecodable bytes shown as escapes, never sent raw."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()) & 0xFF:02x}"
-                        if ord(m.group()) >= 0xD800 else f"\\x{ord(m.group()):02x}", msg)
+    def esc(m: re.Match[str]) -> str:
+        c = ord(m.group())
+        if c >= 0xD800:
+            return f"\\x{c & 0xFF:02x}"  # a byte the name held that is not UTF-8
+        return f"\\u{c:04x}" if c > 0xFF else f"\\x{c:02x}"
+    return _CONTROL.sub(esc, msg)
 
 
 def _err(msg: str) -> None:
@@ -333,7 +339,7 @@ def _work(job: _Job, ui: _UI) -> int:
     if not folder.is_dir():
         raise _InputError(f"{folder}: not a folder")
     if job.out is not None:
-        into, src = job.out.resolve(), folder.resolve()
+        into, src = Path(os.path.realpath(job.out)), Path(os.path.realpath(folder))
         if into == src or src.is_relative_to(into):
             raise _InputError(f"{job.out}: the results folder holds the input folder "
                               f"{folder}; write the results elsewhere")
@@ -377,7 +383,7 @@ def _work(job: _Job, ui: _UI) -> int:
     if job.out is not None:
         t = time.perf_counter()
         try:
-            outputs["summary"] = str(write(result, job.out, force=job.force))
+            outputs["summary"] = str(write(result, job.out, force=job.force, warn=ui.warn))
         except OutputError as exc:
             raise _InputError(str(exc)) from None
         except OSError as exc:

@@ -50,6 +50,8 @@ def load_decisions(path: str | Path) -> tuple[Pin, ...]:
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}: not a decisions file (invalid JSON: {exc.msg}, line "
                          f"{exc.lineno})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not a decisions file (nested too deeply)") from None
     check(path, data, DECISIONS, "decisions file")
     pins = []
     for d in data["decisions"]:

@@ -24,7 +24,10 @@ def _md(text: str) -> str:
     # a bare URL is linked by GitHub's autolinks whatever its escapes: a word joiner after
     # the scheme keeps it text
     text = _URL.sub(lambda m: m.group(1) + "\u2060", text)
-    return _MARKUP.sub(r"\\\1", text)
+    text = _MARKUP.sub(r"\\\1", text)
+    # at the head of a list item a reading could open a heading, a list, a quote
+    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    return re.sub(r"^([#+\-=])", r"\\\1", text)
 
 
 def _code(text: str) -> str:

@@ -19,7 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -109,45 +109,114 @@ def render(result: Result) -> dict[str, str]:
     return files
 
 
-def write(result: Result, out: Path, force: bool = False) -> Path:
+def write(result: Result, out: Path, force: bool = False,
+          warn: Callable[[str], None] | None = None) -> Path:
     """Write everything under ``out``, replacing the last run's results as a whole; returns
     the summary's path. Raises :class:`OutputError` if ``out`` holds files this tool did not
-    write (unless ``force``) or another run is writing it."""
-    out = Path(out)
+    write (unless ``force``; even then none of them is written over) or another run is
+    writing it. ``warn`` hears of anything left where it did not expect it."""
+    out = Path(os.path.abspath(out))
     files = render(result)
-    manifest = dumps({"reconcile": "results", "files": sorted(files)})
     with _locked(out):
         ours, foreign = _inventory(out)
         if foreign and not force:
             raise OutputError(
                 f"{out}: holds files reconcile did not write ({_first(foreign)}); choose "
                 "an empty or new folder, or --force to write beside them")
-        if foreign:
-            clash = foreign & set(files)
-            if clash:
-                raise OutputError(f"{out}: would overwrite {_first(clash)}, which reconcile "
-                                  "did not write; choose an empty or new folder")
-            # beside files of others: replace ours one by one, remove what we wrote last
-            for rel, text in files.items():
-                write_atomic(out / rel, text)
-            for rel in sorted(ours - set(files)):
-                _remove_file(out, rel)
-            write_atomic(out / MANIFEST, manifest)
+        if foreign or _in_place(out):
+            _write_in_place(out, files, ours)
         else:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-            try:
-                for rel, text in files.items():
-                    _write_plain(stage / rel, text)
-                _write_plain(stage / MANIFEST, manifest)
-                os.chmod(stage, 0o777 & ~_UMASK)
-                old = _switch(stage, out)
-            except BaseException:
-                shutil.rmtree(stage, ignore_errors=True)
-                raise
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)  # only our files: checked above
+            _write_whole(out, files, ours, warn)
     return out / "summary.json"
+
+
+def _manifest(files: Iterable[str]) -> str:
+    return dumps({"reconcile": "results", "files": sorted(files)})
+
+
+def _write_whole(out: Path, files: dict[str, str], ours: set[str],
+                 warn: Callable[[str], None] | None) -> None:
+    """Stage the results beside ``out`` and switch them in; the old results go."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    keep = _metadata(out)  # a file browser's own files (.DS_Store) move with the folder
+    try:
+        for rel, text in files.items():
+            _write_plain(stage / rel, text)
+        _write_plain(stage / MANIFEST, _manifest(files))
+        for rel in keep:
+            shutil.copy2(out / rel, stage / rel)
+        os.chmod(stage, 0o777 & ~_UMASK)
+        old = _switch(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    if old is not None:
+        left = _discard(old, ours | set(keep) | {MANIFEST})
+        if left and warn is not None:
+            warn(f"{out}: {_first(left)} appeared while the results were written; kept in "
+                 f"{old}")
+
+
+def _write_in_place(out: Path, files: dict[str, str], ours: set[str]) -> None:
+    """Beside files of others (or where the folder cannot be switched, a mount point):
+    replace ours one by one, never a file or through a link that is not ours."""
+    for rel in sorted(files):
+        parent = out
+        for part in Path(rel).parts[:-1]:
+            parent = parent / part
+            if parent.is_symlink() or (parent.exists() and not parent.is_dir()):
+                raise OutputError(f"{out}: {parent.relative_to(out)} is not a folder of "
+                                  "reconcile's (a link or a file); choose an empty or new folder")
+        if os.path.lexists(out / rel) and rel not in ours:
+            raise OutputError(f"{out}: would overwrite {rel}, which reconcile did not write; "
+                              "choose an empty or new folder")
+    # the manifest first lists both runs' files: a run stopped halfway leaves none unowned
+    write_atomic(out / MANIFEST, _manifest(ours | set(files)))
+    for rel, text in files.items():
+        write_atomic(out / rel, text)
+    for rel in sorted(ours - set(files)):
+        _remove_file(out, rel)
+    write_atomic(out / MANIFEST, _manifest(files))
+
+
+def _in_place(out: Path) -> bool:
+    """Whether the folder must be written in place: a mount point (a container volume) or
+    a folder whose parent this user cannot write cannot be switched, and a switch under the
+    feet of a shell standing in it (``-o .``) would leave the shell in a deleted folder."""
+    if not out.is_dir():
+        return False
+    try:
+        here = Path(os.getcwd())
+    except OSError:
+        here = None
+    inside = here is not None and (here == out or here.is_relative_to(out))
+    return inside or os.path.ismount(out) or not os.access(out.parent, os.W_OK)
+
+
+def _discard(old: Path, allowed: set[str]) -> set[str]:
+    """Remove the files of the old results the manifest lists (and the folders they leave
+    empty); returns what else is there (left in place)."""
+    left: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(old, topdown=False):
+        for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+            path = Path(dirpath) / name
+            rel = path.relative_to(old).as_posix()
+            if rel in allowed and not path.is_symlink():
+                path.unlink()
+            else:
+                left.add(rel)
+        if Path(dirpath) != old:
+            try:
+                os.rmdir(dirpath)
+            except OSError:
+                pass
+    if not left:
+        try:
+            os.rmdir(old)
+        except OSError:
+            left.add(".")
+    return left
 
 
 def _write_plain(path: Path, text: str) -> None:
@@ -163,32 +232,57 @@ def _first(paths: set[str]) -> str:
     return first + (f" and {more} more" if more else "")
 
 
+#: Files a file browser leaves in any folder it shows: neither ours nor a reason to refuse.
+_METADATA = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".directory"})
+_LOCK_INSIDE = ".reconcile.lock"  # where the parent cannot hold the lock file
+
+
+def _metadata(out: Path) -> list[str]:
+    if not out.is_dir():
+        return []
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                  if p.name in _METADATA and p.is_file() and not p.is_symlink())
+
+
 def _inventory(out: Path) -> tuple[set[str], set[str]]:
-    """The files under ``out`` the last manifest lists (ours), and every other file."""
+    """The files under ``out`` the last manifest lists (ours), and every other entry (a
+    file, a link, a folder that holds none of ours): what is not ours."""
     if not out.exists() and not out.is_symlink():
         return set(), set()
     if out.is_symlink() or not out.is_dir():
         raise OutputError(f"{out}: not a folder")
     listed: set[str] = set()
     m = out / MANIFEST
-    if m.is_file() and not m.is_symlink():
+    has_manifest = m.is_file() and not m.is_symlink()
+    if has_manifest:
         try:
             got = json.loads(m.read_text("utf-8"))
             listed = {f for f in got.get("files", []) if isinstance(f, str)}
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, RecursionError):
             listed = set()
+    holders = {Path(f).parent.as_posix() for f in listed}
+    holders |= {p.as_posix() for f in listed for p in Path(f).parents}
+
+    def unreadable(err: OSError) -> None:
+        raise OutputError(f"{out}: cannot look through it ({err.filename}: "
+                          f"{err.strerror}); choose another folder")
     present: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(out):
+    others: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(out, onerror=unreadable):
+        here = Path(dirpath)
         for name in filenames:
-            rel = (Path(dirpath) / name).relative_to(out).as_posix()
-            if rel != MANIFEST:
-                present.add(rel)
+            rel = (here / name).relative_to(out).as_posix()
+            if rel in (MANIFEST, _LOCK_INSIDE) or name in _METADATA:
+                continue
+            present.add(rel)
         for name in dirnames:
-            if (Path(dirpath) / name).is_symlink():
-                present.add((Path(dirpath) / name).relative_to(out).as_posix())
-    if not m.exists():
-        return set(), present
-    return present & listed, present - listed
+            rel = (here / name).relative_to(out).as_posix()
+            if (here / name).is_symlink() or rel not in holders:
+                others.add(rel)
+    if not has_manifest:
+        return set(), present | others
+    return present & listed, (present - listed) | {d for d in others if not any(
+        f.startswith(d + "/") for f in present - listed)}
 
 
 def _remove_file(out: Path, rel: str) -> None:
@@ -239,7 +333,11 @@ def _switch(stage: Path, out: Path) -> Path | None:
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     os.rmdir(old)
     os.rename(out, old)  # a moment with no results at all, never with half of them
-    os.rename(stage, out)
+    try:
+        os.rename(stage, out)
+    except BaseException:
+        os.rename(old, out)
+        raise
     return old
 
 
@@ -253,6 +351,8 @@ def _locked(out: Path) -> Iterator[None]:
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     lock = out.parent / f".{out.name}.lock"
+    if _in_place(out) and not os.access(out.parent, os.W_OK):
+        lock = out / _LOCK_INSIDE
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666 & ~_UMASK)
     try:
         try:

@@ -30,8 +30,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .schemas import BASELINE, problem
-
 BASELINE_FORMAT = "reconcile-baseline"
 BASELINE_VERSION = 1
 
@@ -206,11 +204,15 @@ def load_baseline(path: Path) -> dict[str, Any]:
         raise BaselineError(f"{path}: not a baseline (not UTF-8 text)") from None
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise BaselineError(f"{path}: not a baseline (nested too deeply)") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}: not a baseline (invalid JSON: {exc.msg}, "
                             f"line {exc.lineno})") from None
     if isinstance(data, dict) and data.get("format") == BASELINE_FORMAT and \
             data.get("version") == BASELINE_VERSION:
+        from .schemas import BASELINE, problem  # jsonschema only when a baseline is read
+
         got = problem(data, BASELINE)
         if got is not None:
             raise BaselineError(f"{path}: not a baseline: {got}")

@@ -74,7 +74,9 @@ def read_bytes(path: Path, folder: Path, config: Config) -> bytes | ReadError:
             if not inside and not config.follow_links:
                 return ReadError(fid, ErrorKind.LINK, "a link to a file outside the folder "
                                  "(not read; --follow-links reads it)")
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        # never wait for a writer (a FIFO); bytes as they are (Windows' text mode is not)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) |
+                     getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         return ReadError(fid, ErrorKind.UNREADABLE, exc.strerror or str(exc))
     try:
@@ -129,7 +131,7 @@ def decode(fid: str, data: bytes) -> Source | ReadError:
     if not text.strip():
         return ReadError(fid, ErrorKind.EMPTY, "the file holds only white space")
     # a man-page renderer's overstrike (X\bX bold, _\bX underline) is the letter once
-    text, struck = _OVERSTRIKE.subn(r"\2", text)
+    text, struck = _OVERSTRIKE.subn(r"\1", text)
     bad = _control_share(text)
     if bad > 0.01:
         return ReadError(fid, ErrorKind.BINARY, f"binary data ({bad:.0%} control characters)")
@@ -142,7 +144,7 @@ def decode(fid: str, data: bytes) -> Source | ReadError:
                             tuple(warnings))
 
 
-_OVERSTRIKE = re.compile(r"(_|.)\x08(.)")
+_OVERSTRIKE = re.compile(r"(?:.\x08)+(.)")  # bold, underline, bold underline
 # controls with no place in text (tab, newline and form feed stay: cleaning reads them)
 _STRAY = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 

@@ -26,8 +26,10 @@ DECISIONS: dict[str, Any] = {
                                "after": _TEXT, "work": _TEXT, "comment": _TEXT},
                 "additionalProperties": False,
                 # a pin says where: by note id, or by the text around the place
-                "anyOf": [{"required": ["note"]}, {"required": ["before"]},
-                          {"required": ["after"]}],
+                "anyOf": [
+                    {"required": ["note"], "properties": {"note": {"minLength": 1}}},
+                    {"required": ["before"], "properties": {"before": {"minLength": 1}}},
+                    {"required": ["after"], "properties": {"after": {"minLength": 1}}}],
             },
         },
     },

@@ -356,3 +356,43 @@ def test_pool_workers_die_when_the_run_is_killed(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+# --- 1. (cont.) found by review ----------------------------------------------------------------
+
+
+def test_force_never_writes_through_a_link_inside_the_results_folder(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "in")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "theirs.txt").write_text("theirs", "utf-8")
+    (out / "works").symlink_to(outside, target_is_directory=True)
+    before = _tree(outside)
+    with pytest.raises(OutputError, match="works"):
+        write(run(folder, CONFIG), out, force=True)
+    assert _tree(outside) == before == {}
+
+
+def test_dot_as_the_results_folder_and_a_file_browsers_files_are_no_obstacle(
+        tmp_path: Path, monkeypatch) -> None:
+    folder = _folder(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    write(run(folder, CONFIG), Path("."))
+    (out / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    write(run(folder, CONFIG), Path("."))  # a Finder's file is neither ours nor refused
+    assert (out / ".DS_Store").read_bytes() == b"\x00\x00\x00\x01Bud1"
+    assert (out / "summary.json").is_file()
+
+
+def test_an_empty_folder_a_person_made_in_the_results_is_not_ours_to_remove(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "in")
+    out = tmp_path / "out"
+    write(run(folder, CONFIG), out)
+    (out / "my-notes").mkdir()
+    with pytest.raises(OutputError, match="my-notes"):
+        write(run(folder, CONFIG), out)
+    assert (out / "my-notes").is_dir()
