@@ -39,6 +39,12 @@ def _folder(root: Path) -> Path:
     return root
 
 
+def _another_tools(out: Path) -> None:
+    """A folder another tool wrote, with our file names in it."""
+    (out / "works" / "essay").mkdir(parents=True)
+    (out / "works" / "essay" / "canonical.txt").write_text("theirs", "utf-8")
+
+
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file()}
@@ -58,8 +64,7 @@ def test_out_pointed_at_the_input_folder_is_refused_and_deletes_nothing(tmp_path
 def test_a_folder_of_another_tool_is_refused_and_kept_whole_even_with_force(tmp_path: Path) -> None:
     folder = _folder(tmp_path / "in")
     site = tmp_path / "site"
-    (site / "works" / "essay").mkdir(parents=True)
-    (site / "works" / "essay" / "canonical.txt").write_text("theirs", "utf-8")
+    _another_tools(site)
     (site / "index.html").write_text("<p>their site</p>", "utf-8")
     before = _tree(site)
     got = _cli("run", str(folder), "--out", str(site))
@@ -74,8 +79,7 @@ def test_a_folder_of_another_tool_is_refused_and_kept_whole_even_with_force(tmp_
 def test_force_beside_foreign_files_replaces_only_what_the_last_run_wrote(tmp_path: Path) -> None:
     folder = _folder(tmp_path / "in")
     out = tmp_path / "out"
-    (out / "works" / "essay").mkdir(parents=True)
-    (out / "works" / "essay" / "canonical.txt").write_text("theirs", "utf-8")
+    _another_tools(out)
     assert _cli("run", str(folder), "--out", str(out), "--force").returncode == 0
     first = json.loads((out / MANIFEST).read_text("utf-8"))["files"]
     (folder / "b.txt").unlink()
