@@ -383,7 +383,8 @@ def _work(job: _Job, ui: _UI) -> int:
     if job.out is not None:
         t = time.perf_counter()
         try:
-            outputs["summary"] = str(write(result, job.out, force=job.force, warn=ui.warn))
+            write(result, job.out, force=job.force, warn=ui.warn)
+            outputs["summary"] = str(job.out / "summary.json")  # as the user named it
         except OutputError as exc:
             raise _InputError(str(exc)) from None
         except OSError as exc:
