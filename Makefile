@@ -7,11 +7,18 @@ OUT    ?= out/seeds
 
 .PHONY: run test test-slow golden clean bench bench-full
 
+# `make run` installs what the tool needs to run, nothing more; the test tooling (pytest,
+# hypothesis, Playwright) comes with `make test`.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e .
 	touch $(STAMP)
+
+TEST_STAMP := $(VENV)/.installed-test
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(TEST_STAMP)
 
 ## run: reconcile the bundled seed editions into $(OUT)
 run: $(STAMP)
@@ -29,15 +36,15 @@ $(CHROMIUM):
 	fi
 
 ## test: the whole test suite
-test: $(STAMP) $(CHROMIUM)
+test: $(TEST_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 ## test-slow: the fuzz property with 1,000 generated folders (nightly; `make test` runs 100)
-test-slow: $(STAMP)
+test-slow: $(TEST_STAMP)
 	RECONCILE_FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest tests/hostile/test_fuzz.py
 
 ## golden: rewrite the expected outputs under fixtures/golden/ (review the diff before committing)
-golden: $(STAMP)
+golden: $(TEST_STAMP)
 	$(BIN)/python -m tests.golden
 
 BENCH_STAMP := $(VENV)/.installed-bench

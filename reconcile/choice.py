@@ -33,6 +33,7 @@ from .config import Config
 from .evidence import Evidence, Score, looks_alike, lm_text
 from .sites import Site, Table, site_mask
 from .tokens import is_cjk_token, tokenize
+from .wording import count
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,8 +477,8 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
             continue
         text = cand if is_cjk_token(cand) else _recase(t.toks[w].surface(tok), cand)
         reason = (f"only {ctx.names[w]} prints this place; it reads '{t.toks[w].surface(tok)}', "
-                  f"which the work prints nowhere else, while '{cand}' stands here {seen} "
-                  f"time(s) elsewhere in the work and related works")
+                  f"which the work prints nowhere else, while '{cand}' stands here "
+                  f"{count(seen, 'time')} elsewhere in the work and related works")
         if is_cjk_token(k) and looks_alike(k, cand):
             reason += f", and '{k}'/'{cand}' look alike in print"
         elif k in foreign:

@@ -19,8 +19,8 @@ Exit status:
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import sys
 import time
 import traceback
@@ -38,12 +38,15 @@ from .policy import (POLICY_HELP, BaselineError, Diff, FailOn, Report, compare, 
                      dumps_baseline, evaluate, is_open_tie, load_baseline, make_baseline,
                      parse_fail_on, report_of)
 from .records import ReadError
+from .wording import count
 
 #: A decisions file in the input folder is read without being asked for.
 DECISIONS_FILE = "reconcile-decisions.json"
 
 app = typer.Typer(
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # plain help, as git and ripgrep print it
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Find the editions of one text in a folder, clean them, and reconcile them.",
@@ -111,21 +114,21 @@ FailOnOpt = Annotated[Optional[list[str]], typer.Option(
     help="Exit 1 when the run finds: " + "; ".join(f"{p.value}: {POLICY_HELP[p]}" for p in FailOn)
     + ". Repeat the option or separate policies with commas.")]
 Json = Annotated[bool, typer.Option(
-    "--json", help="Print a summary object (JSON) to stdout; messages still go to stderr.")]
+    "--json", metavar="", help="Print a summary object (JSON) to stdout; messages still go to stderr.")]
 Quiet = Annotated[bool, typer.Option(
-    "--quiet", "-q", help="Print only errors and warnings (and why a run fails).")]
+    "--quiet", "-q", metavar="", help="Print only errors and warnings (and why a run fails).")]
 Verbose = Annotated[bool, typer.Option(
-    "--verbose", "-v", help="Also print how long each stage took and what the cache served.")]
+    "--verbose", "-v", metavar="", help="Also print how long each stage took and what the cache served.")]
 CacheDir = Annotated[Optional[Path], typer.Option(
     "--cache-dir", show_default=False,
     help="Folder of the cache of per-file results (default: $RECONCILE_CACHE_DIR, else "
          "$XDG_CACHE_HOME/reconcile, else ~/.cache/reconcile).")]
 NoCache = Annotated[bool, typer.Option(
-    "--no-cache", help="Neither read nor write the cache.")]
+    "--no-cache", metavar="", help="Neither read nor write the cache.")]
 FollowLinks = Annotated[bool, typer.Option(
-    "--follow-links", help="Read files that links in FOLDER point to outside it.")]
+    "--follow-links", metavar="", help="Read files that links in FOLDER point to outside it.")]
 Force = Annotated[bool, typer.Option(
-    "--force", help="Write into a results folder that holds files reconcile did not write "
+    "--force", metavar="", help="Write into a results folder that holds files reconcile did not write "
                     "(they are left alone; only the last run's files are replaced).")]
 Decisions = Annotated[Optional[Path], typer.Option(
     "--decisions", show_default=False,
@@ -137,7 +140,8 @@ Decisions = Annotated[Optional[Path], typer.Option(
 def _main(
     version: Annotated[
         Optional[bool],
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option("--version", callback=_version, is_eager=True, metavar="",
+                     help="Print the version."),
     ] = None,
 ) -> None:
     """Find the editions of one text in a folder, clean them, and reconcile them.
@@ -469,9 +473,9 @@ def _tell(ui: _UI, report: Report, diff: Diff | None,
     doc = job.doc
     c = doc["counts"]
     n = c["works"]
-    ui.say(f"{c['files']} files, {n} work{'s' * (n != 1)}, {c['notes']} notes "
-           f"({c['review']} to review), {c['related']} related, {c['duplicates']} duplicates, "
-           f"{c['unreadable']} unreadable")
+    ui.say(f"{count(c['files'], 'file')}, {count(n, 'work')}, {count(c['notes'], 'note')} "
+           f"({c['review']} to review), {c['related']} related, "
+           f"{count(c['duplicates'], 'duplicate')}, {c['unreadable']} unreadable")
     if diff is not None:
         ui.say(f"since the baseline: {len(diff.new) - diff.changed} new, {diff.changed} changed, "
                f"{len(diff.removed)} gone, {diff.unchanged} unchanged")
@@ -487,12 +491,13 @@ def _tell(ui: _UI, report: Report, diff: Diff | None,
     if "summary" in outputs:
         ui.say(f"results: {outputs['summary']}")
     if "baseline" in outputs:
-        ui.say(f"baseline: {c['notes']} notes of {n} work{'s' * (n != 1)} written to "
+        ui.say(f"baseline: {count(c['notes'], 'note')} of {count(n, 'work')} written to "
                f"{outputs['baseline']}")
     cache = doc.get("cache") or {}
     if cache.get("enabled"):
-        ui.detail(f"cache: {cache['dir']}: {cache['hits']} files and {cache['work_hits']} works "
-                  f"served, {cache['misses']} files and {cache['work_misses']} works computed")
+        ui.detail(f"cache: {cache['dir']}: {count(cache['hits'], 'file')} and "
+                  f"{count(cache['work_hits'], 'work')} served, {count(cache['misses'], 'file')} "
+                  f"and {count(cache['work_misses'], 'work')} computed")
     for p, items in findings.items():
         _err(f"fail: {p.value}: {describe(p, items)}")
     if job.policies and not findings:
@@ -502,7 +507,7 @@ def _tell(ui: _UI, report: Report, diff: Diff | None,
 # --- commands -----------------------------------------------------------------------------
 
 
-@app.command("run")
+@app.command("run", short_help="Reconcile the editions in FOLDER and write the results.")
 def run_cmd(
     folder: Folder,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the results to.")]
@@ -535,7 +540,7 @@ def run_cmd(
                   decisions=decisions))
 
 
-@app.command("check")
+@app.command("check", short_help="Report the notes new or changed since a baseline.")
 def check_cmd(
     folder: Folder,
     baseline: Annotated[Path, typer.Option(
@@ -569,7 +574,7 @@ def check_cmd(
                   decisions=decisions))
 
 
-@app.command("baseline")
+@app.command("baseline", short_help="Record the notes of FOLDER in a baseline file.")
 def baseline_cmd(
     folder: Folder,
     out: Annotated[Path, typer.Option(

@@ -70,5 +70,8 @@ def render_notes(c: WorkResult, base_id: str) -> str:
                     or "no witness"
                 mark = " (chosen)" if r.text == n.chosen else ""
                 lines.append(f"- {_md(r.text)}{mark}: {where}")
-            lines += ["", f"{_md(n.reason)} Confidence: {n.confidence:.2f}.", ""]
+            reason = n.reason.rstrip()
+            if reason and not reason.endswith((".", "。", "!", "?")):
+                reason += "."  # a reason is a sentence: the confidence is the next one
+            lines += ["", f"{_md(reason)} Confidence: {n.confidence:.2f}.", ""]
     return "\n".join(lines).rstrip() + "\n"

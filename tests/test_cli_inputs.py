@@ -186,4 +186,4 @@ def test_help_of_the_app_and_of_run_documents_every_option() -> None:
         for name in p.opts:
             assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", flat), name
         assert p.help, f"--{p.name} has no help text"
-        assert _flat(p.help) in flat, p.help
+        assert "".join(p.help.split()) in "".join(flat.split()), p.help  # wraps anywhere

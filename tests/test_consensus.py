@@ -132,7 +132,7 @@ def test_a_lone_slip_the_work_prints_correctly_elsewhere_is_corrected_for_review
     assert c.canonical_file() == REPORT
     (n,) = c.notes
     assert (n.chosen, [r.text for r in n.readings]) == ("展", ["展", "层"])
-    assert n.review and "5 time(s)" in n.reason
+    assert n.review and "5 times" in n.reason
 
 
 def test_a_lone_reading_the_work_prints_elsewhere_is_left_alone(tmp_path: Path) -> None:
