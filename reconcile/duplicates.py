@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .config import Config
 from .fingerprint import Fingerprinted
-from .group import Place, _UnionFind
+from .group import Place, Work, _UnionFind
 from .records import Kind, Match
 
 
@@ -83,8 +83,19 @@ def repeated_paragraphs(rec: Fingerprinted, matches: Sequence[Match], w: int,
 
 
 def across_files(records: Sequence[Fingerprinted], matches: Sequence[Match],
-                 config: Config) -> list[Duplicate]:
-    """Body paragraphs printed (almost) whole in more than one file."""
+                 works: Sequence[Work], config: Config) -> list[Duplicate]:
+    """Body paragraphs one printing holds twice over its files: printed (almost) whole on
+    two of its page files, or in a file that is the same printing saved again. Editions of
+    one work that print the same paragraph agree (that is what the tool reconciles), and a
+    file of another work that prints it quotes it (``related``): neither is a duplicate."""
+    printing: dict[int, tuple[str, str]] = {}  # file -> (work, printing it counts as)
+    for work in works:
+        first = work.editions[0].id if work.editions else ""
+        for e in work.editions:
+            # a duplicate file is its original printed again: it counts as the copy-text's
+            # printing (the one it duplicates is an edition of the work)
+            for f in e.files:
+                printing[f] = (work.id, first if e.role == "duplicate" else e.id)
     psize: dict[tuple[int, int], int] = defaultdict(int)
     for w, rec in enumerate(records):
         for u in rec.units:
@@ -113,6 +124,9 @@ def across_files(records: Sequence[Fingerprinted], matches: Sequence[Match],
     for members in groups.values():
         if len({w for w, _ in members}) < 2:
             continue
+        held = [printing.get(w) for w, _ in members]
+        if len(held) == len(set(held)) or None in held:
+            continue  # no printing holds it twice
         w, p = members[0]
         para = records[w].witness.paragraphs[p]
         text = records[w].witness.text[para.start:para.end]

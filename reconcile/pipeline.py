@@ -79,7 +79,7 @@ def analyse(records: Sequence[Fingerprinted], errors: Sequence[ReadError],
     recs = tuple(sorted(records, key=lambda r: r.witness.id))
     matches = tuple(join(recs, config))
     works, related = group(recs, matches, config)
-    dups = within_file(recs, matches, config) + across_files(recs, matches, config)
+    dups = within_file(recs, matches, config) + across_files(recs, matches, works, config)
     errs = tuple(sorted(errors, key=lambda e: e.file))
     if progress is not None:
         progress("folder", 1, 1)

@@ -510,3 +510,36 @@ def test_messages_read_like_a_careful_tools(tmp_path: Path) -> None:
         text = md.read_text("utf-8")
         assert "(s)" not in text
         assert not re.search(r"[^.。!?] Confidence: ", text)
+
+
+def test_fail_on_duplicates_passes_editions_that_agree_and_fails_a_printing_that_repeats(
+        tmp_path: Path) -> None:
+    from . import synth
+
+    paras = synth.report(91, paragraphs=12)
+    agree = tmp_path / "agree"
+    agree.mkdir()
+    (agree / "a.txt").write_text(synth.render(paras, "cjk"), "utf-8")
+    # another printing: the same text in other lines (one saved twice is a duplicate)
+    (agree / "b.txt").write_text(synth.render(paras, "cjk").replace("，", "，\n"), "utf-8")
+    (agree / "digest.txt").write_text(synth.render([p[:2] for p in paras[::3]] + paras[5:6],
+                                                   "cjk"), "utf-8")
+    env = {**os.environ, "CI": "true"}
+
+    def fail_on(folder: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "reconcile", "run", str(folder), "-o",
+                               str(tmp_path / f"out-{folder.name}"), "--no-cache",
+                               "--fail-on", "duplicates", "--json"],
+                              capture_output=True, text=True, env=env, timeout=120)
+    got = fail_on(agree)
+    assert got.returncode == 0, got.stderr
+    # one printing over two pages whose second page prints a paragraph of the first again
+    repeat = tmp_path / "repeat"
+    repeat.mkdir()
+    (repeat / "x_p1.txt").write_text(synth.render(paras[:6], "cjk") + "\n（下转第2版）\n", "utf-8")
+    (repeat / "x_p2.txt").write_text("（上接第1版）\n\n" + synth.render(paras[3:4] + paras[6:], "cjk"),
+                                     "utf-8")
+    got = fail_on(repeat)
+    assert got.returncode == 1, got.stderr
+    doc = json.loads(got.stdout)
+    assert any(d["kind"] == "across-files" for d in doc["findings"]["duplicates"])
