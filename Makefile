@@ -4,9 +4,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/seeds
-# an editable install that imports from this checkout (a .pth entry) without setuptools'
-# warning about folders named like the package
-EDITABLE := --config-settings editable_mode=compat
 
 .PHONY: run test test-slow golden clean bench bench-full
 
@@ -15,12 +12,12 @@ EDITABLE := --config-settings editable_mode=compat
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e . $(EDITABLE)
+	$(BIN)/python -m pip install -q -e .
 	touch $(STAMP)
 
 TEST_STAMP := $(VENV)/.installed-test
 $(TEST_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[test]' $(EDITABLE)
+	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(TEST_STAMP)
 
 ## run: reconcile the bundled seed editions into $(OUT)
@@ -53,7 +50,7 @@ golden: $(TEST_STAMP)
 BENCH_STAMP := $(VENV)/.installed-bench
 
 $(BENCH_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[bench]' $(EDITABLE)
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	touch $(BENCH_STAMP)
 
 ## bench: quick benchmark (10 and 100 works, CollateX at 1,000 and 2,000 characters; < 5 min);
