@@ -543,3 +543,34 @@ def test_fail_on_duplicates_passes_editions_that_agree_and_fails_a_printing_that
     assert got.returncode == 1, got.stderr
     doc = json.loads(got.stdout)
     assert any(d["kind"] == "across-files" for d in doc["findings"]["duplicates"])
+
+
+def test_the_readmes_examples_are_what_a_run_of_the_seeds_gives(tmp_path: Path) -> None:
+    # the README shows note ids and figures from the bundled seeds: they must still hold
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text("utf-8")
+    got = subprocess.run([sys.executable, "-m", "reconcile", "run", str(root / "fixtures" / "seeds"),
+                          "-o", str(tmp_path / "out"), "--json", "--no-cache"],
+                         capture_output=True, text=True, env={**os.environ, "CI": "true"},
+                         timeout=300)
+    doc = json.loads(got.stdout)
+    ids = {n["id"] for p in (tmp_path / "out" / "works").glob("*/notes.json")
+           for n in json.loads(p.read_text("utf-8"))["notes"]}
+    # the `check --json` example shows one note that is new since the baseline (an edit of
+    # the seeds): every other id the README quotes is a note of the seeds
+    example_new = set(re.findall(r'"change": "new", "work": "[^"]*", "id": "(n[0-9a-f]{10})"',
+                                 readme))
+    quoted = set(re.findall(r'"(?:id|note)": "(n[0-9a-f]{10})"', readme)) - example_new
+    assert quoted and quoted <= ids, sorted(quoted - ids)
+    shown = re.search(r'"counts": \{"files": (\d+), "unreadable": (\d+), "works": (\d+), '
+                      r'"notes": (\d+), "review": (\d+), "ties": (\d+),', readme)
+    assert shown, "the README's --json example lost its counts"
+    c = doc["counts"]
+    assert tuple(map(int, shown.groups())) == (c["files"], c["unreadable"], c["works"],
+                                               c["notes"], c["review"], c["ties"])
+    assert f'"related": {c["related"]}, "duplicates": {c["duplicates"]}' in readme
+    # the library example imports what the modules hold
+    for module, names in re.findall(r"^from (reconcile\.\w+) import ([\w, ]+)$", readme, re.M):
+        mod = __import__(module, fromlist=["x"])
+        for name in names.split(","):
+            assert hasattr(mod, name.strip()), f"{module}.{name.strip()}"
