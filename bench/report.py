@@ -354,14 +354,20 @@ def _cer_table(add, r: dict, first: list[tuple[str, float]], unit: str) -> None:
     add("")
 
 
-def _not_run(add, r: dict) -> bool:
-    """Say why a real-OCR section has no figures (the data missing, the run failed)."""
+def _real_ocr_section(add, res: dict, key: str, title: str) -> dict | None:
+    """The heading of a real-OCR section and its results, or None: no section when it was
+    not run, and why it has no figures when the data was missing or the run failed."""
+    r = res.get(key)
+    if not r:
+        return None
+    add(title)
+    add("")
     if not (r.get("skipped") or r.get("failed")):
-        return False
+        return r
     add(f"Skipped: {r['skipped']}" if r.get("skipped") else
         f"`reconcile run` failed on the folder:\n\n```\n{r['failed']}\n```")
     add("")
-    return True
+    return None
 
 
 def render(res: dict[str, Any], root: Path) -> str:
@@ -668,97 +674,92 @@ def render(res: dict[str, Any], root: Path) -> str:
         add(f"| {k} | {v['notes']} | {v['true']} | {_pct(v['true'] / v['notes'])} |")
     add("")
 
-    r = res.get("realocr")
+    r = _real_ocr_section(add, res, "realocr",
+                          "## Real OCR: Goethe, *Die Wahlverwandtschaften* (1809), three engines")
     if r:
-        add("## Real OCR: Goethe, *Die Wahlverwandtschaften* (1809), three engines")
+        b = r["baselines"]
+        add(f"`../shared/data/goethe-1809-three-engines/`: {b['pages']} pages of a Fraktur "
+            f"print, each read by {', '.join(r['engines'])}, with a hand transcription. The "
+            "folder handed to `reconcile run` holds one file per page and engine "
+            f"(`p{{page}}_{{engine}}.txt`, {r['files']} files); {_s(r['wall_s'])} wall. "
+            "CER over letters and digits only (whitespace, punctuation and the page "
+            "furniture `reconcile` cleans away left out of both sides), "
+            f"{b['chars']} characters of transcription.")
         add("")
-        if not _not_run(add, r):
-            b = r["baselines"]
-            add(f"`../shared/data/goethe-1809-three-engines/`: {b['pages']} pages of a Fraktur "
-                f"print, each read by {', '.join(r['engines'])}, with a hand transcription. The "
-                "folder handed to `reconcile run` holds one file per page and engine "
-                f"(`p{{page}}_{{engine}}.txt`, {r['files']} files); {_s(r['wall_s'])} wall. "
-                "CER over letters and digits only (whitespace, punctuation and the page "
-                "furniture `reconcile` cleans away left out of both sides), "
-                f"{b['chars']} characters of transcription.")
+        _cer_table(add, r, [
+            ("**reconcile** (each work's `canonical.txt` against its pages' "
+             "transcriptions in page order)", r["cer"]),
+            ("plain vote (ROVER: engines aligned to their medoid per page, majority)",
+             b["vote"])], "page")
+        add(f"Grouping: {_pct(r['pages_in_one_work'])} of the pages have their three "
+            f"readings in one work; {r['works']} works, {_pct(r['works_in_page_order'])} of "
+            "them with every witness listing its pages in page order.")
+        add("")
+        worst = sorted(r.get("per_work", []), key=lambda w: -w["cer"])[:5]
+        if worst:
+            add("Works with the highest CER: " + "; ".join(
+                f"{w['work']} (pages {', '.join(w['pages'])}) {_pct(w['cer'], 2)}"
+                for w in worst) + ".")
             add("")
-            _cer_table(add, r, [
-                ("**reconcile** (each work's `canonical.txt` against its pages' "
-                 "transcriptions in page order)", r["cer"]),
-                ("plain vote (ROVER: engines aligned to their medoid per page, majority)",
-                 b["vote"])], "page")
-            add(f"Grouping: {_pct(r['pages_in_one_work'])} of the pages have their three "
-                f"readings in one work; {r['works']} works, {_pct(r['works_in_page_order'])} of "
-                "them with every witness listing its pages in page order.")
-            add("")
-            worst = sorted(r.get("per_work", []), key=lambda w: -w["cer"])[:5]
-            if worst:
-                add("Works with the highest CER: " + "; ".join(
-                    f"{w['work']} (pages {', '.join(w['pages'])}) {_pct(w['cer'], 2)}"
-                    for w in worst) + ".")
-                add("")
 
 
-    r = res.get("reallines")
+    r = _real_ocr_section(add, res, "reallines", "## Real OCR, short lines (one work per line)")
     if r:
-        add("## Real OCR, short lines (one work per line)")
+        b = r["baselines"]
+        add(f"The same {r['pages']} pages, each engine's reading cut at the places aligned "
+            f"to the transcription's line ends (`bench.reallines.cut`): every transcription "
+            f"line of at least {r['min_line']} characters, printed once in the book, is "
+            "one work of "
+            "one file per engine, `{sha1(page:line)[:8]}_{engine}.txt` (names "
+            "that do not sort by line; the manifest stays outside the folder). "
+            f"{r['lines']} lines, {r['files']} files, {b['chars']} characters of "
+            f"transcription; {_s(r['wall_s'])} wall. Each line is scored on the canonical "
+            f"text of the work holding its {r['lead']} reading, whether or not the line "
+            "was grouped right, so a line split apart or merged with others counts at what "
+            "a reader gets for it. Letters and digits only.")
         add("")
-        if not _not_run(add, r):
-            b = r["baselines"]
-            add(f"The same {r['pages']} pages, each engine's reading cut at the places aligned "
-                f"to the transcription's line ends (`bench.reallines.cut`): every transcription "
-                f"line of at least {r['min_line']} characters, printed once in the book, is "
-                "one work of "
-                "one file per engine, `{sha1(page:line)[:8]}_{engine}.txt` (names "
-                "that do not sort by line; the manifest stays outside the folder). "
-                f"{r['lines']} lines, {r['files']} files, {b['chars']} characters of "
-                f"transcription; {_s(r['wall_s'])} wall. Each line is scored on the canonical "
-                f"text of the work holding its {r['lead']} reading, whether or not the line "
-                "was grouped right, so a line split apart or merged with others counts at what "
-                "a reader gets for it. Letters and digits only.")
+        _cer_table(add, r, [
+            ("**reconcile** (canonical text of the work holding the line)", r["cer"]),
+            ("average single reading (the engines' mean)", b["average"]),
+            ("plain vote (ROVER over the line's readings)", b["vote"])], "line")
+        ok = reallines_target(r)
+        add(f"Target: the canonical CER below the average single reading "
+            f"({_pct(b['average'], 2)}) and below the plain vote ({_pct(b['vote'], 2)}): "
+            + ("**met**." if ok else "**not met** ("
+               + ("above the average reading" if r["cer"] >= b["average"] else
+                  "below the average reading") + ", "
+               + ("above" if r["cer"] >= b["vote"] else "below") + " the plain vote)."))
+        add("")
+        add(f"Grouping: {_pct(r['lines_grouped'])} of the lines have all their readings in "
+            f"one work that holds nothing else; {r['works']} works; {r['lines_merged']} "
+            f"lines are scored on a work that also holds other lines' readings (the "
+            f"largest holds {r['largest_work']} files).")
+        add("")
+        add("| which lines | lines | CER reconcile | CER plain vote | reconcile worse / better "
+            "than the vote (lines) |")
+        add("|---|---|---|---|---|")
+        names = {"all": "all", "grouped": "grouped right",
+                 "not grouped": "not grouped right",
+                 "merged": "… scored on a work holding other lines",
+                 "not merged": "all but those",
+                 "grouped, 1 alike": "grouped right, three different readings",
+                 "grouped, 2 alike": "grouped right, two readings identical",
+                 "grouped, 3 alike": "grouped right, three readings identical"}
+        for k, v in r["parts"].items():
+            add(f"| {names.get(k, k)} | {v['lines']} | {_pct(v['cer'], 2)} | "
+                f"{_pct(v['vote'], 2)} | {v['worse']} / {v['better']} |")
+        add("")
+        if r.get("worst"):
+            add("Lines grouped right where the canonical text loses most to the plain "
+                "vote (the vote shown as compared: letters and digits):")
             add("")
-            _cer_table(add, r, [
-                ("**reconcile** (canonical text of the work holding the line)", r["cer"]),
-                ("average single reading (the engines' mean)", b["average"]),
-                ("plain vote (ROVER over the line's readings)", b["vote"])], "line")
-            ok = reallines_target(r)
-            add(f"Target: the canonical CER below the average single reading "
-                f"({_pct(b['average'], 2)}) and below the plain vote ({_pct(b['vote'], 2)}): "
-                + ("**met**." if ok else "**not met** ("
-                   + ("above the average reading" if r["cer"] >= b["average"] else
-                      "below the average reading") + ", "
-                   + ("above" if r["cer"] >= b["vote"] else "below") + " the plain vote)."))
+            for x in r["worst"]:
+                add(f"- page {x['page']}, line {x['line']} (`{x['name']}`), canonical "
+                    f"{x['dist']} edits, vote {x['vote_dist']}: transcription "
+                    f"{_code(x['gt'])}; "
+                    + "; ".join(f"{e} {_code(t)}" for e, t in x["readings"].items())
+                    + f"; canonical {_code(x['canonical'])}; vote {_code(x['vote'])}")
             add("")
-            add(f"Grouping: {_pct(r['lines_grouped'])} of the lines have all their readings in "
-                f"one work that holds nothing else; {r['works']} works; {r['lines_merged']} "
-                f"lines are scored on a work that also holds other lines' readings (the "
-                f"largest holds {r['largest_work']} files).")
-            add("")
-            add("| which lines | lines | CER reconcile | CER plain vote | reconcile worse / better "
-                "than the vote (lines) |")
-            add("|---|---|---|---|---|")
-            names = {"all": "all", "grouped": "grouped right",
-                     "not grouped": "not grouped right",
-                     "merged": "… scored on a work holding other lines",
-                     "not merged": "all but those",
-                     "grouped, 1 alike": "grouped right, three different readings",
-                     "grouped, 2 alike": "grouped right, two readings identical",
-                     "grouped, 3 alike": "grouped right, three readings identical"}
-            for k, v in r["parts"].items():
-                add(f"| {names.get(k, k)} | {v['lines']} | {_pct(v['cer'], 2)} | "
-                    f"{_pct(v['vote'], 2)} | {v['worse']} / {v['better']} |")
-            add("")
-            if r.get("worst"):
-                add("Lines grouped right where the canonical text loses most to the plain "
-                    "vote (the vote shown as compared: letters and digits):")
-                add("")
-                for x in r["worst"]:
-                    add(f"- page {x['page']}, line {x['line']} (`{x['name']}`), canonical "
-                        f"{x['dist']} edits, vote {x['vote_dist']}: transcription "
-                        f"{_code(x['gt'])}; "
-                        + "; ".join(f"{e} {_code(t)}" for e, t in x["readings"].items())
-                        + f"; canonical {_code(x['canonical'])}; vote {_code(x['vote'])}")
-                add("")
 
     cx = res.get("compare") or []
     if cx:
