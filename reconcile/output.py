@@ -26,13 +26,14 @@ from typing import Any
 
 from .notes_md import render_notes
 from .pipeline import Result
+from .read import RESULTS_MANIFEST
 from .report import render_index, render_work_report
 
 SUMMARY_VERSION = 2
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 #: The list of files a run wrote, in the output folder: what the next run may replace.
-MANIFEST = ".reconcile-manifest.json"
+MANIFEST = RESULTS_MANIFEST
 
 
 class OutputError(Exception):

@@ -30,6 +30,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from .wording import count
+
 BASELINE_FORMAT = "reconcile-baseline"
 BASELINE_VERSION = 1
 
@@ -303,22 +305,21 @@ def evaluate(report: Report, policies: Sequence[FailOn],
 def describe(policy: FailOn, items: Sequence[Mapping[str, Any]]) -> str:
     """One line for a policy that failed the run."""
     n = len(items)
-    s = "" if n == 1 else "s"
     if policy is FailOn.UNREADABLE:
         names = ", ".join(str(i["file"]) for i in items[:5]) + (", …" if n > 5 else "")
-        return f"{n} file{s} could not be read: {names}"
+        return f"{count(n, 'file')} could not be read: {names}"
     if policy is FailOn.DUPLICATES:
-        return f"{n} duplicated passage{s}"
+        return f"{count(n, 'duplicated passage')}"
     works = sorted({str(i["work"]) for i in items})
     named = ", ".join(works[:3]) + (", …" if len(works) > 3 else "")
-    where = f" in {len(works)} work{'s' * (len(works) != 1)} ({named})"
+    where = f" in {count(len(works), 'work')} ({named})"
     if policy is FailOn.NEW:
         changed = sum(1 for i in items if i.get("change") == "changed")
         return (f"{n - changed} new and {changed} changed note{'s' * (n != 1)} "
                 f"since the baseline{where}")
     if policy is FailOn.REVIEW:
-        return f"{n} note{s} need{'s' * (n == 1)} review{where}"
-    return f"{n} note{s} with an open tie{where}"
+        return f"{count(n, 'note')} need{'s' * (n == 1)} review{where}"
+    return f"{count(n, 'note')} with an open tie{where}"
 
 
 __all__ = [

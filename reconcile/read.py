@@ -17,9 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .config import Config
-
-RESULTS_MANIFEST = ".reconcile-manifest.json"  # output.MANIFEST (read must not import output)
 from .records import ErrorKind, ReadError, Source
+from .wording import count
+
+#: The list of files a run wrote, in its results folder (output.py writes it): a folder
+#: that holds one is results, never input.
+RESULTS_MANIFEST = ".reconcile-manifest.json"
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
@@ -137,8 +140,8 @@ def decode(fid: str, data: bytes) -> Source | ReadError:
         return ReadError(fid, ErrorKind.BINARY, f"binary data ({bad:.0%} control characters)")
     text, stray = _STRAY.subn("", text)
     if struck or stray:
-        what = [f"{struck} overstruck letter{'s' * (struck != 1)}"] if struck else []
-        what += [f"{stray} control character{'s' * (stray != 1)}"] if stray else []
+        what = [count(struck, "overstruck letter")] if struck else []
+        what += [count(stray, "control character")] if stray else []
         warnings.append(f"removed {' and '.join(what)}")
     return Source.from_text(fid, text, encoding, hashlib.sha256(data).hexdigest(),
                             tuple(warnings))
