@@ -644,7 +644,17 @@ def _overlap(t: _Tally, members: Sequence[int]) -> Callable[[int, int], float]:
         return (last_a in pa and 0 in pb and part(a, last_a) and part(b, 0)) or \
             (last_b in pb and 0 in pa and part(b, last_b) and part(a, 0))
 
+    seen: dict[tuple[int, int], float] = {}
+
     def overlap(a: int, b: int) -> float:
+        # asked of every pair in both rounds of page joining: computed once (it is symmetric)
+        pair = (a, b) if a < b else (b, a)
+        got = seen.get(pair)
+        if got is None:
+            got = seen[pair] = measure(*pair)
+        return got
+
+    def measure(a: int, b: int) -> float:
         best = max(coverage_of(t, a, b), coverage_of(t, b, a))
         # over the smaller file, not over what c shares with it: a sentence two pages
         # both print is no overlap of the pages, though it may be all that a digest shares

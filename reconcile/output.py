@@ -261,8 +261,7 @@ def _inventory(out: Path) -> tuple[set[str], set[str]]:
             listed = {f for f in got.get("files", []) if isinstance(f, str)}
         except (OSError, ValueError, AttributeError, RecursionError):
             listed = set()
-    holders = {Path(f).parent.as_posix() for f in listed}
-    holders |= {p.as_posix() for f in listed for p in Path(f).parents}
+    holders = {p.as_posix() for f in listed for p in Path(f).parents}
 
     def unreadable(err: OSError) -> None:
         raise OutputError(f"{out}: cannot look through it ({err.filename}: "

@@ -178,18 +178,16 @@ def _decode_bytes(data: bytes) -> tuple[str | None, str, bool]:
     return _detect(data)
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAN_IN_LATIN = re.compile(r"(?<=[A-Za-z])[\u3400-\u9fff\uf900-\ufaff](?=[A-Za-z])")
+
+
 def _latin_read_as_cjk(text: str) -> bool:
     """GB18030 reads a Latin accented letter and the ASCII letter after it as one Han
     character ("Müller" in Latin-1 becomes "M黮ler"): Han characters that mostly stand
     alone between ASCII letters are such pairs, not Chinese."""
-    han = sandwiched = 0
-    for i, ch in enumerate(text):
-        if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
-            han += 1
-            if 0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() \
-                    and text[i + 1].isascii() and text[i + 1].isalpha():
-                sandwiched += 1
-    return han > 0 and sandwiched >= 0.2 * han
+    han = len(_HAN.findall(text))
+    return han > 0 and len(_HAN_IN_LATIN.findall(text)) >= 0.2 * han
 
 
 def _detect(data: bytes) -> tuple[str | None, str, bool]:
