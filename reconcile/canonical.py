@@ -3,6 +3,10 @@
 - A site prints its chosen reading, as the witness it was chosen from prints it.
 - Elsewhere the witnesses agree on each token; it is printed as most of them print it
   (letter case, width).
+- Where witnesses print a token in different scripts (發展 / 发展: equal in the comparison
+  form), it is printed as a witness in the canonical text's script prints it; text no such
+  witness prints is converted, run by run (``script.convert_runs``). Such places are
+  counted (``script_differences``), not noted.
 - Between two tokens goes what the witnesses that print both, one after the other, print
   between them (space, punctuation, a paragraph break), by plurality; a difference there is
   a punctuation difference, counted but not a note.
@@ -28,6 +32,7 @@ from .clean import is_heading
 from .config import Config
 from .normalize import CLAUSE_END
 from .records import Kind, Paragraph
+from .script import Script, convert_runs, differs_in_script_only
 from .sites import Table
 from .tokens import is_cjk_token, sep_key
 
@@ -51,6 +56,7 @@ class Rendered:
     col_end: np.ndarray
     site_span: dict[int, tuple[int, int]]  # site index -> canonical span of its reading
     lone_span: dict[int, tuple[int, int]]  # lone correction index -> its span
+    script_differences: int = 0  # columns where witnesses differ in script only
 
 
 def paragraphs_of(text: str, config: Config) -> tuple[Paragraph, ...]:
@@ -64,8 +70,16 @@ def paragraphs_of(text: str, config: Config) -> tuple[Paragraph, ...]:
 
 
 def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequence[Lone],
-           order: Sequence[int], config: Config) -> Rendered:
+           order: Sequence[int], config: Config, scripts: Sequence[Script] = (),
+           to: Script = Script.NEUTRAL) -> Rendered:
+    """``scripts``: each witness's script; ``to``: the script the text is written in
+    (``NEUTRAL``: as the witnesses print it)."""
     n = table.n
+    # a witness prints in the canonical text's script, or does not say it prints another
+    writes_to = [to is Script.NEUTRAL or (scripts[w] if w < len(scripts) else Script.NEUTRAL)
+                 in (to, Script.NEUTRAL) for w in range(len(table.toks))]
+    foreign: set[int] = set()  # units whose text comes from a witness in another script
+    script_diffs = 0
     n_w = len(table.toks)
     rank = {w: i for i, w in enumerate(order)}
     site_of = np.full(n, -1, dtype=np.int64)
@@ -85,16 +99,28 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
             for w, (a, b) in zip(s.readers, s.ranges):
                 if table.reading_key(w, a, b) == ch.key and b > a:
                     carriers[w] = (a, b - 1)
-            units.append((s.start, s.end, ch.text, carriers, "site", si))
+            text = ch.text
+            if ch.source < 0 or not writes_to[ch.source]:
+                # as a carrier in the canonical text's script prints it, if one does
+                own = [w for w in sorted(carriers, key=lambda w: rank.get(w, 99))
+                       if writes_to[w]]
+                if own and ch.source >= 0:
+                    a, b = carriers[own[0]]
+                    text = table.reading(own[0], a, b + 1)
+                elif text:
+                    foreign.add(len(units))
+            units.append((s.start, s.end, text, carriers, "site", si))
             c = s.end
             continue
         if c in lone_of:
             li, ln = lone_of[c]
+            foreign.add(len(units))  # its text is a comparison form: in no witness's script
             units.append((ln.c0, ln.c1, ln.text, {ln.witness: (ln.t0, ln.t1 - 1)}, "lone", li))
             c = ln.c1
             continue
         forms: Counter[str] = Counter()
         best_rank: dict[str, int] = {}
+        in_script: set[str] = set()
         carriers = {}
         for w in range(n_w):
             t = int(table.al.cells[w][c])
@@ -103,12 +129,20 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
             f = table.toks[w].surface(t)
             forms[f] += 1
             best_rank[f] = min(best_rank.get(f, 99), rank.get(w, 99))
+            if writes_to[w]:
+                in_script.add(f)
             carriers[w] = (t, t)
         if forms:
-            text = max(forms, key=lambda f: (forms[f], -best_rank[f]))
+            text = max(forms, key=lambda f: (f in in_script, forms[f], -best_rank[f]))
+            if len(forms) > 1 and any(differs_in_script_only(f, text) for f in forms):
+                script_diffs += 1
+            if text not in in_script:
+                foreign.add(len(units))
             units.append((c, c + 1, text, carriers, "col", -1))
         c += 1
 
+    if to is not Script.NEUTRAL and foreign:
+        units = _in_script(units, foreign, to)
     parts: list[str] = []
     pos = 0
     col_start = np.zeros(n, dtype=np.int64)
@@ -166,7 +200,20 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
     np.clip(col_start, 0, len(text), out=col_start)
     np.clip(col_end, 0, len(text), out=col_end)
     return Rendered(Canonical(text, paragraphs_of(text, config)), col_start, col_end,
-                    site_span, lone_span)
+                    site_span, lone_span, script_diffs)
+
+
+def _in_script(units: list, foreign: set[int], to: Script) -> list:
+    """The units' texts with each run of consecutive ``foreign`` units converted to ``to``."""
+    out = list(units)
+    run: list[int] = []
+    for k in sorted(foreign) + [-2]:
+        if run and k != run[-1] + 1:
+            for j, text in zip(run, convert_runs((out[j][2] for j in run), to)):
+                out[j] = out[j][:2] + (text,) + out[j][3:]
+            run = []
+        run.append(k)
+    return out
 
 
 _SPACES = re.compile(r"[ \t]+")

@@ -148,7 +148,7 @@ _EN_NUMBERS = {w: i for i, w in enumerate(
 
 def _marker_detail(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).lower()
-    direction = "to" if re.search(r"下转|转|continued on|suite en|fortsetzung auf", folded) else "from"
+    direction = "to" if re.search(r"[转轉]|continued on|suite en|fortsetzung auf", folded) else "from"
     folded = re.sub(r"\s*,?\s*col(?:umn|\.)?\s*\w+$", "", folded)  # "…, column 6"
     m = re.search(r"(?<![a-z])[a-z]?\d+", folded)
     word = re.search(r"\b(" + "|".join(_EN_NUMBERS) + r")\b", folded)

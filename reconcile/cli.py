@@ -27,6 +27,7 @@ import traceback
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
 
@@ -130,6 +131,16 @@ FollowLinks = Annotated[bool, typer.Option(
 Force = Annotated[bool, typer.Option(
     "--force", metavar="", help="Write into a results folder that holds files reconcile did not write "
                     "(they are left alone; only the last run's files are replaced).")]
+class ScriptChoice(str, Enum):
+    BASE = "base"
+    SIMPLIFIED = "simplified"
+    TRADITIONAL = "traditional"
+
+
+ScriptOpt = Annotated[ScriptChoice, typer.Option(
+    "--script", case_sensitive=False,
+    help="Script of a Chinese canonical text: as the base witness prints it, or simplified "
+         "or traditional whatever the witnesses print.")]
 Decisions = Annotated[Optional[Path], typer.Option(
     "--decisions", show_default=False,
     help="Readings pinned by hand (JSON; see the README). Default: FOLDER/"
@@ -265,10 +276,11 @@ class _Job:
 
 
 def _config(jobs: int, edition_min_coverage: Optional[float], policies: Sequence[FailOn],
-            cache_dir: Optional[Path], no_cache: bool, follow_links: bool = False) -> Config:
+            cache_dir: Optional[Path], no_cache: bool, follow_links: bool = False,
+            script: ScriptChoice = ScriptChoice.BASE) -> Config:
     config = replace(Config(), jobs=jobs, fail_on=tuple(p.value for p in policies),
                      cache_dir=str(cache_dir) if cache_dir is not None else "",
-                     cache=not no_cache, follow_links=follow_links)
+                     cache=not no_cache, follow_links=follow_links, script=script.value)
     if edition_min_coverage is not None:
         config = replace(config, edition_min_coverage=edition_min_coverage)
     return config
@@ -525,6 +537,7 @@ def run_cmd(
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
     decisions: Decisions = None,
+    script: ScriptOpt = ScriptChoice.BASE,
     force: Force = False,
     follow_links: FollowLinks = False,
 ) -> None:
@@ -535,7 +548,7 @@ def run_cmd(
     """
     policies = tuple(fail_on or ())
     _execute(_Job("run", folder, _config(jobs, edition_min_coverage, policies, cache_dir,
-                                         no_cache, follow_links), policies, out=out, baseline=baseline,
+                                         no_cache, follow_links, script), policies, out=out, baseline=baseline,
                   json=json_, quiet=quiet, verbose=verbose, force=force,
                   decisions=decisions))
 
@@ -558,6 +571,7 @@ def check_cmd(
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
     decisions: Decisions = None,
+    script: ScriptOpt = ScriptChoice.BASE,
     force: Force = False,
     follow_links: FollowLinks = False,
 ) -> None:
@@ -569,7 +583,7 @@ def check_cmd(
     """
     policies = parse_fail_on([FailOn.NEW.value, *(p.value for p in fail_on or ())])
     _execute(_Job("check", folder, _config(jobs, edition_min_coverage, policies, cache_dir,
-                                           no_cache, follow_links), policies, out=out, baseline=baseline,
+                                           no_cache, follow_links, script), policies, out=out, baseline=baseline,
                   json=json_, quiet=quiet, verbose=verbose, force=force,
                   decisions=decisions))
 
@@ -588,6 +602,7 @@ def baseline_cmd(
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
     decisions: Decisions = None,
+    script: ScriptOpt = ScriptChoice.BASE,
     follow_links: FollowLinks = False,
 ) -> None:
     """Record the notes of FOLDER (by stable note id) in a baseline file for `reconcile check`.
@@ -595,7 +610,7 @@ def baseline_cmd(
     Exits 0 when the baseline is written, 2 on a usage or input error.
     """
     _execute(_Job("baseline", folder, _config(jobs, edition_min_coverage, (), cache_dir,
-                                              no_cache, follow_links), (), save_baseline=out,
+                                              no_cache, follow_links, script), (), save_baseline=out,
                   json=json_, quiet=quiet, verbose=verbose, decisions=decisions))
 
 

@@ -15,8 +15,8 @@ from typing import Any
 # inside any bracket (ASCII, full-width, lenticular) or none, with any digit width; the
 # bracket test lives in clean.py, these are the bare phrases.
 DEFAULT_PAGE_MARKERS: tuple[str, ...] = (
-    # 上接第1版 / 下转08版 / 转第3版 / 接A2版 / 上接第一版
-    r"(?:上接|下转|接|转)\s*第?\s*[A-Za-z]?\s*[\d一二三四五六七八九十〇零]{1,3}\s*版",
+    # 上接第1版 / 下转08版 / 转第3版 / 接A2版 / 上接第一版 (下轉 in Traditional printings)
+    r"(?:上接|下[转轉]|接|[转轉])\s*第?\s*[A-Za-z]?\s*[\d一二三四五六七八九十〇零]{1,3}\s*版",
     # Continued on page 3 / Continued from Page A1 / continued on page Six, column 6
     r"(?i:continued\s+(?:on|from)\s+(?:page|p\.|pg\.?)\s*(?:[A-Z]?\d{1,3}|"
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -156,6 +156,11 @@ class Config:
     list_punctuation: bool = False
     #: Characters of canonical text shown before and after each note.
     context_chars: int = 12
+    #: The script of a Chinese canonical text (``--script``): "base" writes it as the base
+    #: witness does (a Traditional printing's text stays Traditional), "simplified" or
+    #: "traditional" write it so whatever the witnesses print. Witnesses are compared with
+    #: the scripts folded either way (see script.py).
+    script: str = "base"
 
     # --- evidence (see evidence.py) --------------------------------------------------------
     #: How often a witness prints the chosen reading, before the work says otherwise: the
@@ -237,6 +242,12 @@ class Config:
     #: Worker processes for the per-file stage: 0 is one per core, 1 runs in-process. The
     #: output is the same either way.
     jobs: int = 0
+
+    def __post_init__(self) -> None:
+        from .script import CHOICES
+
+        if self.script not in CHOICES:
+            raise ValueError(f"script must be one of {', '.join(CHOICES)}, not {self.script!r}")
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}

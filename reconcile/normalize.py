@@ -1,7 +1,7 @@
 """The comparison form of text, and the character classes the other stages reason with.
 
 Witnesses are compared on a folded form (width, compatibility and case folded, CJK and
-ASCII punctuation made one) that has exactly one character per original character, so a
+ASCII punctuation made one, Traditional characters written Simplified) that has exactly one character per original character, so a
 position in the folded form is a position in the text. Output keeps the original form.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+from .script import fold_char
 
 # Punctuation that ends a sentence, in CJK and Latin typography.
 SENTENCE_END = "。！？!?；;…"
@@ -54,6 +56,8 @@ def _fold_char(ch: str) -> str:
     if len(n) != 1:
         return ch  # ligatures and the like would change the length: compare them as printed
     n = _PUNCT_FOLD.get(n, n)
+    if is_cjk(n):
+        return fold_char(n)  # Traditional and Simplified printings compare alike
     low = n.lower()
     if len(low) == 1:
         n = low

@@ -80,6 +80,8 @@ def summary(result: Result) -> dict[str, Any]:
                        "by_kind": c.summary["by_kind"],
                        "punctuation": c.summary["punctuation"]},
         }
+        if c.summary.get("script"):
+            entry["script"] = c.summary["script"]
         if c.summary.get("missing_pages"):
             entry["missing_pages"] = c.summary["missing_pages"]
         entry.update(work_paths(w.id))

@@ -600,6 +600,7 @@ def render_index(result: Result) -> str:
             "by_kind": dict(sorted(Counter(n.kind for n in notes).items())),
             "confidence": _confidence_counts(notes),
             "punctuation": c.summary.get("punctuation", 0),
+            "script_diffs": c.summary.get("script", {}).get("differences", 0),
             "cov_rows": _coverage_rows(len(text), witnesses, c.summary),
             "ticks": _note_ticks(len(text), notes),
             "missing": c.summary.get("missing_pages", []),

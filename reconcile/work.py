@@ -45,6 +45,7 @@ from .fingerprint import Fingerprinted
 from .group import Work, layout_lines, layout_overlap
 from .normalize import CLAUSE_END, key
 from .records import Kind
+from .script import Script, script_of, target
 from .sites import Site, Table, find_sites, site_mask
 from .tokens import Tokens, tokenize
 
@@ -296,14 +297,17 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
         return eds[w].locate(offset)
 
     loc = Located(names, locate)
+    scripts = [script_of(e.text) for e in eds]
+    to = target(config.script, scripts[order[0]])
     found, placed, rendered = _notes(work.id, table, sites, choices, lones, order, loc,
-                                     digest, config, ev.channel.slip_like)
+                                     digest, config, ev.channel.slip_like, scripts, to)
     matched: list[int] = []
     if config.decisions:
         choices, lones, matched = _apply_pins(work.id, config.decisions, found, choices, lones)
         if matched:
             found, placed, rendered = _notes(work.id, table, sites, choices, lones, order,
-                                             loc, digest, config, ev.channel.slip_like)
+                                             loc, digest, config, ev.channel.slip_like,
+                                             scripts, to)
     notes = [n for n, _, _ in found]
 
     counts_by = [Counter() for _ in eds]
@@ -328,6 +332,11 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
     if missing:
         summary["missing_pages"] = missing
     summary["language"] = lang
+    if to is not Script.NEUTRAL or any(sc is not Script.NEUTRAL for sc in scripts):
+        # Chinese: the canonical text's script, each witness's, and the places where the
+        # witnesses differ in script only (not notes: every character of them agrees)
+        summary["script"] = {"canonical": to.value, "differences": rendered.script_differences,
+                             "witnesses": {names[w]: scripts[w].value for w in range(len(eds))}}
     summary["reliability"] = {names[w]: round(ev.acc[w], 4) for w in range(len(eds))}
     return WorkResult(work, rendered.canonical, tuple(notes), summary, tuple(matched))
 
@@ -384,8 +393,9 @@ def _agreed_keys(plain: Sequence[str], sites: Sequence[Site]) -> list[list[str]]
 
 def _notes(work_id: str, table: Table, sites: Sequence[Site], choices: Sequence[Choice],
            lones: Sequence[Lone], order: Sequence[int], loc: Located,
-           digest: Sequence[bool], config: Config, slip):
-    rendered = render(table, sites, choices, lones, order, config)
+           digest: Sequence[bool], config: Config, slip, scripts: Sequence[Script],
+           to: Script):
+    rendered = render(table, sites, choices, lones, order, config, scripts, to)
     text = rendered.canonical.text
     taken: set[str] = set()
     placed: list[Placed] = []
