@@ -370,6 +370,47 @@ def _real_ocr_section(add, res: dict, key: str, title: str) -> dict | None:
     return None
 
 
+def _scale_sections(add, res: dict[str, Any], root: Path) -> None:
+    """One long file, and the corpus on a Dask LocalCluster (issue 14)."""
+    long = res.get("long") or []
+    if long:
+        add("### One long file (a month of a paper, a book)")
+        add("")
+        add("One file of distinct generated works, one after another (`bench/longfile.py`), "
+            "run cold; the per-file and per-work stages must grow linearly with it.")
+        add("")
+        add("| file | wall | CPU | peak RSS, tree | MB/s | exit |")
+        add("|---|---|---|---|---|---|")
+        for r in long:
+            add(f"| {r['bytes'] / 1e6:.1f} MB | {_s(r['wall'])} | {_s(r['cpu'])} | "
+                f"{_mb(r['tree_peak_mb'])} | {r['mb_per_s']:.3f} | "
+                + ("timeout" if r["timeout"] else str(r["rc"])) + " |")
+        if len(long) >= 2 and long[0]["wall"] and long[-1]["wall"]:
+            import math
+            k = math.log(long[-1]["wall"] / long[0]["wall"]) / math.log(
+                long[-1]["bytes"] / long[0]["bytes"])
+            add("")
+            add(f"Growth {long[0]['bytes'] / 1e6:.0f} → {long[-1]['bytes'] / 1e6:.0f} MB: "
+                f"n^{k:.2f}.")
+        add("")
+        add(f"Command: {_cmd(long[-1]['command'], root)}")
+        add("")
+    d = res.get("dask")
+    if d:
+        add(f"### On Dask: {d.get('works', '?')} works on a two-worker LocalCluster")
+        add("")
+        if "skipped" in d:
+            add(f"Not run: {d['skipped']}.")
+        else:
+            local = next((r for r in res["speed"] if r["works"] == d.get("works")), None)
+            add(f"{_cmd(d['command'], root)}: {_s(d['wall'])} wall (local engine, same "
+                f"folder: {_s(local['wall']) if local else '—'}), peak RSS of the tree "
+                f"{_mb(d['tree_peak_mb'])}, exit {d['rc']}. Output byte-identical to the "
+                f"local run: **{'yes' if d['identical'] else 'no'}**"
+                + (f" (differ: {', '.join(d['differ'])})" if d.get("differ") else "") + ".")
+        add("")
+
+
 def render(res: dict[str, Any], root: Path) -> str:
     m = res["machine"]
     L: list[str] = []
@@ -502,6 +543,7 @@ def render(res: dict[str, Any], root: Path) -> str:
         add("")
     add("![time against corpus size](bench-time.png)")
     add("")
+    _scale_sections(add, res, root)
 
     p = res.get("profile")
     if p and "stages" in p:

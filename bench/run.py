@@ -33,6 +33,7 @@ from .quality import evaluate, sites_of
 from .report import REFERENCE_WALL, TARGETS, plot, reallines_target, render
 from .speed import exponents, fit_slope, growth, measure, profile_run, timed_runs
 from .speed import reconcile_cmd
+from .scale import dask_run, long_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240501
@@ -456,6 +457,18 @@ def main(argv: list[str] | None = None) -> int:
             f"vote {q['cer_plain_vote']:.4f}, reported {q['sites_reported']:.3f}, restored "
             f"{q['sites_restored']:.3f}, notes precision {q['notes_precision']:.3f}, page "
             f"order {po.get('share', 0):.3f} of {po.get('editions', 0)}")
+    largest = sizes[-1]
+    log(f"bench: the {largest} works again on a two-worker Dask LocalCluster ...")
+    res["dask"] = dask_run(out / "data" / f"works-{largest}" / "input",
+                           out / "runs" / f"works-{largest}", out / "runs" / "dask")
+    res["dask"]["works"] = largest
+    if "identical" in res["dask"]:
+        log(f"bench:   {res['dask']['wall']:.1f} s, output identical: {res['dask']['identical']}")
+    long_sizes = [2_000_000, 8_000_000] if full else [1_000_000]
+    log(f"bench: one long file ({', '.join(f'{b / 1e6:g} MB' for b in long_sizes)}) ...")
+    res["long"] = long_files(long_sizes, out / "runs")
+    for r in res["long"]:
+        log(f"bench:   {r['bytes'] / 1e6:.1f} MB: {r['wall']:.1f} s, {r['tree_peak_mb']:.0f} MB")
     if args.no_realocr:
         res["realocr"] = {"skipped": "`--no-realocr`"}
         res["reallines"] = {"skipped": "`--no-realocr`"}

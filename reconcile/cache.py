@@ -78,12 +78,12 @@ NOT_PER_FILE: frozenset[str] = frozenset({
     "plausibility_weight", "plausibility_cap", "support_weight", "support_cap", "lm_order",
     "lm_beta", "general_words", "general_mass", "language", "review_below",
     "lone_min_count", "lone_min_confidence", "lone_min_cohesion", "lone_plausibility_cap",
-    "insert_max_overlap", "decisions",
-    "jobs", "fail_on", "cache_dir", "cache", "follow_links",
+    "insert_max_overlap", "decisions", "script",
+    "jobs", "fail_on", "cache_dir", "cache", "follow_links", "scheduler",
 })
 #: Config fields that change no result at all (how a run is run and reported).
-NOT_RESULT: frozenset[str] = frozenset({"jobs", "fail_on", "cache_dir", "cache"})
-_LIBRARIES = ("numpy", "datasketch", "rapidfuzz", "diff-match-patch")
+NOT_RESULT: frozenset[str] = frozenset({"jobs", "fail_on", "cache_dir", "cache", "scheduler"})
+_LIBRARIES = ("numpy", "datasketch", "rapidfuzz", "diff-match-patch", "opencc")
 
 
 def default_dir(env: Mapping[str, str] | None = None) -> Path:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -437,6 +436,9 @@ def _groups(blocks: list[_Block], config: Config) -> list[tuple[list[int], _Bloc
     return out
 
 
+_GRAM = 4  # the shortest clause a pull quote is tested on
+
+
 def _mark_pullquotes(blocks: list[_Block], source: Source, config: Config,
                      removals: list[Removal]) -> None:
     """Mark the blocks that make a pull quote: a paragraph of its own that ends a sentence
@@ -447,13 +449,17 @@ def _mark_pullquotes(blocks: list[_Block], source: Source, config: Config,
         b.heading = is_heading(b.m.text, config)
     groups = _groups(blocks, config)
     gkeys = [key(g.m.text) for _, g in groups]
-    # one haystack of every paragraph, so a clause is looked up once per occurrence
-    starts: list[int] = []
-    pos = 0
-    for k in gkeys:
-        starts.append(pos)
-        pos += len(k) + 1
-    hay = "\x00".join(gkeys)
+    # the paragraphs each 4 characters stand in, in order: a clause is looked for only in
+    # the paragraphs that print its rarest 4 characters, so a long file (a month of a paper,
+    # a book) costs time linear in its length, not paragraphs times length
+    index: dict[str, list[int]] = {}
+    for j, k in enumerate(gkeys):
+        if groups[j][1].heading:
+            continue
+        for i in range(len(k) - _GRAM + 1):
+            got = index.setdefault(k[i:i + _GRAM], [])
+            if not got or got[-1] != j:
+                got.append(j)
 
     for gi, (members, g) in enumerate(groups):
         n = len(gkeys[gi])
@@ -464,19 +470,17 @@ def _mark_pullquotes(blocks: list[_Block], source: Source, config: Config,
         testable = [c for c in clauses if len(c) >= 4]
         if not total or sum(len(c) for c in testable) < 0.6 * total:
             continue
-        own = (starts[gi], starts[gi] + n)
         found = 0
         repeats: list[int] = []
         for c in testable:
-            at = hay.find(c)
-            while at != -1:
-                if at + len(c) <= own[0] or at >= own[1]:
-                    j = bisect_right(starts, at) - 1
-                    if not groups[j][1].heading and len(gkeys[j]) > n * 1.1:
-                        found += len(c)
-                        repeats.append(j)
-                        break
-                at = hay.find(c, at + 1)
+            # the first longer paragraph (in file order) that prints the clause
+            rarest = min((index.get(c[i:i + _GRAM], ()) for i in range(len(c) - _GRAM + 1)),
+                         key=len)
+            for j in rarest:
+                if j != gi and len(gkeys[j]) > n * 1.1 and c in gkeys[j]:
+                    found += len(c)
+                    repeats.append(j)
+                    break
         if found >= config.pullquote_min_repeat * total:
             for i in members:
                 blocks[i].pullquote = True

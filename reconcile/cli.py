@@ -26,10 +26,11 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -38,8 +39,10 @@ from .config import Config, load_decisions
 from .policy import (POLICY_HELP, BaselineError, Diff, FailOn, Report, compare, describe,
                      dumps_baseline, evaluate, is_open_tie, load_baseline, make_baseline,
                      parse_fail_on, report_of)
-from .records import ReadError
 from .wording import count
+
+if TYPE_CHECKING:  # the records (and numpy) load with a command, not for --version
+    from .records import ReadError
 
 #: A decisions file in the input folder is read without being asked for.
 DECISIONS_FILE = "reconcile-decisions.json"
@@ -141,6 +144,11 @@ ScriptOpt = Annotated[ScriptChoice, typer.Option(
     "--script", case_sensitive=False,
     help="Script of a Chinese canonical text: as the base witness prints it, or simplified "
          "or traditional whatever the witnesses print.")]
+SchedulerOpt = Annotated[Optional[str], typer.Option(
+    "--scheduler", metavar="ADDRESS", show_default=False,
+    help="Run the per-file and per-work tasks on Dask: 'local' starts a cluster of --jobs "
+         "workers on this machine, else the address of a scheduler (tcp://host:8786). "
+         "Needs reconcile[dask]; the output is the same.")]
 Decisions = Annotated[Optional[Path], typer.Option(
     "--decisions", show_default=False,
     help="Readings pinned by hand (JSON; see the README). Default: FOLDER/"
@@ -277,10 +285,11 @@ class _Job:
 
 def _config(jobs: int, edition_min_coverage: Optional[float], policies: Sequence[FailOn],
             cache_dir: Optional[Path], no_cache: bool, follow_links: bool = False,
-            script: ScriptChoice = ScriptChoice.BASE) -> Config:
+            script: ScriptChoice = ScriptChoice.BASE, scheduler: Optional[str] = None) -> Config:
     config = replace(Config(), jobs=jobs, fail_on=tuple(p.value for p in policies),
                      cache_dir=str(cache_dir) if cache_dir is not None else "",
-                     cache=not no_cache, follow_links=follow_links, script=script.value)
+                     cache=not no_cache, follow_links=follow_links, script=script.value,
+                     scheduler=scheduler or "")
     if edition_min_coverage is not None:
         config = replace(config, edition_min_coverage=edition_min_coverage)
     return config
@@ -376,8 +385,17 @@ def _work(job: _Job, ui: _UI) -> int:
     cache = _open_cache(config, ui)
     ui.start()
     try:
-        result = run_pipeline(folder, config, on_error=on_error, cache=cache,
-                              progress=ui.progress)
+        with ExitStack() as stack:
+            engine = None
+            if config.scheduler:
+                from .cluster import Dask, SchedulerError
+
+                try:
+                    engine = stack.enter_context(Dask(config.scheduler, config.jobs))
+                except SchedulerError as exc:
+                    raise _InputError(str(exc)) from None
+            result = run_pipeline(folder, config, on_error=on_error, cache=cache,
+                                  progress=ui.progress, engine=engine)
     finally:
         if cache is not None:
             cache.close()
@@ -538,6 +556,7 @@ def run_cmd(
     no_cache: NoCache = False,
     decisions: Decisions = None,
     script: ScriptOpt = ScriptChoice.BASE,
+    scheduler: SchedulerOpt = None,
     force: Force = False,
     follow_links: FollowLinks = False,
 ) -> None:
@@ -548,7 +567,7 @@ def run_cmd(
     """
     policies = tuple(fail_on or ())
     _execute(_Job("run", folder, _config(jobs, edition_min_coverage, policies, cache_dir,
-                                         no_cache, follow_links, script), policies, out=out, baseline=baseline,
+                                         no_cache, follow_links, script, scheduler), policies, out=out, baseline=baseline,
                   json=json_, quiet=quiet, verbose=verbose, force=force,
                   decisions=decisions))
 
@@ -572,6 +591,7 @@ def check_cmd(
     no_cache: NoCache = False,
     decisions: Decisions = None,
     script: ScriptOpt = ScriptChoice.BASE,
+    scheduler: SchedulerOpt = None,
     force: Force = False,
     follow_links: FollowLinks = False,
 ) -> None:
@@ -583,7 +603,7 @@ def check_cmd(
     """
     policies = parse_fail_on([FailOn.NEW.value, *(p.value for p in fail_on or ())])
     _execute(_Job("check", folder, _config(jobs, edition_min_coverage, policies, cache_dir,
-                                           no_cache, follow_links, script), policies, out=out, baseline=baseline,
+                                           no_cache, follow_links, script, scheduler), policies, out=out, baseline=baseline,
                   json=json_, quiet=quiet, verbose=verbose, force=force,
                   decisions=decisions))
 
@@ -603,6 +623,7 @@ def baseline_cmd(
     no_cache: NoCache = False,
     decisions: Decisions = None,
     script: ScriptOpt = ScriptChoice.BASE,
+    scheduler: SchedulerOpt = None,
     follow_links: FollowLinks = False,
 ) -> None:
     """Record the notes of FOLDER (by stable note id) in a baseline file for `reconcile check`.
@@ -610,7 +631,7 @@ def baseline_cmd(
     Exits 0 when the baseline is written, 2 on a usage or input error.
     """
     _execute(_Job("baseline", folder, _config(jobs, edition_min_coverage, (), cache_dir,
-                                              no_cache, follow_links, script), (), save_baseline=out,
+                                              no_cache, follow_links, script, scheduler), (), save_baseline=out,
                   json=json_, quiet=quiet, verbose=verbose, decisions=decisions))
 
 

@@ -242,6 +242,10 @@ class Config:
     #: Worker processes for the per-file stage: 0 is one per core, 1 runs in-process. The
     #: output is the same either way.
     jobs: int = 0
+    #: Where the per-file and per-work tasks run (``--scheduler``): "" on this machine (see
+    #: ``jobs``), "local" on a Dask ``LocalCluster`` of ``jobs`` workers, or the address of
+    #: a Dask scheduler ("tcp://host:8786"). The output is the same bytes (see cluster.py).
+    scheduler: str = ""
 
     def __post_init__(self) -> None:
         from .script import CHOICES

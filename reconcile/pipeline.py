@@ -3,8 +3,9 @@ join the fingerprints of the whole folder, group the files into works, then coll
 work (independent tasks again).
 
 ``process_file`` is the per-file task, ``analyse`` the folder-level step and
-``work.process_work`` the per-work task; a distributed engine can run the first and last as
-maps around the join, as :func:`run` does on one machine.
+``work.process_work`` the per-work task. An :class:`Engine` runs the two maps: the
+:class:`Local` one on this machine (a process pool), ``cluster.Dask`` on a Dask cluster;
+the join between them runs where :func:`run` is called. The result is the same whichever.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator, Protocol
 
 from .clean import clean
 from .config import Config
@@ -33,10 +33,6 @@ from .work import WorkResult, process_work
 
 if TYPE_CHECKING:
     from .cache import Cache
-
-# Below this many files a process pool costs more than it saves.
-_POOL_MIN_FILES = 32
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Result:
@@ -73,9 +69,10 @@ def process_file(path: Path, folder: Path, config: Config) -> Fingerprinted | Re
 
 def analyse(records: Sequence[Fingerprinted], errors: Sequence[ReadError],
             config: Config, cache: Cache | None = None,
-            progress: Callable[[str, int, int], None] | None = None) -> Result:
-    """Join and group. The result does not depend on the order of ``records``. ``cache`` and
-    ``progress`` are as for :func:`run`."""
+            progress: Callable[[str, int, int], None] | None = None,
+            engine: Engine | None = None) -> Result:
+    """Join and group. The result does not depend on the order of ``records``. ``cache``,
+    ``progress`` and ``engine`` are as for :func:`run`."""
     recs = tuple(sorted(records, key=lambda r: r.witness.id))
     matches = tuple(join(recs, config))
     works, related = group(recs, matches, config)
@@ -83,31 +80,74 @@ def analyse(records: Sequence[Fingerprinted], errors: Sequence[ReadError],
     errs = tuple(sorted(errors, key=lambda e: e.file))
     if progress is not None:
         progress("folder", 1, 1)
-    collated = collate_works(recs, matches, works, related, config, cache, progress)
+    collated = collate_works(recs, matches, works, related, config, cache, progress, engine)
     return Result(config, recs, matches, tuple(works), tuple(related), tuple(dups), errs,
                   collated)
 
 
-# Below this many works to collate, a process pool costs more than it saves.
+class Engine(Protocol):
+    """Runs the per-file and per-work tasks; yields their results in the order given."""
+
+    def files(self, paths: Sequence[Path], folder: Path, config: Config
+              ) -> Iterator[Fingerprinted | ReadError]: ...
+
+    def works(self, recs: Sequence[Fingerprinted], tasks: Sequence[tuple[Work, tuple[int, ...]]],
+              config: Config) -> Iterator[WorkResult]: ...
+
+
+# Below this many files (works) a process pool costs more than it saves.
+_POOL_MIN_FILES = 32
 _POOL_MIN_WORKS = 8
 # What the per-work tasks of a pool read: set before the pool forks, so the workers share
 # the records instead of receiving a pickled copy each.
 _SHARED: tuple = ()
 
 
-def _work_task(task: tuple[Work, tuple[int, ...]]) -> WorkResult:
-    recs, config = _SHARED
+def work_task(task: tuple[Work, tuple[int, ...]], recs: Sequence[Fingerprinted] | None = None,
+              config: Config | None = None) -> WorkResult:
+    """The per-work task: ``recs`` and ``config`` given, or those shared before a fork."""
+    if recs is None or config is None:
+        recs, config = _SHARED
     work, rel = task
     return process_work(recs, work, config, rel)
 
 
+class Local:
+    """This machine: a process pool of ``config.jobs`` workers (one per core for 0) where
+    there are enough tasks to pay for it, else this process."""
+
+    def files(self, paths: Sequence[Path], folder: Path, config: Config
+              ) -> Iterator[Fingerprinted | ReadError]:
+        jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
+        if jobs > 1 and len(paths) >= _POOL_MIN_FILES:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
+                yield from pool.map(process_file, paths, [folder] * len(paths),
+                                    [config] * len(paths), chunksize=8)
+        else:
+            yield from (process_file(p, folder, config) for p in paths)
+
+    def works(self, recs: Sequence[Fingerprinted], tasks: Sequence[tuple[Work, tuple[int, ...]]],
+              config: Config) -> Iterator[WorkResult]:
+        jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
+        if jobs > 1 and len(tasks) >= _POOL_MIN_WORKS and "fork" in mp.get_all_start_methods():
+            global _SHARED
+            _SHARED = (recs, config)
+            try:
+                with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
+                                         initializer=die_with_parent) as pool:
+                    yield from pool.map(work_task, tasks, chunksize=2)
+            finally:
+                _SHARED = ()
+        else:
+            yield from (work_task(t, recs, config) for t in tasks)
+
+
 def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Sequence[Work],
                   related: Sequence[Related], config: Config, cache: Cache | None = None,
-                  progress: Callable[[str, int, int], None] | None = None
-                  ) -> tuple[WorkResult, ...]:
+                  progress: Callable[[str, int, int], None] | None = None,
+                  engine: Engine | None = None) -> tuple[WorkResult, ...]:
     """The per-work task for every work: from the cache where it holds the result, the rest
-    in a process pool when there are enough (one per core, forked so that the records are
-    shared) or in this process. The result does not depend on which."""
+    on the engine. The result does not depend on which."""
     rels = related_members(works, related)
     out: list[WorkResult | None] = [None] * len(works)
     keys: list[str] = [""] * len(works)
@@ -119,27 +159,12 @@ def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Seque
         if out[k] is None:
             todo.append(k)
     done = len(works) - len(todo)
-    jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
-    if jobs > 1 and len(todo) >= _POOL_MIN_WORKS and "fork" in mp.get_all_start_methods():
-        global _SHARED
-        _SHARED = (recs, config)
-        try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
-                                     initializer=die_with_parent) as pool:
-                tasks = [(works[k], rels[k]) for k in todo]
-                for k, res in zip(todo, pool.map(_work_task, tasks, chunksize=2)):
-                    out[k] = res
-                    done += 1
-                    if progress is not None:
-                        progress("works", done, len(works))
-        finally:
-            _SHARED = ()
-    else:
-        for k in todo:
-            out[k] = process_work(recs, works[k], config, rels[k])
-            done += 1
-            if progress is not None:
-                progress("works", done, len(works))
+    engine = engine or Local()
+    for k, res in zip(todo, engine.works(recs, [(works[k], rels[k]) for k in todo], config)):
+        out[k] = res
+        done += 1
+        if progress is not None:
+            progress("works", done, len(works))
     if cache is not None:
         cache.store_work([(keys[k], out[k]) for k in todo])
     return tuple(r for r in out if r is not None)
@@ -186,8 +211,11 @@ _PR_SET_PDEATHSIG = 1
 def run(folder: Path, config: Config | None = None,
         on_error: Callable[[ReadError], None] | None = None,
         cache: Cache | None = None,
-        progress: Callable[[str, int, int], None] | None = None) -> Result:
+        progress: Callable[[str, int, int], None] | None = None,
+        engine: Engine | None = None) -> Result:
     """Everything ``reconcile run`` computes for ``folder``, without writing anything.
+
+    ``engine`` runs the per-file and per-work tasks (default: :class:`Local`).
 
     ``cache`` (a :class:`reconcile.cache.Cache`) serves the per-file results of unchanged
     files and keeps the new ones (and per-work results; see cache.py); the result is the
@@ -210,20 +238,12 @@ def run(folder: Path, config: Config | None = None,
                 if progress is not None:
                     progress("files", done, len(paths))
     todo = [i for i, g in enumerate(got) if g is None]
-    jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
-    with ExitStack() as stack:
-        if jobs > 1 and len(todo) >= _POOL_MIN_FILES:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs,
-                                                            initializer=die_with_parent))
-            computed = pool.map(process_file, [paths[i] for i in todo], [folder] * len(todo),
-                                [config] * len(todo), chunksize=8)
-        else:
-            computed = (process_file(paths[i], folder, config) for i in todo)
-        for i, item in zip(todo, computed):
-            got[i] = item
-            done += 1
-            if progress is not None:
-                progress("files", done, len(paths))
+    engine = engine or Local()
+    for i, item in zip(todo, engine.files([paths[i] for i in todo], folder, config)):
+        got[i] = item
+        done += 1
+        if progress is not None:
+            progress("files", done, len(paths))
     if cache is not None:
         cache.store((keys[i], got[i]) for i in todo)
     records: list[Fingerprinted] = []
@@ -235,4 +255,4 @@ def run(folder: Path, config: Config | None = None,
                 on_error(item)
         else:
             records.append(item)
-    return analyse(records, errors, config, cache=cache, progress=progress)
+    return analyse(records, errors, config, cache=cache, progress=progress, engine=engine)

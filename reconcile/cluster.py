@@ -1,0 +1,91 @@
+"""The per-file and per-work tasks on a Dask cluster (``reconcile[dask]``).
+
+``--scheduler local`` starts a ``LocalCluster`` on this machine (``jobs`` worker processes,
+one thread each: the tasks hold the GIL); any other value is the address of a running
+scheduler. The engine only maps: the join, the grouping and the writing stay with the
+caller, so the output is the bytes a local run writes, whatever the number of workers.
+
+- Per file: one task per file (``pipeline.process_file``), reading the file by its path, so
+  the workers must see FOLDER at the same path (a shared file system). An unreadable file
+  is a ``ReadError`` result, an entry in ``errors``, as locally.
+- Per work: one task per work; the records go to every worker once (``scatter`` with
+  ``broadcast``), not with each task.
+- Failure: a worker that dies takes its tasks with it; the scheduler runs them again
+  elsewhere (``retries``, and Dask's own ``allowed-failures`` for a killed worker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .fingerprint import Fingerprinted
+from .group import Work
+from .pipeline import process_file, work_task
+from .records import ReadError
+from .work import WorkResult
+
+#: A task that raised is run again this many times before the run fails.
+RETRIES = 3
+
+
+class SchedulerError(Exception):
+    """No Dask here, or no scheduler at the address."""
+
+
+class Dask:
+    """An :class:`pipeline.Engine` on a Dask cluster. Use as a context manager: the client
+    (and a local cluster) close with it."""
+
+    def __init__(self, scheduler: str, workers: int = 0, timeout: float = 10.0) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise SchedulerError("--scheduler needs Dask: pip install 'reconcile[dask]'") from None
+        self._cluster: Any = None
+        try:
+            if scheduler == "local":
+                self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1,
+                                             processes=True, dashboard_address=":0")
+                self.client = Client(self._cluster)
+            else:
+                self.client = Client(scheduler, timeout=f"{timeout}s")
+        except OSError as exc:
+            if self._cluster is not None:
+                self._cluster.close()
+            raise SchedulerError(f"{scheduler}: no Dask scheduler answers there ({exc})") from None
+
+    def __enter__(self) -> Dask:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def files(self, paths: Sequence[Path], folder: Path, config: Config
+              ) -> Iterator[Fingerprinted | ReadError]:
+        if not paths:
+            return
+        futures = self.client.map(process_file, list(paths), folder=folder, config=config,
+                                  retries=RETRIES, pure=False)
+        for f in futures:  # in order, so the caller's progress counts and keeps order
+            yield f.result()
+            f.release()
+
+    def works(self, recs: Sequence[Fingerprinted], tasks: Sequence[tuple[Work, tuple[int, ...]]],
+              config: Config) -> Iterator[WorkResult]:
+        if not tasks:
+            return
+        [shared] = self.client.scatter([tuple(recs)], broadcast=True, hash=False)
+        futures = self.client.map(work_task, list(tasks), recs=shared, config=config,
+                                  retries=RETRIES, pure=False)
+        for f in futures:
+            yield f.result()
+            f.release()
+        shared.release()
+
+
+__all__ = ["Dask", "RETRIES", "SchedulerError"]

@@ -1,0 +1,89 @@
+"""The Dask engine: the same bytes as a local run, whatever the workers; a killed worker
+costs a retry, not the run; an unreadable file is an error entry, as locally."""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from reconcile.config import Config
+from reconcile.output import write
+from reconcile.pipeline import Local, run
+
+distributed = pytest.importorskip("distributed")
+
+from reconcile.cluster import Dask, SchedulerError  # noqa: E402
+
+from bench.generate import generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("corpus")
+    generate(root, 12, seed=11)
+    inp = root / "input"
+    (inp / "broken.txt").write_bytes(b"\x00\x01binary\xff" * 40)
+    return inp
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with Dask("local", workers=2) as engine:
+        yield engine
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+def test_a_dask_run_writes_the_bytes_of_a_local_run(corpus: Path, cluster: Dask,
+                                                    tmp_path: Path) -> None:
+    config = Config(jobs=2)
+    local = run(corpus, config)
+    dask = run(corpus, replace(config, scheduler="local"), engine=cluster)
+    assert [e.file for e in dask.errors] == ["broken.txt"]  # an error entry, not a failure
+    write(local, tmp_path / "local")
+    write(dask, tmp_path / "dask")
+    assert _tree(tmp_path / "local") == _tree(tmp_path / "dask")
+    assert len(local.works) > 5
+
+
+def test_a_killed_worker_costs_a_retry_not_the_run(tmp_path: Path, cluster: Dask) -> None:
+    generate(tmp_path, 40, seed=12)  # enough files that most are still queued at the kill
+    corpus = tmp_path / "input"
+    config = Config(jobs=1)
+    paths = sorted(p for p in corpus.rglob("*") if p.is_file())
+    expected = [r.witness.id if hasattr(r, "witness") else r.file
+                for r in Local().files(paths, corpus, config)]
+    pids = cluster.client.run(os.getpid)
+    got = []
+    for i, r in enumerate(cluster.files(paths, corpus, config)):
+        if i == 0:  # tasks are queued on both workers now: kill one of them
+            os.kill(next(iter(pids.values())), signal.SIGKILL)
+        got.append(r.witness.id if hasattr(r, "witness") else r.file)
+    assert got == expected
+    assert set(cluster.client.run(os.getpid).values()) != set(pids.values())  # it was killed
+
+
+def test_no_scheduler_at_the_address_is_one_clear_error() -> None:
+    with pytest.raises(SchedulerError, match="tcp://127.0.0.1:9"):
+        Dask("tcp://127.0.0.1:9", timeout=1)
+
+
+def test_the_cli_runs_on_a_local_cluster(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reconcile.cli import app
+
+    seeds = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+    runner = CliRunner()
+    for name, extra in (("here", []), ("dask", ["--scheduler", "local", "--jobs", "2"])):
+        res = runner.invoke(app, ["run", str(seeds), "-o", str(tmp_path / name), "--no-cache",
+                                  "-q", *extra])
+        assert res.exit_code == 0, res.output
+    assert _tree(tmp_path / "here") == _tree(tmp_path / "dask")
