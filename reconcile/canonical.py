@@ -87,6 +87,7 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
         site_of[s.start:s.end] = i
     lone_of = {ln.c0: (i, ln) for i, ln in enumerate(lones)}
     col_of = table.col_of  # per witness: token -> column
+    cells = [a.tolist() for a in table.al.cells]  # per witness: column -> token (-1: none)
 
     # units: (c0, c1, text, carriers: {witness: (first token, last token)}, kind, index)
     units: list[tuple[int, int, str, dict[int, tuple[int, int]], str, int]] = []
@@ -118,12 +119,21 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
             units.append((ln.c0, ln.c1, ln.text, {ln.witness: (ln.t0, ln.t1 - 1)}, "lone", li))
             c = ln.c1
             continue
+        alone = _alone(cells, c)
+        if alone is not None:  # one witness prints the column: the common case, made fast
+            w, t = alone
+            text = table.toks[w].surface(t)
+            if not writes_to[w]:
+                foreign.add(len(units))
+            units.append((c, c + 1, text, {w: (t, t)}, "col", -1))
+            c += 1
+            continue
         forms: Counter[str] = Counter()
         best_rank: dict[str, int] = {}
         in_script: set[str] = set()
         carriers = {}
         for w in range(n_w):
-            t = int(table.al.cells[w][c])
+            t = cells[w][c]
             if t < 0:
                 continue
             f = table.toks[w].surface(t)
@@ -216,6 +226,25 @@ def _in_script(units: list, foreign: set[int], to: Script) -> list:
     return out
 
 
+def _alone(cells: list[list[int]], c: int) -> tuple[int, int] | None:
+    """(witness, token) when exactly one witness prints column ``c``."""
+    got = None
+    for w, row in enumerate(cells):
+        t = row[c]
+        if t >= 0:
+            if got is not None:
+                return None
+            got = (w, t)
+    return got
+
+
+def _between(got: str, before: str, after: str) -> str:
+    if before and after and is_cjk_token(before[-1]) and is_cjk_token(after[0]) and \
+            "\n" not in got:
+        return got.replace(" ", "")  # a space between two ideographs is a scanning slip
+    return got
+
+
 _SPACES = re.compile(r"[ \t]+")
 
 
@@ -264,6 +293,11 @@ def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[
     fb_rank = 99
     # before a chosen reading, only the witnesses that print it speak for what precedes it
     voters = {w: v for w, v in carriers.items() if then is None or w in then} or carriers
+    if len(voters) == 1:  # one witness prints both: what it prints between them
+        [(w, (_, t))] = voters.items()
+        toks = table.toks[w]
+        if t + 1 < len(toks) and c0 <= col_of[w][t + 1] < c1:
+            return _between(_norm_trail(toks.trail(t)), before, after)
     for w, (_, t) in voters.items():
         toks = table.toks[w]
         tr = toks.trail(t)
@@ -276,11 +310,7 @@ def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[
             first[k] = min(first.get(k, 99), rank.get(w, 99))
     if votes:
         k = max(votes, key=lambda x: (votes[x], -first[x]))
-        got = forms[k].most_common(1)[0][0]
-        if before and after and is_cjk_token(before[-1]) and is_cjk_token(after[0]) and \
-                "\n" not in got:
-            got = got.replace(" ", "")  # a space between two ideographs is a scanning slip
-        return got
+        return _between(forms[k].most_common(1)[0][0], before, after)
     # nobody prints the two together: what closes the text before, and what opens the
     # text after; a paragraph break if the text before has one
     tr = _norm_trail(_split(fallback)[0])

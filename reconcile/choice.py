@@ -416,15 +416,9 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
     if not len(lone_cols):
         return out
     plain = ctx.plain
-    # the neighbours each token has in the agreed text, often enough to correct towards
-    after: dict[str, set[str]] = {}
-    before: dict[str, set[str]] = {}
     singles: Counter[str] = Counter()
     for (a, b), n in counts.items():
         singles[a] += n
-        if n >= cfg.lone_min_count:
-            after.setdefault(a, set()).add(b)
-            before.setdefault(b, set()).add(a)
 
     def cohesive(a: str, b: str) -> bool:
         """The pair is a word: it holds most occurrences of its rarer token (a name such as
@@ -432,6 +426,22 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
         n = counts.get((a, b), 0)
         return n >= cfg.lone_min_count and n >= cfg.lone_min_cohesion * max(
             1, min(singles.get(a, 0), singles.get(b, 0)))
+
+    # the neighbours each token makes a word with in the agreed text: the only forms a lone
+    # token is corrected towards (kept apart from every neighbour, these stay small where a
+    # common token such as 的 follows hundreds of others); a foreign word is corrected
+    # towards any neighbour printed often enough
+    after: dict[str, set[str]] = {}
+    before: dict[str, set[str]] = {}
+    after_any: dict[str, set[str]] = {}
+    before_any: dict[str, set[str]] = {}
+    for (a, b), n in counts.items():
+        if n >= cfg.lone_min_count:
+            after_any.setdefault(a, set()).add(b)
+            before_any.setdefault(b, set()).add(a)
+            if cohesive(a, b):
+                after.setdefault(a, set()).add(b)
+                before.setdefault(b, set()).add(a)
     for c in lone_cols.tolist():
         w = int(np.flatnonzero(t.cover[:, c])[0])
         tok = int(t.al.cells[w][c])
@@ -446,11 +456,13 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
         if k in foreign and _inside_cjk(prev, nxt):
             cands = [foreign[k]]
         elif is_cjk_token(k):
-            near = after.get(prev, set()) | before.get(nxt, set())
+            near = (after_any if k in foreign else after).get(prev, set()) | (
+                before_any if k in foreign else before).get(nxt, set())
             cands = sorted(x for x in near if x != k and is_cjk_token(x) and (
                 looks_alike(k, x) or x in learned.get(k, ())))
         elif len(k) >= 3 and not k.isdigit():
-            near = after.get(prev, set()) | before.get(nxt, set())
+            near = (after_any if k in foreign else after).get(prev, set()) | (
+                before_any if k in foreign else before).get(nxt, set())
             cands = sorted(x for x in near if x != k and len(x) == len(k) and all(
                 a == b or looks_alike(a, b) or a in learned.get(b, ()) for a, b in zip(x, k)))
         best = None

@@ -28,8 +28,17 @@ Ref = tuple[int, int]  # (witness index, unit index)
 _WEIGHTS = (0.3, 0.7)
 
 
+# datasketch's optimiser's answer for the default threshold and permutations (a test checks
+# it still is): importing the optimiser loads scipy, a third of a second that a run on the
+# defaults, and a warm run that fingerprints nothing, need not pay.
+_KNOWN_BANDS = {(0.3, 128, _WEIGHTS): (42, 3)}
+
+
 def band_params(config: Config) -> tuple[int, int]:
-    from datasketch import MinHashLSH  # see fingerprint(): only when the join runs
+    known = _KNOWN_BANDS.get((config.lsh_threshold, config.num_perm, _WEIGHTS))
+    if known is not None:
+        return known
+    from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm, weights=_WEIGHTS)
     return lsh.b, lsh.r

@@ -87,3 +87,14 @@ def test_a_text_always_matches_its_own_copy(text: str) -> None:
     ms = join(recs, CONFIG)
     across = {(m.a[1], m.b[1]) for m in ms if m.a[0] != m.b[0]}
     assert all((i, i) in across for i in range(len(recs[0].units)))
+
+
+def test_the_default_bands_are_what_datasketch_would_choose() -> None:
+    from datasketch import MinHashLSH
+
+    from reconcile.config import Config
+    from reconcile.join import _WEIGHTS, band_params
+
+    config = Config()
+    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm, weights=_WEIGHTS)
+    assert band_params(config) == (lsh.b, lsh.r)
