@@ -172,6 +172,7 @@ class _Tally:
     comparable_units: dict[tuple[int, int], int]  # how many such units
     partners: dict[tuple[int, int], list[tuple[int, int]]]  # unit -> matched units elsewhere
     by_witness: dict[int, list[tuple[int, int]]]  # witness -> its units that have partners
+    files_sharing: dict[int, frozenset[int]]  # witness -> the other files it shares a unit with
 
     def partners_of(self, members: Sequence[int]):
         """(unit, partners) for the units of ``members``: linear in the work, not the folder."""
@@ -212,13 +213,15 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
     by_witness: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for unit in sorted(partners):
         by_witness[unit[0]].append(unit)
+    sharing = {w: frozenset(o[0] for u in units for o in partners[u] if o[0] != w)
+               for w, units in by_witness.items()}
     return _Tally(sizes, totals, dict(shared), dict(comparable), dict(comparable_units),
-                  dict(partners), dict(by_witness))
+                  dict(partners), dict(by_witness), sharing)
 
 
-def _partners(t: _Tally, w: int) -> set[int]:
+def _partners(t: _Tally, w: int) -> frozenset[int]:
     """The files that share a unit with file ``w``."""
-    return {o[0] for u in t.by_witness.get(w, ()) for o in t.partners[u] if o[0] != w}
+    return t.files_sharing.get(w, frozenset())
 
 
 #: A third file links two pages when it draws at least this share of its text from each.

@@ -13,7 +13,7 @@ digest's sentence is to the report's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -72,62 +72,82 @@ def band_rows(records: Sequence[Fingerprinted], b: int, r: int) -> Iterator[tupl
         yield band, col, refs
 
 
-def bucket_pairs(col: np.ndarray, refs: np.ndarray, max_bucket: int) -> Iterator[tuple[int, int]]:
-    """Pairs of refs that share a bucket. Buckets larger than ``max_bucket`` link every
-    member to their first member only: the star keeps them connected at linear cost."""
+def bucket_pairs(col: np.ndarray, refs: np.ndarray, max_bucket: int) -> np.ndarray:
+    """Pairs of refs that share a bucket, as rows ``(smaller, larger)``. Buckets larger
+    than ``max_bucket`` link every member to their first member only: the star keeps them
+    connected at linear cost."""
     if len(col) < 2:
-        return
-    order = np.argsort(col, kind="stable")
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((refs, col))  # by bucket, members in order within it
     sc = col[order]
     sr = refs[order]
     edges = np.flatnonzero(sc[1:] != sc[:-1]) + 1
     bounds = np.concatenate(([0], edges, [len(sc)]))
     sizes = np.diff(bounds)
-    for start, size in zip(bounds[:-1][sizes > 1], sizes[sizes > 1]):
-        members = np.sort(sr[start:start + size])
-        if size <= max_bucket:
-            for i in range(size):
-                for j in range(i + 1, size):
-                    yield int(members[i]), int(members[j])
-        else:
-            first = int(members[0])
-            for m in members[1:]:
-                yield first, int(m)
+    starts = bounds[:-1]
+    out = [np.zeros((0, 2), dtype=np.int64)]
+    # buckets of one size at a time: every pair of positions, for all of them at once
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= max_bucket)]).tolist():
+        at = starts[sizes == size][:, None]
+        i, j = np.triu_indices(size, k=1)
+        out.append(np.stack([sr[at + i].ravel(), sr[at + j].ravel()], axis=1))
+    for start, size in zip(starts[sizes > max_bucket].tolist(),
+                           sizes[sizes > max_bucket].tolist()):
+        members = sr[start:start + size]
+        out.append(np.stack([np.full(size - 1, members[0]), members[1:]], axis=1))
+    return np.concatenate(out)
 
 
-def candidates(records: Sequence[Fingerprinted], config: Config) -> set[tuple[int, int]]:
+def candidates(records: Sequence[Fingerprinted], config: Config) -> np.ndarray:
+    """Candidate pairs of the folder, once each, in order: rows ``(smaller, larger)``."""
     b, r = band_params(config)
-    pairs: set[tuple[int, int]] = set()
-    for _, col, refs in band_rows(records, b, r):
-        pairs.update(bucket_pairs(col, refs, config.max_bucket))
-    return pairs
+    found = [bucket_pairs(col, refs, config.max_bucket)
+             for _, col, refs in band_rows(records, b, r)]
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
 
 
 def _unpack(ref: int) -> Ref:
     return ref >> 32, ref & 0xFFFFFFFF
 
 
-def confirm(records: Sequence[Fingerprinted], pairs: Iterable[tuple[int, int]],
-            config: Config) -> list[Match]:
+def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config) -> list[Match]:
     """Score candidate pairs exactly and keep the matches, in a stable order."""
-    cache: dict[Ref, np.ndarray] = {}
+    # each unit's shingles as a set (intersecting two small sets is several times faster
+    # than np.intersect1d) and its comparison key, each made once however many candidates
+    # the unit is in
+    cache: dict[Ref, frozenset[int]] = {}
 
-    def sh(ref: Ref) -> np.ndarray:
+    def sh(ref: Ref) -> frozenset[int]:
         got = cache.get(ref)
         if got is None:
-            got = records[ref[0]].unit_shingles(ref[1])
+            got = frozenset(records[ref[0]].unit_shingles(ref[1]).tolist())
             cache[ref] = got
         return got
 
+    keys: dict[Ref, str] = {}
+
+    def key_of(ref: Ref) -> str:
+        got = keys.get(ref)
+        if got is None:
+            got = keys[ref] = records[ref[0]].unit_key(ref[1])
+        return got
+
+    cutoff = 100.0 * config.match_char_similarity
+
+    def char_containment(a: Ref, b: Ref) -> float:
+        return _char_containment(key_of(a), key_of(b), cutoff)
+
     out: list[Match] = []
-    for pa, pb in sorted(pairs):
+    for pa, pb in sorted(map(tuple, pairs.tolist())):
         a, b = _unpack(pa), _unpack(pb)
         if records[a[0]].k != records[b[0]].k:
             continue
         sa, sb = sh(a), sh(b)
         if not len(sa) or not len(sb):
             continue
-        inter = len(np.intersect1d(sa, sb, assume_unique=True))
+        inter = len(sa & sb)
         small = min(len(sa), len(sb))
         containment = inter / small
         if small + records[a[0]].k - 1 < config.match_short_chars:
@@ -135,10 +155,10 @@ def confirm(records: Sequence[Fingerprinted], pairs: Iterable[tuple[int, int]],
             # ("versetzte Charlotte"), so it matches only when nearly all of them are in
             # the other (a trimmed sentence) or its characters are (a noisy reading)
             ok = containment >= config.match_short_containment or \
-                _char_containment(records, a, b) >= config.match_char_similarity
+                char_containment(a, b) >= config.match_char_similarity
             containment = max(containment, config.match_containment) if ok else 0.0
         elif (containment < config.match_containment
-                and _char_containment(records, a, b) >= config.match_char_similarity):
+                and char_containment(a, b) >= config.match_char_similarity):
             containment = config.match_containment
         if containment >= config.match_containment:
             jaccard = inter / (len(sa) + len(sb) - inter)
@@ -146,15 +166,15 @@ def confirm(records: Sequence[Fingerprinted], pairs: Iterable[tuple[int, int]],
     return out
 
 
-def _char_containment(records: Sequence[Fingerprinted], a: Ref, b: Ref) -> float:
+def _char_containment(ka: str, kb: str, cutoff: float = 0.0) -> float:
     """How far the shorter unit's characters stand in the longer one: the similarity of
-    the shorter with its best-matching stretch of the longer (rapidfuzz ``partial_ratio``).
-    A misread character costs the shingle measure k shingles but this measure about one
-    character, so a line under dense OCR noise is still seen as the same line."""
-    ka, kb = records[a[0]].unit_key(a[1]), records[b[0]].unit_key(b[1])
+    the shorter with its best-matching stretch of the longer (rapidfuzz ``partial_ratio``;
+    0 below ``cutoff`` percent, which lets it stop early). A misread character costs the
+    shingle measure k shingles but this measure about one character, so a line under dense
+    OCR noise is still seen as the same line."""
     if not ka or not kb:
         return 0.0
-    return fuzz.partial_ratio(ka, kb) / 100.0
+    return fuzz.partial_ratio(ka, kb, score_cutoff=cutoff) / 100.0
 
 
 def join(records: Sequence[Fingerprinted], config: Config) -> list[Match]:
