@@ -5,7 +5,7 @@ one thread each: the tasks hold the GIL); any other value is the address of a ru
 scheduler. The engine only maps: the join, the grouping and the writing stay with the
 caller, so the output is the bytes a local run writes, whatever the number of workers.
 
-- Per file: one task per file (``pipeline.process_file``), reading the file by its path, so
+- Per file: one task per batch of files (``pipeline.process_file``), read by path, so
   the workers must see FOLDER at the same path (a shared file system). An unreadable file
   is a ``ReadError`` result, an entry in ``errors``, as locally.
 - Per work: one task per work; the records go to every worker once (``scatter`` with
@@ -29,6 +29,15 @@ from .work import WorkResult
 
 #: A task that raised is run again this many times before the run fails.
 RETRIES = 3
+
+
+#: The most files one per-file task reads.
+_BATCH_MAX = 64
+
+
+def _process_files(paths: list[Path], folder: Path, config: Config
+                   ) -> list[Fingerprinted | ReadError]:
+    return [process_file(p, folder, config) for p in paths]
 
 
 class SchedulerError(Exception):
@@ -69,10 +78,15 @@ class Dask:
               ) -> Iterator[Fingerprinted | ReadError]:
         if not paths:
             return
-        futures = self.client.map(process_file, list(paths), folder=folder, config=config,
+        # files in batches, a few per worker and round: a task per file costs the scheduler
+        # more than reading a page does
+        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        size = max(1, min(_BATCH_MAX, len(paths) // (workers * 8)))
+        batches = [list(paths[i:i + size]) for i in range(0, len(paths), size)]
+        futures = self.client.map(_process_files, batches, folder=folder, config=config,
                                   retries=RETRIES, pure=False)
         for f in futures:  # in order, so the caller's progress counts and keeps order
-            yield f.result()
+            yield from f.result()
             f.release()
 
     def works(self, recs: Sequence[Fingerprinted], tasks: Sequence[tuple[Work, tuple[int, ...]]],
