@@ -250,10 +250,11 @@ class _UI:
         works_end = self.marks.get("works", folder_end)
         hits = f", {cache['hits']} from the cache" if cache and cache.get("enabled") else ""
         whits = f", {cache['work_hits']} from the cache" if cache and cache.get("enabled") else ""
-        _err(f"time: files {files_end - t:.2f} s ({self.totals.get('files', 0)} files{hits})")
+        _err(f"time: files {files_end - t:.2f} s ({count(self.totals.get('files', 0), 'file')}"
+             f"{hits})")
         _err(f"time: folder {folder_end - files_end:.2f} s (join, works, related, duplicates)")
-        _err(f"time: works {works_end - folder_end:.2f} s ({self.totals.get('works', 0)} works"
-             f"{whits})")
+        _err(f"time: works {works_end - folder_end:.2f} s "
+             f"({count(self.totals.get('works', 0), 'work')}{whits})")
         if write_s is not None:
             _err(f"time: write {write_s:.2f} s")
         _err(f"time: total {time.perf_counter() - t:.2f} s")

@@ -201,6 +201,12 @@ class CharModel:
         n = len(text)
         c, h = self.counts, self.ctx
         for k in range(1, self.order + 1):
+            if weight == 1:
+                # every k-gram and its context counted in C (a work's text is added in
+                # full: this is most of building its model)
+                c.update(map(text.__getitem__, map(slice, range(n - k + 1), range(k, n + 1))))
+                h.update(map(text.__getitem__, map(slice, range(n - k + 1), range(k - 1, n))))
+                continue
             for i in range(n - k + 1):
                 g = text[i:i + k]
                 c[g] += weight

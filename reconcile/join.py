@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from .config import Config
 from .fingerprint import Fingerprinted
+from .pool import jobs_of, shared_map
 from .records import Match
 
 Ref = tuple[int, int]  # (witness index, unit index)
@@ -105,7 +106,11 @@ def candidates(records: Sequence[Fingerprinted], config: Config) -> np.ndarray:
              for _, col, refs in band_rows(records, b, r)]
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
+    pairs = np.concatenate(found)
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    new = np.ones(len(pairs), dtype=bool)  # the first of each run of equal rows
+    new[1:] = (pairs[1:] != pairs[:-1]).any(axis=1)
+    return pairs[new]
 
 
 def _unpack(ref: int) -> Ref:
@@ -113,7 +118,8 @@ def _unpack(ref: int) -> Ref:
 
 
 def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config) -> list[Match]:
-    """Score candidate pairs exactly and keep the matches, in a stable order."""
+    """Score candidate pairs (rows in order, as :func:`candidates` gives them) exactly and
+    keep the matches, in that order."""
     # each unit's shingles as a set (intersecting two small sets is several times faster
     # than np.intersect1d) and its comparison key, each made once however many candidates
     # the unit is in
@@ -140,7 +146,7 @@ def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config)
         return _char_containment(key_of(a), key_of(b), cutoff)
 
     out: list[Match] = []
-    for pa, pb in sorted(map(tuple, pairs.tolist())):
+    for pa, pb in pairs.tolist():
         a, b = _unpack(pa), _unpack(pb)
         if records[a[0]].k != records[b[0]].k:
             continue
@@ -177,6 +183,28 @@ def _char_containment(ka: str, kb: str, cutoff: float = 0.0) -> float:
     return fuzz.partial_ratio(ka, kb, score_cutoff=cutoff) / 100.0
 
 
+# Below this many candidate pairs, confirming them in a pool costs more than it saves; above,
+# they go to the workers in this many slices per worker (contiguous, so the matches come
+# back in order).
+_POOL_MIN_PAIRS = 20000
+_SLICES_PER_JOB = 1
+
+
+def _confirm_slice(shared: tuple[Sequence[Fingerprinted], np.ndarray, Config],
+                   bounds: tuple[int, int]) -> list[Match]:
+    records, pairs, config = shared
+    return confirm(records, pairs[bounds[0]:bounds[1]], config)
+
+
 def join(records: Sequence[Fingerprinted], config: Config) -> list[Match]:
-    """All confirmed unit matches in the folder, within and across files."""
-    return confirm(records, candidates(records, config), config)
+    """All confirmed unit matches in the folder, within and across files, in order."""
+    pairs = candidates(records, config)
+    jobs = jobs_of(config.jobs)
+    cuts = np.linspace(0, len(pairs), jobs * _SLICES_PER_JOB + 1).astype(int).tolist()
+    slices = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    out: list[Match] = []
+    for got in shared_map(_confirm_slice, (records, pairs, config), slices, jobs,
+                          least=2 if len(pairs) >= _POOL_MIN_PAIRS else len(slices) + 1,
+                          chunksize=1):
+        out.extend(got)
+    return out

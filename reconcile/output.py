@@ -15,19 +15,18 @@ from __future__ import annotations
 import ctypes
 import errno
 import json
-import multiprocessing as mp
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from .notes_md import render_notes
-from .pipeline import Result, die_with_parent
+from .pipeline import Result
+from .pool import jobs_of, shared_map
 from .read import RESULTS_MANIFEST
 from .report import render_index, render_work_report
 
@@ -112,35 +111,16 @@ def _work_files(result: Result, i: int) -> list[tuple[str, str]]:
 
 # Below this many works a process pool costs more than rendering in this process.
 _POOL_MIN_WORKS = 16
-_SHARED: Result | None = None  # what forked renderers read, shared instead of pickled
-
-
-def _shared_work_files(i: int) -> list[tuple[str, str]]:
-    assert _SHARED is not None
-    return _work_files(_SHARED, i)
 
 
 def render(result: Result) -> dict[str, str]:
     """Every file of the results, by path under the output folder. The works' files are
     rendered by ``config.jobs`` forked processes where there are enough works (the same
     text either way)."""
-    global _SHARED
-    n = len(result.works)
-    jobs = result.config.jobs if result.config.jobs > 0 else (os.cpu_count() or 1)
     files: dict[str, str] = {}
-    if jobs > 1 and n >= _POOL_MIN_WORKS and "fork" in mp.get_all_start_methods():
-        _SHARED = result
-        try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
-                                     initializer=die_with_parent) as pool:
-                for part in pool.map(_shared_work_files, range(n),
-                                     chunksize=max(1, n // (jobs * 8))):
-                    files.update(part)
-        finally:
-            _SHARED = None
-    else:
-        for i in range(n):
-            files.update(_work_files(result, i))
+    for part in shared_map(_work_files, result, range(len(result.works)),
+                           jobs_of(result.config.jobs), _POOL_MIN_WORKS):
+        files.update(part)
     files["summary.json"] = dumps(summary(result))
     files["index.html"] = render_index(result)
     return files

@@ -10,11 +10,6 @@ the join between them runs where :func:`run` is called. The result is the same w
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing as mp
-import os
-import signal
-import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +24,7 @@ from .group import Related, Work, group
 from .join import join
 from .read import discover, read_source
 from .records import ReadError, Source
+from .pool import die_with_parent, jobs_of, shared_map
 from .work import WorkResult, process_work
 
 if TYPE_CHECKING:
@@ -98,18 +94,18 @@ class Engine(Protocol):
 # Below this many files (works) a process pool costs more than it saves.
 _POOL_MIN_FILES = 32
 _POOL_MIN_WORKS = 8
-# What the per-work tasks of a pool read: set before the pool forks, so the workers share
-# the records instead of receiving a pickled copy each.
-_SHARED: tuple = ()
 
 
-def work_task(task: tuple[Work, tuple[int, ...]], recs: Sequence[Fingerprinted] | None = None,
-              config: Config | None = None) -> WorkResult:
-    """The per-work task: ``recs`` and ``config`` given, or those shared before a fork."""
-    if recs is None or config is None:
-        recs, config = _SHARED
+def work_task(task: tuple[Work, tuple[int, ...]], recs: Sequence[Fingerprinted],
+              config: Config) -> WorkResult:
+    """The per-work task: one work, reading the folder's records ``recs``."""
     work, rel = task
     return process_work(recs, work, config, rel)
+
+
+def _shared_work(shared: tuple[Sequence[Fingerprinted], Config],
+                 task: tuple[Work, tuple[int, ...]]) -> WorkResult:
+    return work_task(task, *shared)
 
 
 class Local:
@@ -118,7 +114,7 @@ class Local:
 
     def files(self, paths: Sequence[Path], folder: Path, config: Config
               ) -> Iterator[Fingerprinted | ReadError]:
-        jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
+        jobs = jobs_of(config.jobs)
         if jobs > 1 and len(paths) >= _POOL_MIN_FILES:
             with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
                 yield from pool.map(process_file, paths, [folder] * len(paths),
@@ -128,18 +124,9 @@ class Local:
 
     def works(self, recs: Sequence[Fingerprinted], tasks: Sequence[tuple[Work, tuple[int, ...]]],
               config: Config) -> Iterator[WorkResult]:
-        jobs = config.jobs if config.jobs > 0 else (os.cpu_count() or 1)
-        if jobs > 1 and len(tasks) >= _POOL_MIN_WORKS and "fork" in mp.get_all_start_methods():
-            global _SHARED
-            _SHARED = (recs, config)
-            try:
-                with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
-                                         initializer=die_with_parent) as pool:
-                    yield from pool.map(work_task, tasks, chunksize=2)
-            finally:
-                _SHARED = ()
-        else:
-            yield from (work_task(t, recs, config) for t in tasks)
+        # forked, so the workers share the records instead of receiving a copy each
+        yield from shared_map(_shared_work, (recs, config), tasks, jobs_of(config.jobs),
+                              _POOL_MIN_WORKS, chunksize=2)
 
 
 def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Sequence[Work],
@@ -193,19 +180,6 @@ def related_members(works: Sequence[Work], related: Sequence[Related]) -> list[t
         top = sorted(links[w.id].items(), key=lambda kv: (-kv[1], kv[0]))[:_MAX_RELATED]
         out.append(tuple(sorted(i for o, _ in top for i in by_id[o].members)))
     return out
-
-
-def die_with_parent() -> None:
-    """A pool worker ends when the run does, even when the run is killed (Linux; elsewhere
-    the pool's own shutdown is all there is)."""
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-        except (OSError, AttributeError):
-            pass
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 def run(folder: Path, config: Config | None = None,

@@ -505,10 +505,11 @@ def test_messages_read_like_a_careful_tools(tmp_path: Path) -> None:
     (folder / "only.txt").write_text("春天来了，田野里的油菜花开得金灿灿的，蜜蜂在花丛中忙碌地飞来飞去。\n", "utf-8")
     env = {**os.environ, "CI": "true"}
     got = subprocess.run([sys.executable, "-m", "reconcile", "run", str(folder), "-o",
-                          str(tmp_path / "out"), "--no-cache"], capture_output=True, text=True,
-                         env=env, timeout=120)
+                          str(tmp_path / "out"), "--no-cache", "-v"], capture_output=True,
+                         text=True, env=env, timeout=120)
     assert got.returncode == 0, got.stderr
     assert "reconcile: 1 file, 1 work, 0 notes" in got.stderr
+    assert "(1 file)" in got.stderr and "(1 work)" in got.stderr  # the --verbose times too
     assert not re.search(r"\b1 (files|works|notes|duplicates)\b", got.stderr)
     missing = subprocess.run([sys.executable, "-m", "reconcile", "run", str(tmp_path / "nope")],
                              capture_output=True, text=True, env=env, timeout=60)

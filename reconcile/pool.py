@@ -1,0 +1,68 @@
+"""Process pools on this machine: one per core, their workers ended with the run.
+
+``shared_map`` forks its workers after setting what they read, so a large shared value (the
+folder's records, the whole result) is inherited, not pickled to each task; only the small
+task arguments and the results cross. Where ``fork`` is missing, or there is too little to
+do, it runs in this process: the results are the same either way.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing as mp
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_PR_SET_PDEATHSIG = 1
+# What the forked workers of the running shared_map read, and the function they apply.
+_SHARED: tuple[Any, Callable[..., Any]] | None = None
+
+
+def jobs_of(jobs: int) -> int:
+    """Worker processes for ``Config.jobs``: 0 is one per core."""
+    return jobs if jobs > 0 else (os.cpu_count() or 1)
+
+
+def die_with_parent() -> None:
+    """A pool worker ends when the run does, even when the run is killed (Linux; elsewhere
+    the pool's own shutdown is all there is)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):
+            pass
+
+
+def _call(item: Any) -> Any:
+    assert _SHARED is not None
+    shared, fn = _SHARED
+    return fn(shared, item)
+
+
+def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs: int,
+               least: int, chunksize: int = 0) -> Iterator[R]:
+    """``fn(shared, item)`` for each item, in order: in ``jobs`` forked workers when there
+    are at least ``least`` items, else here."""
+    global _SHARED
+    if jobs > 1 and len(items) >= least and "fork" in mp.get_all_start_methods():
+        _SHARED = (shared, fn)
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
+                                     initializer=die_with_parent) as pool:
+                yield from pool.map(_call, items,
+                                    chunksize=chunksize or max(1, len(items) // (jobs * 8)))
+        finally:
+            _SHARED = None
+    else:
+        for item in items:
+            yield fn(shared, item)
+
+
+__all__ = ["die_with_parent", "jobs_of", "shared_map"]
