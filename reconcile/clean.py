@@ -503,7 +503,7 @@ def clean(source: Source, config: Config | None = None) -> Witness:
     removals: list[Removal] = []
     blocks = _blocks(source, config, removals)
     _mark_pullquotes(blocks, source, config, removals)
-    kept = [b for b in blocks if not (b.pullquote or b.label)]
+    kept = _bare_folios([b for b in blocks if not (b.pullquote or b.label)], removals)
 
     merged = _join_broken(kept, config)
 
@@ -528,6 +528,26 @@ def clean(source: Source, config: Config | None = None) -> Witness:
     removals.sort(key=lambda r: (r.start, r.kind))
     return Witness(source, "".join(texts), run_clean, run_source, tuple(paragraphs),
                    tuple(removals))
+
+
+def _bare_folios(kept: list[_Block], removals: list[Removal]) -> list[_Block]:
+    """Page numbers a removed pull quote left at the top or the foot of the text: the rule
+    of ``_furniture`` applied to what is kept, so that cleaning the result again finds none."""
+    def folio(b: _Block, top: bool) -> str | None:
+        return None if "\n" in b.m.text.strip() else _folio(b.m.text, top)
+
+    lo, hi = 0, len(kept)
+    while lo < hi and folio(kept[lo], True) is not None:
+        lo += 1
+    while hi > lo and folio(kept[hi - 1], False) is not None:
+        hi -= 1
+    if lo == hi and kept:
+        return kept  # a file of numbers keeps them (as ``_furniture`` does)
+    for k in [*range(lo), *range(hi, len(kept))]:
+        b = kept[k]
+        removals.append(Removal("page-number", int(b.m.offs[0]), int(b.m.offs[-1]) + 1,
+                                b.m.text.strip(), folio(b, k < lo) or ""))
+    return kept[lo:hi]
 
 
 def _runs(offs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

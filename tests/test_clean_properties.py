@@ -352,3 +352,13 @@ def test_cjk_punctuation_is_idempotent_on_every_short_string() -> None:
             if to_cjk_punctuation(once) != once or len(once) != len(t):
                 bad.append(t)
     assert bad == []
+
+
+def test_a_page_number_a_pull_quote_uncovers_is_removed_in_the_first_pass() -> None:
+    # found by the property above: the pull quote at the head of the file went, leaving the
+    # page number first, where only a second cleaning removed it
+    text = ("业。 业。业。 业业业业业业业。\n\n0 \n\n业。 \n业。 业。业。 业业业业业业业。\n"
+            "业。 业。业。 业业业业业业业。")
+    w = cleaned(text)
+    assert not w.text.startswith("0")
+    assert cleaned(w.text).text == w.text
