@@ -100,6 +100,10 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
             for w, (a, b) in zip(s.readers, s.ranges):
                 if table.reading_key(w, a, b) == ch.key and b > a:
                     carriers[w] = (a, b - 1)
+            if not carriers and ch.text:
+                # a reading no witness prints whole (pinned by hand, voted letter by letter):
+                # what stands around it is what the witnesses that print the place print
+                carriers = {w: (a, b - 1) for w, (a, b) in zip(s.readers, s.ranges) if b > a}
             text = ch.text
             if ch.source < 0 or not writes_to[ch.source]:
                 # as a carrier in the canonical text's script prints it, if one does

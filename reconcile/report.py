@@ -19,6 +19,7 @@ diff-match-patch.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from bisect import bisect_right
 from collections import Counter
@@ -34,6 +35,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from rapidfuzz.distance import Indel
 
+from .config import vars_of
 from .normalize import key, mostly_cjk
 from .pipeline import Result
 from .edition import EditionText
@@ -552,6 +554,12 @@ def render_work_report(result: Result, index: int) -> str:
         })
     data = {
         "work": w.id,
+        # what the page's decisions are kept under: a new run (other notes, other text) starts
+        # clean, the same run reloaded finds them again
+        "run": hashlib.sha256(json.dumps([w.id, text, [(n.id, n.chosen) for n in notes]],
+                                         ensure_ascii=False).encode()).hexdigest()[:20],
+        # the decisions the run was given: an export keeps them beside the page's own
+        "given": [{k: v for k, v in vars_of(p).items() if v} for p in result.config.decisions],
         "witnesses": {r["id"]: {"siglum": r["siglum"], "role": r["role"]} for r in witnesses},
         "order": order,
         "notes": [{"id": n.id, "o": n.offset, "l": n.length, "k": n.kind, "ch": n.chosen,

@@ -245,3 +245,55 @@ def test_index_and_a_narrow_window(page, seeds_out: Path, tmp_path: Path) -> Non
     # CJK text is set in a CJK font
     fam = page.evaluate("getComputedStyle(document.querySelector('#canon')).fontFamily")
     assert "Noto Serif CJK SC" in fam
+
+
+def test_decide_three_notes_by_keyboard_export_and_run_again(browser, seeds_out: Path,
+                                                             tmp_path: Path) -> None:
+    from reconcile.config import load_decisions
+
+    report, work = _report_2023(seeds_out)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900},  # type: ignore[attr-defined]
+                              accept_downloads=True)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(report.as_uri())
+    data = page.evaluate("JSON.parse(document.getElementById('data').textContent)")
+    decided: dict[str, str] = {}
+    page.keyboard.press("n")  # the first note needing review
+    for key in ("1", "2", "typed"):
+        i = page.evaluate("+document.activeElement.getAttribute('data-i')")
+        note = data["notes"][i]
+        if key == "typed":
+            page.keyboard.press("e")
+            page.keyboard.type("〇")
+            page.keyboard.press("Enter")
+            decided[note["id"]] = "〇"
+            page.locator(f"#m-{note['id']}").focus()
+        else:
+            page.keyboard.press(key)
+            decided[note["id"]] = note["r"][int(key) - 1]["t"]
+        assert "Your decision" in page.inner_text("#panel")
+        page.keyboard.press("n")
+    assert "Decided 3 of" in page.inner_text("#progress")
+    assert page.locator("#canon mark.nt.decided").count() == 3  # a cue beyond colour
+    page.screenshot(path=str(tmp_path / "decided.png"))
+    # a reload of the same run keeps them
+    page.reload()
+    assert "Decided 3 of" in page.inner_text("#progress")
+    with page.expect_download() as got:
+        page.click("#export")
+    exported = tmp_path / "reconcile-decisions.json"
+    got.value.save_as(str(exported))
+    assert errors == []
+    ctx.close()
+
+    pins = load_decisions(exported)
+    assert {p.note: p.reading for p in pins} == decided
+    again = run(SEEDS, Config(jobs=1, decisions=pins))
+    by_id = {n.id: n for c in again.collated for n in c.notes}
+    for note_id, reading in decided.items():
+        assert by_id[note_id].chosen == reading
+        assert not by_id[note_id].review
+        assert "pinned" in by_id[note_id].reason
+    assert again.unmatched_pins() == []

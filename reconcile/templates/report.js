@@ -18,6 +18,37 @@
   var pos = document.getElementById("pos");
   var nReview = notes.filter(function (n) { return n.rv; }).length;
 
+  /* the editor's decisions: note id -> reading, kept in this browser under the run's hash */
+  var storeKey = "reconcile:" + data.run;
+  var decided = {};
+  try { decided = JSON.parse(window.localStorage.getItem(storeKey) || "{}") || {}; } catch (err) { decided = {}; }
+  function save() {
+    try { window.localStorage.setItem(storeKey, JSON.stringify(decided)); } catch (err) { /* private mode: kept for this visit */ }
+  }
+  function progress() {
+    var d = 0; var left = 0;
+    notes.forEach(function (n) { if (decided[n.id] !== undefined) { d++; } else if (n.rv) { left++; } });
+    var p = document.getElementById("progress");
+    if (p) { p.textContent = "Decided " + d + " of " + notes.length + " notes; " + left + " needing review left."; }
+    notes.forEach(function (n, i) { var m = markOf(i); if (m) { m.classList.toggle("decided", decided[n.id] !== undefined); } });
+  }
+  function decide(i, text) {
+    var n = notes[i];
+    if (text === null || text === undefined) { delete decided[n.id]; } else { decided[n.id] = text; }
+    save();
+    progress();
+    show(i);
+  }
+  function exported() {
+    var mine = {};
+    notes.forEach(function (n) { if (decided[n.id] !== undefined) { mine[n.id] = true; } });
+    var out = (data.given || []).filter(function (g) { return !(g.note && mine[g.note]); });
+    notes.forEach(function (n) {
+      if (decided[n.id] !== undefined) { out.push({ note: n.id, reading: decided[n.id], work: data.work }); }
+    });
+    return JSON.stringify({ decisions: out }, null, 1) + "\n";
+  }
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) { e.className = cls; }
@@ -58,10 +89,27 @@
     pbody.appendChild(ctx);
     pbody.appendChild(el("div", "small muted", "Readings (the first is the canonical text's):"));
     var ol = el("ol", "readings");
-    n.r.forEach(function (r) {
+    var mine = decided[n.id];
+    if (mine !== undefined) {
+      var yours = el("p", "yours");
+      yours.appendChild(el("strong", null, "Your decision: "));
+      yours.appendChild(reading(mine, true));
+      var ub = el("button", null, "undo (u)"); ub.type = "button";
+      ub.addEventListener("click", function () { decide(i, null); });
+      yours.appendChild(document.createTextNode(" ")); yours.appendChild(ub);
+      pbody.appendChild(yours);
+    }
+    n.r.forEach(function (r, k) {
       var li = el("li");
       li.appendChild(reading(r.t, r.t === n.ch));
       if (r.t === n.ch) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", "badge", "chosen")); }
+      if (k < 9) {
+        var b = el("button", "take", (mine === r.t ? "\u2713 taken" : "take") + " (" + (k + 1) + ")");
+        b.type = "button";
+        b.setAttribute("aria-label", "take reading " + (k + 1) + (r.t ? ": " + r.t : ": nothing"));
+        b.addEventListener("click", function () { decide(i, r.t); });
+        li.appendChild(document.createTextNode(" ")); li.appendChild(b);
+      }
       var wl = el("ul", "wl");
       if (!r.w.length) { wl.appendChild(el("li", "muted", "no witness")); }
       r.w.forEach(function (w) {
@@ -75,6 +123,13 @@
       ol.appendChild(li);
     });
     pbody.appendChild(ol);
+    var typed = el("form", "typed");
+    var inp = el("input"); inp.type = "text"; inp.id = "typed"; inp.setAttribute("aria-label", "another reading");
+    inp.placeholder = "another reading (e)"; inp.setAttribute("lang", document.getElementById("canon").getAttribute("lang"));
+    var tb = el("button", null, "take"); tb.type = "submit";
+    typed.appendChild(inp); typed.appendChild(document.createTextNode(" ")); typed.appendChild(tb);
+    typed.addEventListener("submit", function (e) { e.preventDefault(); decide(i, inp.value); });
+    pbody.appendChild(typed);
     var dl = el("dl");
     function item(k, v) { dl.appendChild(el("dt", null, k)); var d = el("dd"); if (typeof v === "string") { d.textContent = v; } else { d.appendChild(v); } dl.appendChild(d); }
     item("kind", n.k);
@@ -175,6 +230,20 @@
       case "Enter": case " ":
         if (!onMark) { return; }
         show(+t.getAttribute("data-i"));
+        break;
+      case "1": case "2": case "3": case "4": case "5": case "6": case "7": case "8": case "9":
+        if (shown < 0 || panel.hidden) { return; }
+        var r = notes[shown].r[+e.key - 1];
+        if (!r) { return; }
+        decide(shown, r.t);
+        break;
+      case "u":
+        if (shown < 0 || panel.hidden) { return; }
+        decide(shown, null);
+        break;
+      case "e":
+        if (shown < 0 || panel.hidden) { return; }
+        document.getElementById("typed").focus();
         break;
       case "t": scrollTo("text"); break;
       case "c": scrollTo("map"); break;
@@ -320,4 +389,28 @@
   }
 
   if (location.hash) { follow(location.hash); }
+  /* export: a download, and the clipboard (a selected text box where it is refused) */
+  var exp = document.getElementById("export");
+  if (exp) {
+    exp.addEventListener("click", function () {
+      var a = document.createElement("a");
+      a.href = "data:application/json;charset=utf-8," + encodeURIComponent(exported());
+      a.download = "reconcile-decisions.json";
+      document.body.appendChild(a); a.click(); a.remove();
+    });
+  }
+  var cp = document.getElementById("copy");
+  if (cp) {
+    cp.addEventListener("click", function () {
+      var txt = exported();
+      function fallback() {
+        var ta = el("textarea"); ta.value = txt; ta.setAttribute("aria-label", "decisions");
+        ta.rows = 6; cp.parentNode.appendChild(ta); ta.select();
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(txt).then(function () { cp.textContent = "Copied"; }, fallback);
+      } else { fallback(); }
+    });
+  }
+  progress();
 }());
