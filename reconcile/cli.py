@@ -466,7 +466,8 @@ def _fill_doc(doc: dict[str, Any], report: Report, diff: Diff | None,
             entry["outputs"] = {k: str(job.out / v) for k, v in work_paths(w["id"]).items()}
         works.append(entry)
     doc["counts"] = {
-        "files": sum(len(w["witnesses"]) for w in s["works"]),
+        # files read: an edition printed over pages is one witness of several files
+        "files": sum(len(x["files"]) for w in s["works"] for x in w["witnesses"]),
         "unreadable": len(s["errors"]),
         "works": len(works),
         "notes": sum(w["notes"] for w in works),

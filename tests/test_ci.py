@@ -589,3 +589,17 @@ def test_the_readmes_examples_are_what_a_run_of_the_seeds_gives(tmp_path: Path) 
         mod = __import__(module, fromlist=["x"])
         for name in names.split(","):
             assert hasattr(mod, name.strip()), f"{module}.{name.strip()}"
+
+
+def test_the_count_of_files_counts_every_page_file(tmp_path: Path) -> None:
+    # an edition printed over pages is one witness of several files: the count says files
+    from bench.generate import generate
+
+    truth = generate(tmp_path / "corpus", 12, seed=11)
+    got = subprocess.run([sys.executable, "-m", "reconcile", "run", str(tmp_path / "corpus" / "input"),
+                          "-o", str(tmp_path / "out"), "--no-cache", "--json", "-q"],
+                         capture_output=True, text=True, timeout=300)
+    assert got.returncode == 0, got.stderr
+    doc = json.loads(got.stdout)
+    witnesses = sum(len(w["witnesses"]) for w in doc["works"])
+    assert doc["counts"]["files"] == len(truth["files"]) > witnesses
