@@ -28,7 +28,7 @@ from .notes_md import render_notes
 from .pipeline import Result
 from .pool import jobs_of, shared_map
 from .read import RESULTS_MANIFEST
-from .report import render_index, render_work_report
+from .report import original_files, render_index, render_original, render_work_report
 
 SUMMARY_VERSION = 2
 _UMASK = os.umask(0)
@@ -66,7 +66,7 @@ def work_paths(work_id: str) -> dict[str, str]:
     base = f"works/{work_id}"
     return {"canonical": f"{base}/canonical.txt", "notes": f"{base}/notes.json",
             "notes_md": f"{base}/notes.md", "shared": f"{base}/shared.json",
-            "report": f"{base}/report.html"}
+            "report": f"{base}/report.html", "originals": f"{base}/original"}
 
 
 def summary(result: Result) -> dict[str, Any]:
@@ -106,7 +106,9 @@ def _work_files(result: Result, i: int) -> list[tuple[str, str]]:
             (paths["notes_md"], render_notes(c, w.copy_text)),
             (paths["shared"], dumps({"work": w.id,
                                      "paragraphs": [s.to_dict() for s in w.shared]})),
-            (paths["report"], render_work_report(result, i))]
+            (paths["report"], render_work_report(result, i))] + [
+        (f"{paths['originals']}/{k}.html", render_original(result, f))
+        for k, f in enumerate(original_files(result, i))]
 
 
 # Below this many works a process pool costs more than rendering in this process.

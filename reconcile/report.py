@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -263,15 +264,54 @@ def witness_stretches(canonical: str, info: dict[str, Any], wit: EditionText
 
 
 def _diff(a: str, b: str) -> list[tuple[int, str]]:
+    """The differences of two texts, for the side-by-side view: by character in scripts
+    written without spaces, by whole word in the others ("not" against "now", never "t"
+    against "w")."""
     if a == b:
         return [(0, a)] if a else []
     if (len(a) + len(b) > _DIFF_MAX and Indel.normalized_similarity(a, b) < 0.5) or not a or not b:
         return [d for d in ((-1, a), (1, b)) if d[1]]
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0  # no time limit: the same input must give the same page
-    diffs = dmp.diff_main(a, b, False)
+    words = None if mostly_cjk(a + b) else _as_words(a, b)
+    if words is None:
+        diffs = dmp.diff_main(a, b, False)
+        dmp.diff_cleanupSemantic(diffs)
+        return diffs
+    ea, eb, vocab = words
+    diffs = dmp.diff_main(ea, eb, False)
     dmp.diff_cleanupSemantic(diffs)
-    return diffs
+    return [(op, "".join(vocab[ord(c) - _WORD_BASE] for c in t)) for op, t in diffs]
+
+
+# Each distinct word, space run or mark of a spaced text becomes one character from here on
+# (supplementary private use), so that diff-match-patch compares words as it compares
+# characters (its own lines-to-characters device, applied to words).
+_WORD_BASE = 0xF0000
+_WORD_MAX = 0xFFFFD - _WORD_BASE
+_WORD = re.compile(r"\w+|\s+|.", re.S)
+
+
+def _as_words(a: str, b: str) -> tuple[str, str, list[str]] | None:
+    vocab: list[str] = []
+    code: dict[str, str] = {}
+
+    def enc(text: str) -> str:
+        out = []
+        for tok in _WORD.findall(text):
+            c = code.get(tok)
+            if c is None:
+                if len(vocab) >= _WORD_MAX:
+                    raise OverflowError
+                c = code[tok] = chr(_WORD_BASE + len(vocab))
+                vocab.append(tok)
+            out.append(c)
+        return "".join(out)
+
+    try:
+        return enc(a), enc(b), vocab
+    except OverflowError:
+        return None
 
 
 def _diff_pieces(canonical: str, c_start: int, c_end: int, wtext: str, w_start: int
@@ -523,6 +563,29 @@ def _confidence_counts(notes: Sequence[Any]) -> list[dict[str, Any]]:
             for name, label, _, _ in CONFIDENCE_BUCKETS]
 
 
+def original_files(result: Result, index: int) -> list[str]:
+    """The files of work ``index``, in the order its witnesses list them: the ``k`` of
+    ``works/<id>/original/<k>.html``."""
+    out: list[str] = []
+    for e in result.works[index].editions:
+        for i in e.files:
+            fid = result.records[i].witness.id
+            if fid not in out:
+                out.append(fid)
+    return out
+
+
+def render_original(result: Result, file_id: str) -> str:
+    """One input file as read (decoded, before cleaning), line by line, for the links from
+    a note's ``file:line:column``."""
+    rec = next(r for r in result.records if r.witness.id == file_id)
+    src = rec.witness.source
+    lines = src.text.split("\n")
+    return _env().get_template("original.html").render(
+        file=file_id, encoding=src.encoding, lines=lines, lang=_lang(src.text),
+        back="../report.html", js=_asset("original.js"))
+
+
 def render_work_report(result: Result, index: int) -> str:
     """The review page of work ``index`` (``works/<id>/report.html``)."""
     w = result.works[index]
@@ -552,6 +615,7 @@ def render_work_report(result: Result, index: int) -> str:
             "bucket": _bucket(n.confidence), "review": n.review, "before": n.before,
             "after": n.after, "differs": differs,
         })
+    original = {f: k for k, f in enumerate(original_files(result, index))}
     data = {
         "work": w.id,
         # what the page's decisions are kept under: a new run (other notes, other text) starts
@@ -565,7 +629,9 @@ def render_work_report(result: Result, index: int) -> str:
         "notes": [{"id": n.id, "o": n.offset, "l": n.length, "k": n.kind, "ch": n.chosen,
                    "re": n.reason, "c": n.confidence, "rv": n.review, "b": n.before,
                    "a": n.after, "p": _home(starts, n.offset) + 1,
-                   "r": [{"t": r.text, "w": [[x.id, x.line, x.column] for x in r.witnesses]}
+                   "r": [{"t": r.text, "w": [[x.id, x.line, x.column,
+                                                   original.get(x.file, -1)]
+                                                  for x in r.witnesses]}
                          for r in n.readings]}
                   for n in notes],
     }

@@ -203,14 +203,18 @@ def test_side_by_side_and_coverage_map(page, seeds_out: Path, tmp_path: Path) ->
 def test_a_malicious_witness_runs_nothing(page, evil_out: Path, tmp_path: Path) -> None:
     summary = json.loads((evil_out / "summary.json").read_text("utf-8"))
     report = evil_out / summary["works"][0]["report"]
-    for url in ((evil_out / "index.html").as_uri(), report.as_uri()):
+    originals = sorted((evil_out / summary["works"][0]["originals"]).glob("*.html"))
+    assert originals
+    for url in ((evil_out / "index.html").as_uri(), *(o.as_uri() for o in originals),
+                report.as_uri()):
         page.goto(url)
         page.wait_for_timeout(100)
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.evaluate("typeof window.pwned") == "undefined"
         assert page.locator("img").count() == 0
-        assert page.locator("script").count() in (0, 2)
-        assert "<img/src=x/onerror=window.pwned=5>" in page.inner_text("body")
+        assert page.locator("script").count() in (0, 1, 2)  # ours: data and behaviour
+        assert "<img/src=x/onerror=window.pwned=5>" in page.inner_text("body") or \
+            "original" in url
     body = page.inner_text("body")
     assert "<script/x>window.pwned=4</script/x" in body
     assert "<img/src=x/onerror=window.pwned=3" in body
@@ -297,3 +301,29 @@ def test_decide_three_notes_by_keyboard_export_and_run_again(browser, seeds_out:
         assert not by_id[note_id].review
         assert "pinned" in by_id[note_id].reason
     assert again.unmatched_pins() == []
+
+
+def test_a_note_opens_the_original_file_at_its_line(page, seeds_out: Path,
+                                                   tmp_path: Path) -> None:
+    report, work = _report_2023(seeds_out)
+    page.goto(report.as_uri())
+    page.keyboard.press("n")
+    item = page.locator("#panel ol.readings > li", has=page.locator("a.orig")).first
+    link = item.locator("a.orig").first
+    where = link.inner_text()  # file:line:column
+    reading = item.locator(".rd").first.inner_text()
+    file, line, column = where.rsplit(":", 2)
+    link.click()
+    page.wait_for_selector("mark.at")
+    assert page.url.split("#")[0].endswith(".html") and "/original/" in page.url
+    assert file in page.inner_text("header")
+    # the line as the file holds it, the reading marked at its column
+    source = (SEEDS / file).read_text("utf-8").split("\n")[int(line) - 1]
+    assert page.inner_text(f"#L{line} .tx") == source
+    marked = page.inner_text("mark.at")
+    assert marked and source[int(column) - 1:].startswith(marked)
+    if reading != "nothing":
+        assert marked == reading[:len(marked)]
+    page.screenshot(path=str(tmp_path / "original.png"))
+    page.go_back()
+    assert page.url.endswith("report.html") or "report.html" in page.url

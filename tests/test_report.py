@@ -325,3 +325,14 @@ def test_marks_split_at_paragraph_breaks_and_points_stay_visible() -> None:
     assert [(p.text, p.first) for para in paras for p in para if p.note == 3] == \
         [("丁", True), ("戊", False)]
     assert all(p.text == "" for para in paras for p in para if p.note in (0, 2, 4, 5, 6))
+
+
+def test_side_by_side_compares_spaced_scripts_word_by_word() -> None:
+    from reconcile.report import _diff
+
+    diffs = _diff("It is not perfectly clear that habit", "It is now perfectly clear, that habits")
+    changed = [t for op, t in diffs if op]
+    assert changed == ["not", "now", ",", "habit", "habits"]  # words, never letters
+    assert "".join(t for op, t in diffs if op >= 0) == "It is now perfectly clear, that habits"
+    # scripts without spaces still compare character by character
+    assert [t for op, t in _diff("政府工作报告发展", "政府工作报吿发展") if op] == ["告", "吿"]

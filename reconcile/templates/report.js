@@ -116,7 +116,15 @@
         var wli = el("li");
         wli.appendChild(el("span", "sig", sig(w[0])));
         wli.appendChild(document.createTextNode(" "));
-        wli.appendChild(el("code", null, w[0] + ":" + w[1] + ":" + w[2]));
+        var where = el("code", null, w[0] + ":" + w[1] + ":" + w[2]);
+        if (w[3] >= 0) {
+          /* the file as read, at that line, the reading marked */
+          var oa = el("a", "orig");
+          oa.href = "original/" + w[3] + ".html#L" + w[1] + "." + w[2] + "." + Math.max(1, Array.from(r.t || "").length);
+          oa.title = "open the original file at this line";
+          oa.appendChild(where);
+          wli.appendChild(oa);
+        } else { wli.appendChild(where); }
         wl.appendChild(wli);
       });
       li.appendChild(wl);
