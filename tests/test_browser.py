@@ -327,3 +327,25 @@ def test_a_note_opens_the_original_file_at_its_line(page, seeds_out: Path,
     page.screenshot(path=str(tmp_path / "original.png"))
     page.go_back()
     assert page.url.endswith("report.html") or "report.html" in page.url
+
+
+def test_the_coverage_map_is_reached_and_walked_by_keyboard(page, seeds_out: Path) -> None:
+    report, _ = _report_2023(seeds_out)
+    page.goto(report.as_uri())
+    in_map = "!!document.activeElement.closest && !!document.activeElement.closest('figure.cov')"
+    label = "document.activeElement.getAttribute('aria-label')"
+    page.keyboard.press("c")
+    assert page.evaluate(in_map)
+    first = page.evaluate(label)
+    page.keyboard.press("ArrowRight")  # the next place in the same row
+    assert page.evaluate(in_map) and page.evaluate(label) != first
+    page.keyboard.press("Tab")  # one stop per row: the first witness's row
+    assert page.evaluate(in_map) and page.evaluate(label).split(" ")[0] == "A"
+    page.keyboard.press("Enter")  # goes to the stretch in the canonical text
+    page.wait_for_function("!!document.activeElement.closest('#canon')")
+    # the decision bar is there for a work with notes, and absent where nothing can be decided
+    assert page.locator("#decide").count() == 1
+    summary = json.loads((seeds_out / "summary.json").read_text("utf-8"))
+    lone = next(w for w in summary["works"] if not w["counts"]["notes"])
+    page.goto((seeds_out / lone["report"]).as_uri())
+    assert page.locator("#decide").count() == 0

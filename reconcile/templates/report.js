@@ -231,6 +231,20 @@
       return;
     }
     var onMark = t && t.matches && t.matches("mark.nt[data-i]");
+    var inMap = t && t.closest ? t.closest("figure.cov svg svg") : null;
+    if (inMap && (e.key === "ArrowRight" || e.key === "ArrowLeft")) {
+      /* one tab stop per row of the map; the arrows walk its stretches */
+      var links = Array.prototype.slice.call(inMap.querySelectorAll("a"));
+      var at = links.indexOf(t.closest("a"));
+      var to = links[Math.max(0, Math.min(links.length - 1, at + (e.key === "ArrowRight" ? 1 : -1)))];
+      if (to) { to.focus(); }
+      e.preventDefault();
+      return;
+    }
+    if (inMap && (e.key === "Enter" || e.key === " ")) {
+      if (follow(t.closest("a").getAttribute("href") || "")) { e.preventDefault(); }
+      return;
+    }
     switch (e.key) {
       case "n": case "j": next(); break;
       case "p": case "k": prev(); break;
@@ -254,7 +268,11 @@
         document.getElementById("typed").focus();
         break;
       case "t": scrollTo("text"); break;
-      case "c": scrollTo("map"); break;
+      case "c":
+        scrollTo("map");
+        var first = document.querySelector("figure.cov a[tabindex='0']");
+        if (first) { first.focus({ preventScroll: true }); }
+        break;
       case "a": scrollTo("apparatus"); break;
       case "s": scrollTo("sbs"); break;
       default: return;
