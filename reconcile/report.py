@@ -629,6 +629,7 @@ def render_work_report(result: Result, index: int) -> str:
         "notes": [{"id": n.id, "o": n.offset, "l": n.length, "k": n.kind, "ch": n.chosen,
                    "re": n.reason, "c": n.confidence, "rv": n.review, "b": n.before,
                    "a": n.after, "p": _home(starts, n.offset) + 1,
+                   "bk": _bucket(n.confidence),
                    "r": [{"t": r.text, "w": [[x.id, x.line, x.column,
                                                    original.get(x.file, -1)]
                                                   for x in r.witnesses]}

@@ -85,6 +85,7 @@ def test_step_with_the_keyboard_to_the_three_readings(page, seeds_out: Path, tmp
     report, work = _report_2023(seeds_out)
     page.goto(report.as_uri())
     assert page.locator("#canon mark.nt[id]").count() == work["counts"]["notes"]
+    assert page.locator("#app tbody tr[id^='r-']").count() == work["counts"]["notes"]
     panel = page.locator("#panel")
     assert panel.is_hidden()
     wanted = ("孟", "盂")  # 大盂 / 大孟 / 太孟: the note on the second character

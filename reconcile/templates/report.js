@@ -365,8 +365,52 @@
 
   /* the apparatus table */
   var table = document.getElementById("app");
+  /* its rows are built here from the data, not sent as markup: a work of thousands of notes
+     would otherwise carry its apparatus twice */
+  function appRow(i) {
+    var n = notes[i];
+    var tr = el("tr");
+    var differs = {};
+    n.r.slice(1).forEach(function (r) { r.w.forEach(function (w) { differs[sig(w[0])] = true; }); });
+    tr.id = "r-" + n.id;
+    tr.setAttribute("data-i", i); tr.setAttribute("data-rank", rankOf[i] + 1);
+    tr.setAttribute("data-o", n.o); tr.setAttribute("data-kind", n.k);
+    tr.setAttribute("data-w", Object.keys(differs).sort().join(" "));
+    tr.setAttribute("data-conf", n.c); tr.setAttribute("data-bucket", n.bk);
+    tr.setAttribute("data-rv", n.rv ? "1" : "0");
+    tr.appendChild(el("td", "num", String(rankOf[i] + 1)));
+    var place = el("td"); var go_ = el("a", "go", "\u00b6" + n.p + " \u00b7 " + n.o);
+    go_.href = "#m-" + n.id; go_.setAttribute("data-i", i); place.appendChild(go_); tr.appendChild(place);
+    var kd = el("td"); kd.appendChild(el("span", "badge", n.k)); tr.appendChild(kd);
+    var cx = el("td");
+    cx.appendChild(el("span", "ctx", "\u2026" + n.b));
+    cx.appendChild(reading(n.r.length ? n.r[0].t : "", false));
+    cx.appendChild(el("span", "ctx", n.a + "\u2026"));
+    tr.appendChild(cx);
+    var rd = el("td"); var list = el("div", "rlist");
+    n.r.forEach(function (r) {
+      var d = el("div");
+      d.appendChild(reading(r.t, false));
+      if (r.t === n.ch) { d.appendChild(document.createTextNode(" ")); d.appendChild(el("span", "badge", "chosen")); }
+      d.appendChild(document.createTextNode(" "));
+      r.w.forEach(function (w) {
+        var sg = el("span", "sig", sig(w[0])); sg.title = w[0] + ":" + w[1] + ":" + w[2];
+        d.appendChild(sg); d.appendChild(document.createTextNode(" "));
+      });
+      list.appendChild(d);
+    });
+    rd.appendChild(list); tr.appendChild(rd);
+    tr.appendChild(el("td", "num", n.c.toFixed(2)));
+    var rv = el("td");
+    rv.appendChild(n.rv ? el("span", "badge rv", "review") : el("span", "muted", "no"));
+    tr.appendChild(rv);
+    return tr;
+  }
   if (table) {
     var tbody = table.tBodies[0];
+    var frag = document.createDocumentFragment();
+    for (var k = 0; k < order.length; k++) { frag.appendChild(appRow(order[k])); }
+    tbody.appendChild(frag);
     var rows = Array.prototype.slice.call(tbody.rows);
     var fKind = document.getElementById("f-kind");
     var fWit = document.getElementById("f-wit");
