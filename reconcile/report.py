@@ -614,6 +614,8 @@ def render_work_report(result: Result, index: int) -> str:
             "chosen": n.chosen, "reason": n.reason, "confidence": n.confidence,
             "bucket": _bucket(n.confidence), "review": n.review, "before": n.before,
             "after": n.after, "differs": differs,
+            # witnesses reading otherwise than the canonical text: the heat view's shade
+            "dissent": sum(len(r.witnesses) for r in n.readings if r.text != n.chosen),
         })
     original = {f: k for k, f in enumerate(original_files(result, index))}
     data = {

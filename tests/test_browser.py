@@ -350,3 +350,34 @@ def test_the_coverage_map_is_reached_and_walked_by_keyboard(page, seeds_out: Pat
     lone = next(w for w in summary["works"] if not w["counts"]["notes"])
     page.goto((seeds_out / lone["report"]).as_uri())
     assert page.locator("#decide").count() == 0
+
+
+def test_the_heat_view_shades_places_by_how_many_witnesses_dissent(page, tmp_path: Path) -> None:
+    # five readings of one passage: two witnesses dissent at one place, one at another
+    text = ("The committee met in the old town hall on a cold morning in March and agreed, "
+            "after a long debate about the roads, the school and the harbour, to publish "
+            "its accounts every quarter and to keep the minutes open to every citizen who "
+            "asks to read them, whatever the hour and whatever the season of the year.\n")
+    inp = tmp_path / "in"
+    inp.mkdir()
+    variants = [text, text, text, text.replace("harbour", "harbor"),
+                text.replace("harbour", "harbor").replace("quarter", "quartet")]
+    for k, v in enumerate(variants):
+        (inp / f"w{k}.txt").write_text(v, "utf-8")
+    write(run(inp, Config(jobs=1)), tmp_path / "out")
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))
+    page.goto((tmp_path / "out" / summary["works"][0]["report"]).as_uri())
+    shade = ("ds => ds.map(d => getComputedStyle(document.querySelector("
+             "`#canon mark.nt[id][data-dissent='${d}']`)).backgroundColor)")
+    dissents = sorted(set(page.locator("#canon mark.nt[id]").evaluate_all(
+        "ms => ms.map(m => m.getAttribute('data-dissent'))")), key=int)
+    assert len(dissents) >= 2  # places where one witness dissents, and where more do
+    before = page.evaluate(shade, dissents)
+    page.keyboard.press("h")
+    assert page.get_attribute("#heat", "aria-pressed") == "true"
+    after = page.evaluate(shade, dissents)
+    assert after != before
+    # deeper for more dissent: the alpha of the shade grows with the count
+    alphas = [float(c.rsplit(",", 1)[1].rstrip(")")) if c.startswith("rgba") else 1.0
+              for c in after]
+    assert alphas == sorted(alphas) and alphas[0] < alphas[-1]

@@ -267,6 +267,7 @@
         if (shown < 0 || panel.hidden) { return; }
         document.getElementById("typed").focus();
         break;
+      case "h": toggleHeat(); break;
       case "t": scrollTo("text"); break;
       case "c":
         scrollTo("map");
@@ -459,6 +460,14 @@
   }
 
   if (location.hash) { follow(location.hash); }
+  /* the heat view: each marked place shaded by how many witnesses dissent */
+  function toggleHeat() {
+    var on = document.getElementById("canon").classList.toggle("heat");
+    var hb = document.getElementById("heat");
+    if (hb) { hb.setAttribute("aria-pressed", on ? "true" : "false"); }
+  }
+  var heatBtn = document.getElementById("heat");
+  if (heatBtn) { heatBtn.addEventListener("click", toggleHeat); }
   /* export: a download, and the clipboard (a selected text box where it is refused) */
   var exp = document.getElementById("export");
   if (exp) {
