@@ -381,3 +381,19 @@ def test_the_heat_view_shades_places_by_how_many_witnesses_dissent(page, tmp_pat
     alphas = [float(c.rsplit(",", 1)[1].rstrip(")")) if c.startswith("rgba") else 1.0
               for c in after]
     assert alphas == sorted(alphas) and alphas[0] < alphas[-1]
+
+
+def test_at_420_px_the_apparatus_is_labelled_cards_and_still_sorts(page, seeds_out: Path) -> None:
+    report, _ = _report_2023(seeds_out)
+    page.set_viewport_size({"width": 420, "height": 900})
+    page.goto(report.as_uri())
+    label = page.evaluate("getComputedStyle(document.querySelector('#app tbody td:nth-child(3)'),"
+                          " '::before').content")
+    assert "Kind" in label
+    button = page.locator("#app th[data-key='conf'] button")
+    assert button.is_visible()
+    button.click()
+    assert page.get_attribute("#app th[data-key='conf']", "aria-sort") == "ascending"
+    confs = page.locator("#app tbody tr").evaluate_all("rs => rs.map(r => +r.dataset.conf)")
+    assert confs == sorted(confs)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 421

@@ -405,6 +405,9 @@
     var rv = el("td");
     rv.appendChild(n.rv ? el("span", "badge rv", "review") : el("span", "muted", "no"));
     tr.appendChild(rv);
+    ["#", "Place", "Kind", "Canonical text", "Readings", "Confidence", "Review"].forEach(function (label, k) {
+      tr.cells[k].setAttribute("data-label", label);  /* the card's field names in a narrow window */
+    });
     return tr;
   }
   if (table) {
