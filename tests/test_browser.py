@@ -397,3 +397,22 @@ def test_at_420_px_the_apparatus_is_labelled_cards_and_still_sorts(page, seeds_o
     confs = page.locator("#app tbody tr").evaluate_all("rs => rs.map(r => +r.dataset.conf)")
     assert confs == sorted(confs)
     assert page.evaluate("document.documentElement.scrollWidth") <= 421
+
+
+def test_side_by_side_compares_any_two_witnesses(page, seeds_out: Path) -> None:
+    report, _ = _report_2023(seeds_out)
+    page.goto(report.as_uri())
+    sigla = page.locator("#sbs-select option").evaluate_all("os => os.map(o => o.value)")
+    assert len(sigla) == 3
+    me, other = sigla[1], sigla[0]
+    page.select_option("#sbs-select", me)
+    row = page.locator(f"section.sbs[data-s='{me}'] .row[id]").first
+    n = row.get_attribute("id").rsplit("-", 1)[1]
+    canonical_left = row.locator(".c").inner_text()
+    page.select_option("#sbs-against", other)
+    theirs = page.locator(f"#s-{other}-{n} .w")
+    expected = theirs.inner_text() if theirs.count() else f"not in {other}"
+    assert row.locator(".c").inner_text() == expected
+    assert f"Witness {other}" in page.inner_text(f"section.sbs[data-s='{me}'] .row.hd")
+    page.select_option("#sbs-against", "")  # back to the canonical text
+    assert row.locator(".c").inner_text() == canonical_left

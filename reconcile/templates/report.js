@@ -337,7 +337,41 @@
     });
     if (found) { sel.value = s; }
   }
-  if (sel) { sel.addEventListener("change", function () { pick(sel.value); }); }
+  if (sel) { sel.addEventListener("change", function () { pick(sel.value); against(vs ? vs.value : ""); }); }
+  /* any two witnesses: the left column shows the other witness's paragraph as the page
+     has it (its differences from the canonical text marked), where it prints it */
+  var vs = document.getElementById("sbs-against");
+  var kept = new Map();
+  function against(other) {
+    Array.prototype.forEach.call(document.querySelectorAll("section.sbs"), function (sec) {
+      if (sec.hidden) { return; }
+      var me = sec.getAttribute("data-s");
+      var head = sec.querySelector(".row.hd > div:nth-child(2)");
+      if (head) {
+        if (!kept.has(head)) { kept.set(head, head.textContent); }
+        head.textContent = other ? "Witness " + other : kept.get(head);
+      }
+      Array.prototype.forEach.call(sec.querySelectorAll(".row[id]"), function (row) {
+        var c = row.querySelector(".c");
+        if (!c) { return; }
+        if (!kept.has(c)) { kept.set(c, Array.prototype.slice.call(c.childNodes)); }
+        c.textContent = "";
+        if (!other || other === me) {
+          kept.get(c).forEach(function (n) { c.appendChild(n); });
+          return;
+        }
+        var n = row.id.slice(("s-" + me + "-").length);
+        var theirs = document.getElementById("s-" + other + "-" + n);
+        var w = theirs ? theirs.querySelector(".w") : null;
+        if (w) {
+          Array.prototype.forEach.call(w.childNodes, function (x) { c.appendChild(x.cloneNode(true)); });
+        } else {
+          c.appendChild(el("span", "gapband", "not in " + other));
+        }
+      });
+    });
+  }
+  if (vs) { vs.addEventListener("change", function () { against(vs.value); }); }
   /* a paragraph a witness prints exactly as the canonical text is sent once: copy it */
   Array.prototype.forEach.call(document.querySelectorAll(".sbs .w.same"), function (w) {
     var c = w.previousElementSibling;
