@@ -395,6 +395,23 @@ def _scale_sections(add, res: dict[str, Any], root: Path) -> None:
         add("")
         add(f"Command: {_cmd(long[-1]['command'], root)}")
         add("")
+    r = res.get("report_load")
+    if r:
+        add("### A large work's review page")
+        add("")
+        if "failed" in r:
+            add(f"The run failed: `{r['failed']}`.")
+        else:
+            load = r.get("load", {})
+            took = (f"loads in **{load['median_s']:.2f} s** (median of "
+                    f"{len(load['all_s'])} loads in headless Chromium: "
+                    + ", ".join(f"{t:.2f}" for t in load["all_s"]) + ")") \
+                if "median_s" in load else f"load not measured: {load.get('skipped')}"
+            add(f"{r['witnesses']} printings of a {r['chars']:,}-character English text "
+                f"(`bench/reportload.py`), {r['notes']} notes: `report.html` is "
+                f"**{r['bytes'] / 1e6:.2f} MB** and {took}. Target: under 1.5 MB and 0.5 s "
+                "at 350 notes.")
+        add("")
     d = res.get("dask")
     if d:
         add(f"### On Dask: {d.get('works', '?')} works on a two-worker LocalCluster")

@@ -34,6 +34,7 @@ from .report import REFERENCE_WALL, TARGETS, plot, reallines_target, render
 from .speed import exponents, fit_slope, growth, measure, profile_run, timed_runs
 from .speed import reconcile_cmd
 from .scale import dask_run, long_files
+from . import reportload
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240501
@@ -469,6 +470,12 @@ def main(argv: list[str] | None = None) -> int:
     res["long"] = long_files(long_sizes, out / "runs")
     for r in res["long"]:
         log(f"bench:   {r['bytes'] / 1e6:.1f} MB: {r['wall']:.1f} s, {r['tree_peak_mb']:.0f} MB")
+    log("bench: a large work's review page (6 × 75,000 characters, English) ...")
+    res["report_load"] = reportload.run(out / "runs" / "report-load")
+    r = res["report_load"]
+    if "load" in r and "median_s" in r["load"]:
+        log(f"bench:   {r['notes']} notes, {r['bytes'] / 1e6:.2f} MB, loads in "
+            f"{r['load']['median_s']:.2f} s")
     if args.no_realocr:
         res["realocr"] = {"skipped": "`--no-realocr`"}
         res["reallines"] = {"skipped": "`--no-realocr`"}
