@@ -416,3 +416,16 @@ def test_side_by_side_compares_any_two_witnesses(page, seeds_out: Path) -> None:
     assert f"Witness {other}" in page.inner_text(f"section.sbs[data-s='{me}'] .row.hd")
     page.select_option("#sbs-against", "")  # back to the canonical text
     assert row.locator(".c").inner_text() == canonical_left
+
+
+def test_jump_keys_move_focus_not_only_the_view(page, seeds_out: Path) -> None:
+    report, _ = _report_2023(seeds_out)
+    page.goto(report.as_uri())
+    # focus lands where Tab goes on into the section (a heading, a mark), never in a
+    # control that would take the next key for itself
+    for key, target in (("a", "#apparatus"), ("s", "#sbs"), ("t", "#canon mark"),
+                        ("c", "figure.cov a"), ("a", "#apparatus")):
+        page.keyboard.press(key)
+        assert page.evaluate(f"document.activeElement.matches({target!r})"), key
+    page.keyboard.press("Tab")  # from the apparatus heading into its first filter
+    assert page.evaluate("document.activeElement.id") == "f-kind"

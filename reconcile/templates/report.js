@@ -217,6 +217,13 @@
     show(i);
   });
 
+  /* a jump key moves focus as well as the view, so Tab goes on from there */
+  function focusIn(selector, fallback) {
+    var t = document.querySelector(selector) || document.getElementById(fallback);
+    if (!t) { return; }
+    if (!t.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(t.tagName)) { t.setAttribute("tabindex", "-1"); }
+    t.focus({ preventScroll: true });
+  }
   function scrollTo(id) {
     var t = document.getElementById(id);
     if (t) { t.scrollIntoView({ block: "start" }); }
@@ -268,14 +275,14 @@
         document.getElementById("typed").focus();
         break;
       case "h": toggleHeat(); break;
-      case "t": scrollTo("text"); break;
+      case "t": scrollTo("text"); focusIn("#canon mark.nt[id]", "canon"); break;
       case "c":
         scrollTo("map");
         var first = document.querySelector("figure.cov a[tabindex='0']");
         if (first) { first.focus({ preventScroll: true }); }
         break;
-      case "a": scrollTo("apparatus"); break;
-      case "s": scrollTo("sbs"); break;
+      case "a": scrollTo("apparatus"); focusIn("#apparatus", "apparatus"); break;
+      case "s": scrollTo("sbs"); focusIn("#sbs", "sbs"); break;
       default: return;
     }
     e.preventDefault();
