@@ -32,7 +32,7 @@ from .clean import is_heading
 from .config import Config
 from .normalize import CLAUSE_END
 from .records import Kind, Paragraph
-from .script import Script, convert_runs, differs_in_script_only
+from .script import Script, convert_runs, differs_in_script_only, in_script
 from .sites import Table
 from .tokens import is_cjk_token, sep_key
 
@@ -105,21 +105,22 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
                 # what stands around it is what the witnesses that print the place print
                 carriers = {w: (a, b - 1) for w, (a, b) in zip(s.readers, s.ranges) if b > a}
             text = ch.text
-            if ch.source < 0 or not writes_to[ch.source]:
+            if not ch.pinned and (ch.source < 0 or not writes_to[ch.source]):
                 # as a carrier in the canonical text's script prints it, if one does
                 own = [w for w in sorted(carriers, key=lambda w: rank.get(w, 99))
                        if writes_to[w]]
                 if own and ch.source >= 0:
                     a, b = carriers[own[0]]
                     text = table.reading(own[0], a, b + 1)
-                elif text:
+                elif text and not in_script(text, to):
                     foreign.add(len(units))
             units.append((s.start, s.end, text, carriers, "site", si))
             c = s.end
             continue
         if c in lone_of:
             li, ln = lone_of[c]
-            foreign.add(len(units))  # its text is a comparison form: in no witness's script
+            if not ln.pinned and not in_script(ln.text, to):
+                foreign.add(len(units))  # the work's printed form, from another script
             units.append((ln.c0, ln.c1, ln.text, {ln.witness: (ln.t0, ln.t1 - 1)}, "lone", li))
             c = ln.c1
             continue
@@ -134,7 +135,7 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
             continue
         forms: Counter[str] = Counter()
         best_rank: dict[str, int] = {}
-        in_script: set[str] = set()
+        in_target: set[str] = set()
         carriers = {}
         for w in range(n_w):
             t = cells[w][c]
@@ -144,13 +145,13 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
             forms[f] += 1
             best_rank[f] = min(best_rank.get(f, 99), rank.get(w, 99))
             if writes_to[w]:
-                in_script.add(f)
+                in_target.add(f)
             carriers[w] = (t, t)
         if forms:
-            text = max(forms, key=lambda f: (f in in_script, forms[f], -best_rank[f]))
+            text = max(forms, key=lambda f: (f in in_target, forms[f], -best_rank[f]))
             if len(forms) > 1 and any(differs_in_script_only(f, text) for f in forms):
                 script_diffs += 1
-            if text not in in_script:
+            if text not in in_target:
                 foreign.add(len(units))
             units.append((c, c + 1, text, carriers, "col", -1))
         c += 1

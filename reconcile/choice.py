@@ -51,6 +51,7 @@ class Choice:
     kind: str
     scores: tuple[Score, ...] = ()
     margin: float = 0.0  # how much more the witnesses say for it than for the next reading
+    pinned: bool = False  # fixed by hand: printed as typed, never converted
 
 
 @dataclass
@@ -442,6 +443,17 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
             if cohesive(a, b):
                 after.setdefault(a, set()).add(b)
                 before.setdefault(b, set()).add(a)
+    forms: dict[str, Counter[str]] = {}
+
+    def printed(k: str) -> str:
+        """The commonest printed form of key ``k`` in the work's witnesses."""
+        if not forms:
+            for tk in t.toks:
+                for j, kk in enumerate(tk.keys):
+                    forms.setdefault(kk, Counter())[tk.surface(j)] += 1
+        got = forms.get(k)
+        return min(got, key=lambda f: (-got[f], f)) if got else k
+
     for c in lone_cols.tolist():
         w = int(np.flatnonzero(t.cover[:, c])[0])
         tok = int(t.al.cells[w][c])
@@ -487,7 +499,9 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
             post = max(post, 0.5)
         elif post < cfg.lone_min_confidence:
             continue
-        text = cand if is_cjk_token(cand) else _recase(t.toks[w].surface(tok), cand)
+        # the candidate as the work prints it (its key is a comparison form: folded case,
+        # width and script)
+        text = printed(cand) if is_cjk_token(cand) else _recase(t.toks[w].surface(tok), cand)
         reason = (f"only {ctx.names[w]} prints this place; it reads '{t.toks[w].surface(tok)}', "
                   f"which the work prints nowhere else, while '{cand}' stands here "
                   f"{count(seen, 'time')} elsewhere in the work and related works")

@@ -503,7 +503,9 @@ def clean(source: Source, config: Config | None = None) -> Witness:
     removals: list[Removal] = []
     blocks = _blocks(source, config, removals)
     _mark_pullquotes(blocks, source, config, removals)
-    kept = _bare_folios([b for b in blocks if not (b.pullquote or b.label)], removals)
+    kept = [b for b in blocks if not (b.pullquote or b.label)]
+    if len(kept) < len(blocks):
+        kept = _bare_folios(kept, removals)
 
     merged = _join_broken(kept, config)
 
@@ -541,8 +543,8 @@ def _bare_folios(kept: list[_Block], removals: list[Removal]) -> list[_Block]:
         lo += 1
     while hi > lo and folio(kept[hi - 1], False) is not None:
         hi -= 1
-    if lo == hi and kept:
-        return kept  # a file of numbers keeps them (as ``_furniture`` does)
+    if not any(c.isalpha() for b in kept[lo:hi] for c in b.m.text):
+        return kept  # nothing but numbers would be left: they stay (as in ``_furniture``)
     for k in [*range(lo), *range(hi, len(kept))]:
         b = kept[k]
         removals.append(Removal("page-number", int(b.m.offs[0]), int(b.m.offs[-1]) + 1,

@@ -16,6 +16,7 @@ caller, so the output is the bytes a local run writes, whatever the number of wo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from .config import Config
 from .fingerprint import Fingerprinted
 from .group import Work
 from .pipeline import process_file, work_task
+from .pool import jobs_of
 from .records import ReadError
 from .work import WorkResult
 
@@ -56,12 +58,12 @@ class Dask:
         self._cluster: Any = None
         try:
             if scheduler == "local":
-                self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1,
+                self._cluster = LocalCluster(n_workers=jobs_of(workers), threads_per_worker=1,
                                              processes=True, dashboard_address=":0")
                 self.client = Client(self._cluster)
             else:
                 self.client = Client(scheduler, timeout=f"{timeout}s")
-        except OSError as exc:
+        except (OSError, ValueError, TypeError) as exc:  # refused, timed out, not an address
             if self._cluster is not None:
                 self._cluster.close()
             raise SchedulerError(f"{scheduler}: no Dask scheduler answers there ({exc})") from None
@@ -70,9 +72,11 @@ class Dask:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        try:
+            self.client.close()
+        finally:
+            if self._cluster is not None:
+                self._cluster.close()
 
     def files(self, paths: Sequence[Path], folder: Path, config: Config
               ) -> Iterator[Fingerprinted | ReadError]:
@@ -80,9 +84,12 @@ class Dask:
             return
         # files in batches, a few per worker and round: a task per file costs the scheduler
         # more than reading a page does
-        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        workers = max(1, len(self.client.nthreads()))
         size = max(1, min(_BATCH_MAX, len(paths) // (workers * 8)))
-        batches = [list(paths[i:i + size]) for i in range(0, len(paths), size)]
+        # absolute paths: a remote worker does not share this process's working folder
+        folder = Path(os.path.abspath(folder))
+        whole = [Path(os.path.abspath(p)) for p in paths]
+        batches = [whole[i:i + size] for i in range(0, len(whole), size)]
         futures = self.client.map(_process_files, batches, folder=folder, config=config,
                                   retries=RETRIES, pure=False)
         for f in futures:  # in order, so the caller's progress counts and keeps order

@@ -625,7 +625,8 @@ def render_work_report(result: Result, index: int) -> str:
         "run": hashlib.sha256(json.dumps([w.id, text, [(n.id, n.chosen) for n in notes]],
                                          ensure_ascii=False).encode()).hexdigest()[:20],
         # the decisions the run was given: an export keeps them beside the page's own
-        "given": [{k: v for k, v in vars_of(p).items() if v} for p in result.config.decisions],
+        "given": [{k: v for k, v in vars_of(p).items() if v or k == "reading"}
+                  for p in result.config.decisions],
         "witnesses": {r["id"]: {"siglum": r["siglum"], "role": r["role"]} for r in witnesses},
         "order": order,
         "notes": [{"id": n.id, "o": n.offset, "l": n.length, "k": n.kind, "ch": n.chosen,

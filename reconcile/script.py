@@ -15,6 +15,7 @@ text in the other script, where context decides (头发 → 頭髮 but 发展 �
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -68,8 +69,7 @@ def _is_han(ch: str) -> bool:
 def script_of(text: str) -> Script:
     """The script ``text`` is printed in, from the characters only one script writes."""
     trad = simp = 0
-    for ch in set(c for c in text if _is_han(c)):
-        n = text.count(ch)
+    for ch, n in Counter(c for c in text if _is_han(c)).items():
         if fold_char(ch) != ch:
             trad += n
         elif _simplified_only(ch):
@@ -105,6 +105,16 @@ def convert_runs(texts: Iterable[str], to: Script) -> list[str]:
     return out
 
 
+def in_script(text: str, to: Script) -> bool:
+    """Whether ``text`` prints no character only the other script writes (so it needs no
+    conversion to be written in ``to``)."""
+    if to is Script.SIMPLIFIED:
+        return all(fold_char(c) == c for c in text if _is_han(c))
+    if to is Script.TRADITIONAL:
+        return not any(_simplified_only(c) for c in text if _is_han(c))
+    return True
+
+
 def differs_in_script_only(a: str, b: str) -> bool:
     """``a`` and ``b`` differ, and only where one writes a character in the other script."""
     return a != b and len(a) == len(b) and all(
@@ -120,4 +130,4 @@ def target(choice: str, base: Script) -> Script:
 
 
 __all__ = ["CHOICES", "Script", "convert", "convert_runs", "differs_in_script_only",
-           "fold_char", "script_of", "target"]
+           "fold_char", "in_script", "script_of", "target"]

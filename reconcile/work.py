@@ -450,7 +450,7 @@ def _apply_pins(work_id: str, pins: Sequence[Pin], found: Sequence[tuple[Note, s
         if what == "site":
             choices[k] = replace(choices[k], text=reading,
                                  key=" ".join(tokenize(reading).keys), source=-1,
-                                 reason=reason, confidence=1.0, review=False)
+                                 reason=reason, confidence=1.0, review=False, pinned=True)
         else:
             lones[k] = replace(lones[k], text=reading, reason=reason, confidence=1.0,
                                pinned=True)

@@ -362,3 +362,9 @@ def test_a_page_number_a_pull_quote_uncovers_is_removed_in_the_first_pass() -> N
     w = cleaned(text)
     assert not w.text.startswith("0")
     assert cleaned(w.text).text == w.text
+
+
+def test_numbers_around_a_text_without_a_pull_quote_are_left_to_the_furniture_rule() -> None:
+    # nothing was removed as a pull quote, so nothing new stands at the head or the foot
+    w = cleaned("1\n\n12:30 — 14:00\n\n2")
+    assert w.text.split() == ["1", "12:30", "—", "14:00", "2"]

@@ -87,3 +87,11 @@ def test_the_cli_runs_on_a_local_cluster(tmp_path: Path) -> None:
                                   "-q", *extra])
         assert res.exit_code == 0, res.output
     assert _tree(tmp_path / "here") == _tree(tmp_path / "dask")
+
+
+def test_a_relative_folder_is_read_by_the_workers(corpus: Path, cluster: Dask,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(corpus.parent)
+    got = run(Path(corpus.name), Config(jobs=2), engine=cluster)
+    assert [e.file for e in got.errors] == ["broken.txt"]  # the rest were read
+    assert len(got.records) > 10

@@ -336,3 +336,16 @@ def test_side_by_side_compares_spaced_scripts_word_by_word() -> None:
     assert "".join(t for op, t in diffs if op >= 0) == "It is now perfectly clear, that habits"
     # scripts without spaces still compare character by character
     assert [t for op, t in _diff("政府工作报告发展", "政府工作报吿发展") if op] == ["告", "吿"]
+
+
+def test_the_page_exports_the_pins_it_was_given_in_the_decisions_schema(seeds: Result) -> None:
+    from dataclasses import replace as _replace
+
+    from reconcile.config import Pin
+    from reconcile.schemas import DECISIONS, problem
+
+    pins = (Pin("", before="推动", after="产业新城"), Pin("大盂", note="n0", work="w"))
+    result = _replace(seeds, config=_replace(seeds.config, decisions=pins))
+    given = Page(render_work_report(result, 0)).data()["given"]
+    assert given[0] == {"reading": "", "before": "推动", "after": "产业新城"}
+    assert problem({"decisions": given}, DECISIONS) is None

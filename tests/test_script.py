@@ -116,3 +116,17 @@ def test_the_summary_says_each_witness_script(tmp_path: Path) -> None:
 def test_an_unknown_script_is_refused() -> None:
     with pytest.raises(ValueError, match="script"):
         Config(script="klingon")
+
+
+def test_a_pinned_reading_is_printed_as_typed_whatever_the_script(tmp_path: Path) -> None:
+    from reconcile.config import Pin
+
+    full, digest = _material()
+    root = _folder(tmp_path / "in", full, S2T.convert(digest))
+    _, first = _run(root)
+    note = next(n for n in first.notes if n.length)
+    # 乾 is a character OpenCC would write 干 in Simplified: typed by hand, it stays
+    _, pinned = _run(root, Config(decisions=(Pin("乾", note=note.id),)))
+    got = next(n for n in pinned.notes if n.id == note.id)
+    assert got.chosen == "乾"
+    assert pinned.canonical.text[got.offset:got.offset + 1] == "乾"

@@ -42,10 +42,13 @@
   function exported() {
     var mine = {};
     notes.forEach(function (n) { if (decided[n.id] !== undefined) { mine[n.id] = true; } });
-    var out = (data.given || []).filter(function (g) { return !(g.note && mine[g.note]); });
+    /* the page's decisions first: the tool applies the first pin that matches a note, so
+       a decision made here wins over an older pin by context for the same place */
+    var out = [];
     notes.forEach(function (n) {
       if (decided[n.id] !== undefined) { out.push({ note: n.id, reading: decided[n.id], work: data.work }); }
     });
+    (data.given || []).forEach(function (g) { if (!(g.note && mine[g.note])) { out.push(g); } });
     return JSON.stringify({ decisions: out }, null, 1) + "\n";
   }
 
