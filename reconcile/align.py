@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
+from .normalize import is_han
 from .tokens import Tokens
 
 # Exact alignment of a gap at most this large (tokens on one side times the other) without
@@ -387,7 +388,7 @@ class Alignment:
 
 
 def _has_han(k: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" for c in k)
+    return any(is_han(c) for c in k)
 
 
 def _foreign(k: str, share_cjk: float) -> bool:

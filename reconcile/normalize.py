@@ -11,8 +11,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .script import fold_char
-
 # Punctuation that ends a sentence, in CJK and Latin typography.
 SENTENCE_END = "。！？!?；;…"
 # Punctuation that ends a clause inside a sentence.
@@ -33,19 +31,23 @@ _PUNCT_FOLD = {
 _TO_FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 
 
+# The character classes, once, as regular-expression class bodies: Han (the unified
+# ideographs, extension A, the compatibility block, the supplementary planes), kana, hangul.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+KANA = "\u3040-\u30ff"
+HANGUL = "\uac00-\ud7af"
+_IS_HAN = re.compile(f"[{HAN}]")
+_IS_CJK = re.compile(f"[{HAN}{KANA}{HANGUL}]")
+
+
+def is_han(ch: str) -> bool:
+    """A Han character (Chinese, or kanji, hanja)."""
+    return bool(ch) and _IS_HAN.match(ch) is not None
+
+
 def is_cjk(ch: str) -> bool:
     """A Han, kana or hangul character: a script written without spaces between words."""
-    if not ch:
-        return False
-    o = ord(ch)
-    return (
-        0x4E00 <= o <= 0x9FFF
-        or 0x3400 <= o <= 0x4DBF
-        or 0x20000 <= o <= 0x3134F
-        or 0xF900 <= o <= 0xFAFF
-        or 0x3040 <= o <= 0x30FF
-        or 0xAC00 <= o <= 0xD7AF
-    )
+    return bool(ch) and _IS_CJK.match(ch) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -56,7 +58,9 @@ def _fold_char(ch: str) -> str:
     if len(n) != 1:
         return ch  # ligatures and the like would change the length: compare them as printed
     n = _PUNCT_FOLD.get(n, n)
-    if is_cjk(n):
+    if is_han(n):
+        from .script import fold_char  # here: script.py reads this module's classes
+
         return fold_char(n)  # Traditional and Simplified printings compare alike
     low = n.lower()
     if len(low) == 1:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .config import Config
+from .normalize import HAN
 from .records import ErrorKind, ReadError, Source
 from .wording import count
 
@@ -178,8 +179,8 @@ def _decode_bytes(data: bytes) -> tuple[str | None, str, bool]:
     return _detect(data)
 
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_HAN_IN_LATIN = re.compile(r"(?<=[A-Za-z])[\u3400-\u9fff\uf900-\ufaff](?=[A-Za-z])")
+_HAN = re.compile(f"[{HAN}]")
+_HAN_IN_LATIN = re.compile(f"(?<=[A-Za-z])[{HAN}](?=[A-Za-z])")
 
 
 def _latin_read_as_cjk(text: str) -> bool:

@@ -19,6 +19,8 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from .normalize import is_han
+
 
 class Script(enum.Enum):
     """How a witness writes Chinese. ``NEUTRAL``: it does not say (no Han, too few
@@ -60,16 +62,10 @@ def _simplified_only(ch: str) -> bool:
     return fold_char(ch) == ch and _converter("s2t").convert(ch) != ch
 
 
-def _is_han(ch: str) -> bool:
-    o = ord(ch)
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or \
-        0x20000 <= o <= 0x3134F
-
-
 def script_of(text: str) -> Script:
     """The script ``text`` is printed in, from the characters only one script writes."""
     trad = simp = 0
-    for ch, n in Counter(c for c in text if _is_han(c)).items():
+    for ch, n in Counter(c for c in text if is_han(c)).items():
         if fold_char(ch) != ch:
             trad += n
         elif _simplified_only(ch):
@@ -84,7 +80,7 @@ def script_of(text: str) -> Script:
 def convert(text: str, to: Script) -> str:
     """``text`` written in script ``to`` (phrase by phrase); unchanged for ``NEUTRAL`` or
     text with no Han character."""
-    if to is Script.NEUTRAL or not any(_is_han(c) for c in text):
+    if to is Script.NEUTRAL or not any(is_han(c) for c in text):
         return text
     return _converter("t2s" if to is Script.SIMPLIFIED else "s2t").convert(text)
 
@@ -109,9 +105,9 @@ def in_script(text: str, to: Script) -> bool:
     """Whether ``text`` prints no character only the other script writes (so it needs no
     conversion to be written in ``to``)."""
     if to is Script.SIMPLIFIED:
-        return all(fold_char(c) == c for c in text if _is_han(c))
+        return all(fold_char(c) == c for c in text if is_han(c))
     if to is Script.TRADITIONAL:
-        return not any(_simplified_only(c) for c in text if _is_han(c))
+        return not any(_simplified_only(c) for c in text if is_han(c))
     return True
 
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .normalize import fold
+from .normalize import HAN, KANA, fold
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK = KANA + HAN  # written one character to a token (hangul is written in words)
 _LETTER = rf"[^\W_{_CJK}]"
 _MARKS = "\u0300-\u036f"
 _TOKEN = re.compile(
