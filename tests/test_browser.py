@@ -314,7 +314,17 @@ def test_a_note_opens_the_original_file_at_its_line(page, seeds_out: Path,
     where = link.inner_text()  # file:line:column
     reading = item.locator(".rd").first.inner_text()
     file, line, column = where.rsplit(":", 2)
+    # a click opens it inside the report ...
     link.click()
+    assert page.locator("dialog#orig").is_visible()
+    inside = page.frame_locator("#orig-frame")
+    assert inside.locator("mark.at").inner_text()
+    assert inside.locator(f"#L{line} .tx").inner_text() == \
+        (SEEDS / file).read_text("utf-8").split("\n")[int(line) - 1]
+    page.keyboard.press("Escape")
+    assert not page.locator("dialog#orig").is_visible()
+    # ... and as a page of its own
+    page.goto(page.evaluate("document.getElementById('orig-page').href"))
     page.wait_for_selector("mark.at")
     assert page.url.split("#")[0].endswith(".html") and "/original/" in page.url
     assert file in page.inner_text("header")

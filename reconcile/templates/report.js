@@ -125,6 +125,17 @@
           var oa = el("a", "orig");
           oa.href = "original/" + w[3] + ".html#L" + w[1] + "." + w[2] + "." + Math.max(1, Array.from(r.t || "").length);
           oa.title = "open the original file at this line";
+          oa.addEventListener("click", function (e) {
+            /* inside the report: a dialog holding the original page (its own page with a
+               modifier key or where dialogs are missing) */
+            var dlg = document.getElementById("orig");
+            if (!dlg || !dlg.showModal || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
+            e.preventDefault();
+            document.getElementById("orig-title").textContent = w[0] + ":" + w[1] + ":" + w[2];
+            document.getElementById("orig-page").href = oa.href;
+            document.getElementById("orig-frame").src = oa.href;
+            dlg.showModal();
+          });
           oa.appendChild(where);
           wli.appendChild(oa);
         } else { wli.appendChild(where); }
@@ -234,6 +245,8 @@
 
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var dlg = document.getElementById("orig");
+    if (dlg && dlg.open) { return; }  /* the original's dialog has the keys (Esc closes it) */
     var t = e.target;
     var tag = t && t.tagName ? t.tagName : "";
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || (t && t.isContentEditable)) {
