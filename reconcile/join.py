@@ -199,7 +199,9 @@ def _confirm_slice(shared: tuple[Sequence[Fingerprinted], np.ndarray, Config],
 def join(records: Sequence[Fingerprinted], config: Config) -> list[Match]:
     """All confirmed unit matches in the folder, within and across files, in order."""
     pairs = candidates(records, config)
-    jobs = jobs_of(config.jobs)
+    # beside a Dask client (its threads running) this process is not forked: a fork copies
+    # whatever lock a thread holds at that moment
+    jobs = 1 if config.scheduler else jobs_of(config.jobs)
     cuts = np.linspace(0, len(pairs), jobs * _SLICES_PER_JOB + 1).astype(int).tolist()
     slices = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
     out: list[Match] = []
