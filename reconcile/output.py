@@ -107,8 +107,8 @@ def _work_files(result: Result, i: int) -> list[tuple[str, str]]:
             (paths["shared"], dumps({"work": w.id,
                                      "paragraphs": [s.to_dict() for s in w.shared]})),
             (paths["report"], render_work_report(result, i))] + [
-        (f"{paths['originals']}/{k}.html", render_original(result, f))
-        for k, f in enumerate(original_files(result, i))]
+        (f"{paths['originals']}/{k}.html", render_original(src))
+        for k, src in enumerate(original_files(result, i))]
 
 
 # Below this many works a process pool costs more than rendering in this process.

@@ -11,7 +11,6 @@ the join between them runs where :func:`run` is called. The result is the same w
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Protocol
@@ -24,7 +23,7 @@ from .group import Related, Work, group
 from .join import join
 from .read import discover, read_source
 from .records import ReadError, Source
-from .pool import die_with_parent, jobs_of, shared_map
+from .pool import jobs_of, shared_map
 from .work import WorkResult, process_work
 
 if TYPE_CHECKING:
@@ -103,6 +102,10 @@ def work_task(task: tuple[Work, tuple[int, ...]], recs: Sequence[Fingerprinted],
     return process_work(recs, work, config, rel)
 
 
+def _shared_file(shared: tuple[Path, Config], path: Path) -> Fingerprinted | ReadError:
+    return process_file(path, *shared)
+
+
 def _shared_work(shared: tuple[Sequence[Fingerprinted], Config],
                  task: tuple[Work, tuple[int, ...]]) -> WorkResult:
     return work_task(task, *shared)
@@ -114,13 +117,8 @@ class Local:
 
     def files(self, paths: Sequence[Path], folder: Path, config: Config
               ) -> Iterator[Fingerprinted | ReadError]:
-        jobs = jobs_of(config.jobs)
-        if jobs > 1 and len(paths) >= _POOL_MIN_FILES:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
-                yield from pool.map(process_file, paths, [folder] * len(paths),
-                                    [config] * len(paths), chunksize=8)
-        else:
-            yield from (process_file(p, folder, config) for p in paths)
+        yield from shared_map(_shared_file, (folder, config), paths, jobs_of(config.jobs),
+                              _POOL_MIN_FILES, chunksize=8)
 
     def works(self, recs: Sequence[Fingerprinted], tasks: Sequence[tuple[Work, tuple[int, ...]]],
               config: Config) -> Iterator[WorkResult]:

@@ -38,6 +38,7 @@ from rapidfuzz.distance import Indel
 
 from .config import vars_of
 from .normalize import key, mostly_cjk
+from .records import Source
 from .pipeline import Result
 from .edition import EditionText
 from .work import edition_texts
@@ -563,26 +564,22 @@ def _confidence_counts(notes: Sequence[Any]) -> list[dict[str, Any]]:
             for name, label, _, _ in CONFIDENCE_BUCKETS]
 
 
-def original_files(result: Result, index: int) -> list[str]:
-    """The files of work ``index``, in the order its witnesses list them: the ``k`` of
-    ``works/<id>/original/<k>.html``."""
-    out: list[str] = []
+def original_files(result: Result, index: int) -> list[Source]:
+    """The files of work ``index`` as read, in the order its witnesses list them: the ``k``
+    of ``works/<id>/original/<k>.html``."""
+    out: dict[str, Source] = {}
     for e in result.works[index].editions:
         for i in e.files:
-            fid = result.records[i].witness.id
-            if fid not in out:
-                out.append(fid)
-    return out
+            src = result.records[i].witness.source
+            out.setdefault(src.id, src)
+    return list(out.values())
 
 
-def render_original(result: Result, file_id: str) -> str:
+def render_original(src: Source) -> str:
     """One input file as read (decoded, before cleaning), line by line, for the links from
     a note's ``file:line:column``."""
-    rec = next(r for r in result.records if r.witness.id == file_id)
-    src = rec.witness.source
-    lines = src.text.split("\n")
     return _env().get_template("original.html").render(
-        file=file_id, encoding=src.encoding, lines=lines, lang=_lang(src.text),
+        file=src.id, encoding=src.encoding, lines=src.text.split("\n"), lang=_lang(src.text),
         back="../report.html", js=_asset("original.js"))
 
 
@@ -617,7 +614,7 @@ def render_work_report(result: Result, index: int) -> str:
             # witnesses reading otherwise than the canonical text: the heat view's shade
             "dissent": sum(len(r.witnesses) for r in n.readings if r.text != n.chosen),
         })
-    original = {f: k for k, f in enumerate(original_files(result, index))}
+    original = {f.id: k for k, f in enumerate(original_files(result, index))}
     data = {
         "work": w.id,
         # what the page's decisions are kept under: a new run (other notes, other text) starts
