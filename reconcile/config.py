@@ -6,7 +6,6 @@ why it has the value it has. Vary it with ``dataclasses.replace``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -41,17 +40,9 @@ class Pin:
 def load_decisions(path: str | Path) -> tuple[Pin, ...]:
     """Read a decisions file: ``{"decisions": [{"note": "n…", "reading": "大盂"},
     {"before": "推动", "after": "产业新城", "reading": "大盂"}]}``."""
-    from .schemas import DECISIONS, check
+    from .schemas import DECISIONS, check, load_json
 
-    try:
-        data = json.loads(Path(path).read_text("utf-8"))
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: not a decisions file (not UTF-8 text)") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: not a decisions file (invalid JSON: {exc.msg}, line "
-                         f"{exc.lineno})") from None
-    except RecursionError:
-        raise ValueError(f"{path}: not a decisions file (nested too deeply)") from None
+    data = load_json(path, "decisions file")
     check(path, data, DECISIONS, "decisions file")
     pins = []
     for d in data["decisions"]:

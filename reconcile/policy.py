@@ -198,19 +198,14 @@ class BaselineError(ValueError):
 
 
 def load_baseline(path: Path) -> dict[str, Any]:
+    from .schemas import load_json
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = load_json(path, "baseline")
     except OSError as exc:
         raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise BaselineError(f"{path}: not a baseline (not UTF-8 text)") from None
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        raise BaselineError(f"{path}: not a baseline (nested too deeply)") from None
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"{path}: not a baseline (invalid JSON: {exc.msg}, "
-                            f"line {exc.lineno})") from None
+    except ValueError as exc:
+        raise BaselineError(str(exc)) from None
     if isinstance(data, dict) and data.get("format") == BASELINE_FORMAT and \
             data.get("version") == BASELINE_VERSION:
         from .schemas import BASELINE, problem  # jsonschema only when a baseline is read

@@ -5,6 +5,7 @@ does not fit is refused with one line naming the file, the field and what is wro
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,12 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 _TEXT = {"type": "string"}
+
+# a pin says where it applies: by note id, or by the text around the place
+_WHERE: list[dict[str, Any]] = [
+    {"required": ["note"], "properties": {"note": {"minLength": 1}}},
+    {"required": ["before"], "properties": {"before": {"minLength": 1}}},
+    {"required": ["after"], "properties": {"after": {"minLength": 1}}}]
 
 DECISIONS: dict[str, Any] = {
     "type": "object",
@@ -25,11 +32,7 @@ DECISIONS: dict[str, Any] = {
                 "properties": {"reading": _TEXT, "note": _TEXT, "before": _TEXT,
                                "after": _TEXT, "work": _TEXT, "comment": _TEXT},
                 "additionalProperties": False,
-                # a pin says where: by note id, or by the text around the place
-                "anyOf": [
-                    {"required": ["note"], "properties": {"note": {"minLength": 1}}},
-                    {"required": ["before"], "properties": {"before": {"minLength": 1}}},
-                    {"required": ["after"], "properties": {"after": {"minLength": 1}}}],
+                "anyOf": _WHERE,
             },
         },
     },
@@ -61,6 +64,20 @@ BASELINE: dict[str, Any] = {
 }
 
 
+def load_json(path: str | Path, what: str) -> Any:
+    """The JSON in file ``path``; ``ValueError("<path>: not a <what> (<why>)")`` when it is
+    not UTF-8, not JSON or nested too deeply (an ``OSError`` when it cannot be read)."""
+    try:
+        return json.loads(Path(path).read_text("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a {what} (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not a {what} (invalid JSON: {exc.msg}, line "
+                         f"{exc.lineno})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not a {what} (nested too deeply)") from None
+
+
 def problem(data: Any, schema: dict[str, Any]) -> str | None:
     """What is wrong with ``data``, in one line naming the field; None when it fits."""
     error = best_match(Draft202012Validator(schema).iter_errors(data))
@@ -68,7 +85,7 @@ def problem(data: Any, schema: dict[str, Any]) -> str | None:
         return None
     where = error.json_path if error.json_path != "$" else "the file"
     what = error.message
-    if error.validator == "anyOf" and "note" in str(error.validator_value):
+    if error.validator == "anyOf" and error.validator_value is _WHERE:
         what = "a decision needs 'note' or 'before'/'after' to say where it applies"
     elif error.validator == "additionalProperties":
         what = error.message.replace("Additional properties are", "unknown field").replace(
