@@ -137,7 +137,7 @@ def write(result: Result, out: Path, force: bool = False,
     out = Path(os.path.abspath(out))
     files = render(result)
     with _locked(out):
-        ours, foreign = _inventory(out)
+        ours, foreign, meta = _inventory(out)
         if foreign and not force:
             raise OutputError(
                 f"{out}: holds files reconcile did not write ({_first(foreign)}); choose "
@@ -145,7 +145,7 @@ def write(result: Result, out: Path, force: bool = False,
         if foreign or _in_place(out):
             _write_in_place(out, files, ours)
         else:
-            _write_whole(out, files, ours, warn)
+            _write_whole(out, files, ours, meta, warn)
     return out / "summary.json"
 
 
@@ -153,12 +153,12 @@ def _manifest(files: Iterable[str]) -> str:
     return dumps({"reconcile": "results", "files": sorted(files)})
 
 
-def _write_whole(out: Path, files: dict[str, str], ours: set[str],
+def _write_whole(out: Path, files: dict[str, str], ours: set[str], keep: list[str],
                  warn: Callable[[str], None] | None) -> None:
-    """Stage the results beside ``out`` and switch them in; the old results go."""
+    """Stage the results beside ``out`` and switch them in; the old results go. ``keep``: a
+    file browser's own files (.DS_Store), which move with the folder."""
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    keep = _metadata(out)  # a file browser's own files (.DS_Store) move with the folder
     try:
         for rel, text in files.items():
             _write_plain(stage / rel, text)
@@ -256,18 +256,12 @@ _METADATA = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".directory"})
 _LOCK_INSIDE = ".reconcile.lock"  # where the parent cannot hold the lock file
 
 
-def _metadata(out: Path) -> list[str]:
-    if not out.is_dir():
-        return []
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                  if p.name in _METADATA and p.is_file() and not p.is_symlink())
-
-
-def _inventory(out: Path) -> tuple[set[str], set[str]]:
-    """The files under ``out`` the last manifest lists (ours), and every other entry (a
-    file, a link, a folder that holds none of ours): what is not ours."""
+def _inventory(out: Path) -> tuple[set[str], set[str], list[str]]:
+    """The files under ``out`` the last manifest lists (ours), every other entry (a file, a
+    link, a folder that holds none of ours): what is not ours, and a file browser's own
+    files (.DS_Store), which are neither, in one walk."""
     if not out.exists() and not out.is_symlink():
-        return set(), set()
+        return set(), set(), []
     if out.is_symlink() or not out.is_dir():
         raise OutputError(f"{out}: not a folder")
     listed: set[str] = set()
@@ -286,21 +280,27 @@ def _inventory(out: Path) -> tuple[set[str], set[str]]:
                           f"{err.strerror}); choose another folder")
     present: set[str] = set()
     others: set[str] = set()
+    meta: list[str] = []
     for dirpath, dirnames, filenames in os.walk(out, onerror=unreadable):
         here = Path(dirpath)
         for name in filenames:
             rel = (here / name).relative_to(out).as_posix()
-            if rel in (MANIFEST, _LOCK_INSIDE) or name in _METADATA:
+            if name in _METADATA:
+                if not (here / name).is_symlink() and (here / name).is_file():
+                    meta.append(rel)
+                continue
+            if rel in (MANIFEST, _LOCK_INSIDE):
                 continue
             present.add(rel)
         for name in dirnames:
             rel = (here / name).relative_to(out).as_posix()
             if (here / name).is_symlink() or rel not in holders:
                 others.add(rel)
+    meta.sort()
     if not has_manifest:
-        return set(), present | others
+        return set(), present | others, meta
     return present & listed, (present - listed) | {d for d in others if not any(
-        f.startswith(d + "/") for f in present - listed)}
+        f.startswith(d + "/") for f in present - listed)}, meta
 
 
 def _remove_file(out: Path, rel: str) -> None:
