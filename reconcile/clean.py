@@ -145,16 +145,21 @@ _EN_NUMBERS = {w: i for i, w in enumerate(
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 
 
+# What makes a marker point forward ("to" the page it names); any other points back.
+_TO_WORDS = re.compile(r"[转轉]|\b(?:on|to)\s+(?:page|pg|p\.)|\bturn|\bsee\b|\bjumps?\b|"
+                       r"continues|suite en|fortsetzung (?!von)")
+
+
 def _marker_detail(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).lower()
-    direction = "to" if re.search(r"[转轉]|continued on|suite en|fortsetzung auf", folded) else "from"
+    direction = "to" if _TO_WORDS.search(folded) else "from"
     folded = re.sub(r"\s*,?\s*col(?:umn|\.)?\s*\w+$", "", folded)  # "…, column 6"
     m = re.search(r"(?<![a-z])[a-z]?\d+", folded)
-    word = re.search(r"\b(" + "|".join(_EN_NUMBERS) + r")\b", folded)
+    word = re.search(r"(?<![a-z])([a-z]?)(" + "|".join(_EN_NUMBERS) + r")\b", folded)
     if m:
         page = m.group(0)
-    elif word:
-        page = str(_EN_NUMBERS[word.group(1)])
+    elif word:  # "page Six", "page AFive"
+        page = word.group(1) + str(_EN_NUMBERS[word.group(2)])
     else:
         page = _cn_number(re.sub(r"[^〇零一二三四五六七八九十]", "", folded))
     return f"{direction} {page}"

@@ -13,15 +13,26 @@ from typing import Any
 # Continuation markers that newspapers print where an article jumps pages. They are matched
 # inside any bracket (ASCII, full-width, lenticular) or none, with any digit width; the
 # bracket test lives in clean.py, these are the bare phrases.
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                 "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty")
+_JUMP = (r"(?i:(?:please[^\S\n]+)?(?:continued|cont(?:'|’)?d\.?|cont\.|continues|concluded|"
+         r"turn(?:ed)?|jumps?|see|from|story[^\S\n]+continues)\b[^\n]{0,30}?)")
+
 DEFAULT_PAGE_MARKERS: tuple[str, ...] = (
     # 上接第1版 / 下转08版 / 转第3版 / 接A2版 / 上接第一版 (下轉 in Traditional printings)
-    r"(?:上接|下[转轉]|接|[转轉])\s*第?\s*[A-Za-z]?\s*[\d一二三四五六七八九十〇零]{1,3}\s*版",
+    r"(?:上接|紧接|緊接|下[转轉]|接|[转轉])\s*第?\s*[A-Za-z]?\s*[\d一二三四五六七八九十〇零]{1,3}\s*版",
     # Continued on page 3 / Continued from Page A1 / continued on page Six, column 6
-    r"(?i:continued\s+(?:on|from)\s+(?:page|p\.|pg\.?)\s*(?:[A-Z]?\d{1,3}|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?:\s*,?\s*col(?:umn|\.)?\s*\w{1,6})?)",
+    r"(?i:continued\s+(?:on|from)\s+(?:page|p\.|pg\.?)\s*(?:[A-Z]?\d{1,3}|" + _NUMBER_WORDS
+    + r")(?:\s*,?\s*col(?:umn|\.)?\s*\w{1,6})?)",
     r"(?i:suite\s+(?:en|de\s+la)\s+page\s*\d{1,3})",
-    r"(?i:fortsetzung\s+(?:auf|von)\s+seite\s*\d{1,3})",
+    r"(?i:fortsetzung\s+(?:(?:auf|von)\s+)?seite\s*\d{1,3})",
+    # A jump line of its own, as papers word them: "(Cont'd on Page A3)", "Please turn to
+    # page B7", "See BUDGET, Page A6", "COUNCIL, from Page 1", "Turn to Page 11". Looser
+    # wordings than the ones above, so only a whole line (in brackets or not) that starts
+    # with a direction word or a slug in capitals and a comma, and ends at the page.
+    r"(?m:^[^\S\n]*[(\[（【]?[^\S\n]*(?:[A-Z][A-Z'’.&\- ]{0,30},[^\S\n]*(?:" + _JUMP + r")?|"
+    + _JUMP + r")(?i:\b(?:page|pg\.?|p\.)[^\S\n]*(?:[A-Z]?-?\d{1,3}|[A-Z]?(?:" + _NUMBER_WORDS
+    + r")\b))[^\S\n]*[)\]）】]?[^\S\n]*$)",
 )
 
 

@@ -162,8 +162,10 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
     la = fa.printed or (na.label if na else "")
     lb = fb.printed or (nb.label if nb else "")
     score, kinds = 0, []
-    if (lb and lb in fa.to) or (la and la in fb.frm):
-        score += MARKER
+    forward, back = bool(lb and lb in fa.to), bool(la and la in fb.frm)
+    if forward or back:
+        # each page naming the other is two pieces of evidence, not one
+        score += MARKER * (forward + back)
         kinds.append("markers")
     elif any(follows(f, t) for f in fb.frm for t in fa.to):
         # a goes on to page N and b comes from page N-1: the two markers agree
@@ -259,16 +261,18 @@ def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]) ->
                 cands.update((i, j) for j in by_from.get(back, ()) if j != i)
         for lb in f.frm:
             cands.update((j, i) for j in by_label.get(lb, ()) if j != i)
+    scored = {(a, b): link_score(facts_[a], facts_[b], names[a], names[b])
+              for a, b in sorted(cands)}
+    # sole: no other file is named as the page's next, nor names the other as its next
+    # (a mere "goes on somewhere" beside it does not count)
     outgoing: dict[int, int] = {}
     incoming: dict[int, int] = {}
-    for a, b in cands:
-        outgoing[a] = outgoing.get(a, 0) + 1
-        incoming[b] = incoming.get(b, 0) + 1
-    out = []
-    for a, b in sorted(cands):
-        score, kinds = link_score(facts_[a], facts_[b], names[a], names[b])
-        out.append(Link(a, b, score, tuple(kinds), outgoing[a] == 1 and incoming[b] == 1))
-    return out
+    for (a, b), (score, _) in scored.items():
+        if score >= MARKER:
+            outgoing[a] = outgoing.get(a, 0) + 1
+            incoming[b] = incoming.get(b, 0) + 1
+    return [Link(a, b, score, tuple(kinds), outgoing.get(a, 0) <= 1 and incoming.get(b, 0) <= 1)
+            for (a, b), (score, kinds) in scored.items()]
 
 
 def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]

@@ -27,6 +27,23 @@ def test_page_markers_are_removed_in_any_bracket_and_width(marker: str) -> None:
     assert [r.kind for r in w.removals] == ["page-marker", "page-marker"]
 
 
+@pytest.mark.parametrize(("line", "detail"), [
+    ("(Cont'd on Page A3)", "to a3"), ("Please turn to page B07", "to b07"),
+    ("See BUDGET, Page A6", "to a6"), ("COUNCIL VOTES, from Page 1", "from 1"),
+    ("【Turn to Page 11】", "to 11"), ("CONTINUED FROM PAGE Five", "from 5"),
+    ("Fortsetzung Seite 4", "to 4"), ("（紧接第２版）", "from 2"),
+])
+def test_a_jump_line_of_its_own_is_a_marker(line: str, detail: str) -> None:
+    w = cleaned(f"{line}\n\nThe council met on Monday.\n\nIt voted, see page 12 of the plan.\n")
+    assert [(r.kind, r.detail) for r in w.removals] == [("page-marker", detail)]
+    assert w.text == "The council met on Monday.\n\nIt voted, see page 12 of the plan."
+
+
+@pytest.mark.parametrize("line", ["See page 12.", "from page to page", "Page 3 of the plan"])
+def test_a_line_that_only_mentions_a_page_is_text(line: str) -> None:
+    assert line in cleaned(f"The council met.\n\n{line}\n").text
+
+
 def test_page_marker_detail_says_direction_and_page() -> None:
     w = cleaned("（上接第1版）正文开始。\n\n正文结束。（下转第十二版）")
     assert [r.detail for r in w.removals] == ["from 1", "to 12"]

@@ -232,6 +232,24 @@ def test_a_marker_many_pages_could_answer_joins_the_two_a_digest_prints(tmp_path
     assert not any("z_S5.txt" in r.files for w in result.works if w is work for r in w.witnesses)
 
 
+def test_two_pages_that_name_each_other_join_unless_another_page_answers_too(tmp_path: Path) -> None:
+    # page 3 says it goes on on page 5, page 5 says it comes from page 3, in jump lines
+    # worded as no rule names them; they share no text and nothing else prints them. A
+    # third file that also says it comes from page 3 makes the markers ambiguous.
+    paras = synth.report(86, "latin", paragraphs=18)
+    pages = _pages(paras, (9,))
+    files = {"k1_S3.txt": synth.render(pages[0], "latin") + "\n\n(Please turn to Page 5)",
+             "q9_S5.txt": "BUDGET, from Page 3\n\n" + synth.render(pages[1], "latin")}
+    _write(tmp_path, files)
+    work, edition = _edition(run(tmp_path, CONFIG))
+    assert edition.files == ("k1_S3.txt", "q9_S5.txt")
+    other = synth.report(87, "latin", paragraphs=8)
+    (tmp_path / "z2_S5.txt").write_text("(Cont'd from page 3)\n\n" + synth.render(other, "latin"),
+                                        "utf-8")
+    result = run(tmp_path, CONFIG)
+    assert len(result.works) == 3
+
+
 def test_a_page_is_no_digest_of_a_printing_that_repeats_a_paragraph(tmp_path: Path) -> None:
     paras = _report(seed=84)
     full = paras[:8] + paras[4:8] + paras[8:]  # the full printing prints 4-7 twice
