@@ -309,6 +309,13 @@ _FOLIO = re.compile(
     r")[\s\-–—·•|]*$"
 )
 _HEADER_FOLIO = re.compile(r"第\s*(?P<a>[A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})\s*版")
+# a running head that names the page at either end: "April 2, 1884 THE EVENING STAR Page 07"
+_HEADER_PAGE = re.compile(r"(?i)^(?:page|pg\.?|p\.|seite|s\.)\s*(?P<a>[A-Z]?\d{1,4})\b"
+                          r"|\b(?:page|pg\.?|p\.|seite|s\.)\s*(?P<b>[A-Z]?\d{1,4})$")
+# or a masthead with a date and a bare number at either end: "THE EVENING STAR, MAY 3, 1901 3"
+_HEADER_DATED = re.compile(r"^(?P<a>[A-Z]?\d{1,3})\s+\D.*\b(?:1[5-9]|20)\d\d\b|"
+                           r"\b(?:1[5-9]|20)\d\d\b(?:.*\D)?\s+(?P<b>[A-Z]?\d{1,3})$")
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 # a printer's signature at the foot of a page: "I. 6", "B 2", "A"
 _SIGNATURE = re.compile(r"^\s*(?:[IVXLC]{1,4}\.?\s*\d{1,2}|[A-Z]{1,2}\s?\d{0,2})\s*$")
 
@@ -320,7 +327,7 @@ def _arabic(label: str) -> str:
 def _folio(line: str, top: bool) -> str | None:
     """The page label a furniture line prints ('' for a signature mark), or None."""
     t = line.strip()
-    if not t or len(t) > 40:
+    if not t or len(t) > 60:
         return None
     m = _FOLIO.match(t)
     if m:
@@ -330,6 +337,16 @@ def _folio(line: str, top: bool) -> str | None:
     m = _HEADER_FOLIO.search(t)
     if m and len(t) <= 30:
         return _arabic(m.group("a"))
+    # a head, not a line of text that starts "Page 4 of the plan" or ends "in 1812 3": the
+    # page at its end, a date in it, or capitals
+    letters = [c for c in t if c.isalpha()]
+    caps = bool(letters) and sum(c.isupper() for c in letters) >= 0.6 * len(letters)
+    m = _HEADER_PAGE.search(t)
+    if m and (m.group("b") or _YEAR.search(t) or caps):
+        return m.group("a") or m.group("b")
+    m = _HEADER_DATED.search(t)
+    if m and caps:
+        return m.group("a") or m.group("b")
     if not top and _SIGNATURE.match(t) and len(t) <= 6:
         return ""
     return None

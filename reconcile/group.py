@@ -328,6 +328,7 @@ def _abridges(records: Sequence[Fingerprinted], t: _Tally, printing: Sequence[in
     drawn: dict[int, list[int]] = defaultdict(list)  # other printing -> units w prints
     mine: dict[int, int] = defaultdict(int)  # other printing -> w's key chars matched there
     last: dict[int, int] = {}  # other printing -> where the previous unit matched there
+    single: dict[int, list[int]] = defaultdict(list)  # the same, units matched in one place
     for w in printing:
         for ui in range(len(t.sizes[w])):
             at: dict[int, list[int]] = defaultdict(list)
@@ -340,6 +341,8 @@ def _abridges(records: Sequence[Fingerprinted], t: _Tally, printing: Sequence[in
                 # it is, not at the far one (which would stretch the span)
                 near = min(places, key=lambda p: (abs(p - last.get(k, -1) - 1), p))
                 drawn[k].append(near)
+                if len(places) == 1:
+                    single[k].append(near)
                 last[k] = near
                 mine[k] += t.sizes[w][ui]
     if not drawn:
@@ -358,9 +361,12 @@ def _abridges(records: Sequence[Fingerprinted], t: _Tally, printing: Sequence[in
     if sum(t.totals[f] for f in printing) > config.digest_max_ratio * size(k):
         return False
     units = [(f, ui) for f in others[k] for ui in range(len(t.sizes[f]))]
-    # that printing's stretch over them, a passage it prints twice counted once
+    # that printing's stretch over them, a passage it prints twice counted once; bounded
+    # by the units found in one place only (a phrase found in several does not say where
+    # the stretch begins)
+    ends = single[k] or drawn[k]
     span, had = 0, set()
-    for f, ui in units[min(drawn[k]):max(drawn[k]) + 1]:
+    for f, ui in units[min(ends):max(ends) + 1]:
         mates = {x for x in t.partners.get((f, ui), ()) if x[0] in mine_set}
         if mates and mates <= had:
             continue
@@ -584,6 +590,7 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
             # a marker alone names a page many articles could be on; a witness that
             # prints text of both pages (a digest of the report they carry) makes the link
             uf.union(a, b)
+    _bridge(t, facts, names, uf, config)
     comps: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         comps[uf.find(i)].append(i)
@@ -620,6 +627,50 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
     return works, _related(records, matches, work_of, config)
 
 
+def _bridge(t: _Tally, facts: Sequence[pages.PageFacts], names: Sequence[pages.NamePage | None],
+            uf: _UnionFind, config: Config) -> None:
+    """Join two files that print different parts when a third is drawn from both (a digest
+    of a report printed over pages, sharing too little with either page alone to join it)
+    and the pages themselves show some sign of being one printing: a marker, a number, a
+    sentence cut at one's foot and taken up at the other's head. Without that sign the
+    third file may be a compilation of two works. The third file joins their work."""
+    for c in sorted(t.files_sharing):
+        drawn = sorted(x for x in t.files_sharing[c] if coverage_of(t, c, x) >= _LINK_SHARE)
+        if len(drawn) < 2:
+            continue
+        units: dict[int, dict[int, int]] = defaultdict(dict)  # file -> c's units it prints
+        for u in t.by_witness.get(c, ()):
+            for o in t.partners[u]:
+                units[o[0]][u[1]] = t.sizes[c][u[1]]
+        for i, a in enumerate(drawn):
+            for b in drawn[i + 1:]:
+                if uf.find(a) == uf.find(b) or \
+                        coverage_of(t, c, a) + coverage_of(t, c, b) < config.edition_min_coverage or \
+                        max(coverage_of(t, a, b), coverage_of(t, b, a)) >= pages.MAX_OVERLAP:
+                    continue
+                # the two print different passages of c (pages do); two works that share
+                # some phrases match the same ones
+                ua, ub = units[a], units[b]
+                both = sum(n for u, n in ua.items() if u in ub)
+                if both > pages.MAX_OVERLAP * min(sum(ua.values()), sum(ub.values())):
+                    continue
+                sign = max(pages.link_score(facts[a], facts[b], names[a], names[b])[0],
+                           pages.link_score(facts[b], facts[a], names[b], names[a])[0],
+                           _goes_on(facts[a], facts[b]), _goes_on(facts[b], facts[a]))
+                # a weak sign (both pages have markers, of pages that do not match) needs
+                # the third file to draw much of its text from each, not a stray sentence
+                if sign >= 2 or sign > 0 and min(coverage_of(t, c, a), coverage_of(t, c, b)) >= 0.2:
+                    uf.union(a, b)
+                    uf.union(a, c)  # drawn from the printing they make: one of its work
+
+
+def _goes_on(a: pages.PageFacts, b: pages.PageFacts) -> int:
+    """1 when page ``a`` goes on elsewhere (a sentence cut at its foot, a marker) and ``b``
+    may be where: it does not plainly start a sentence (in a script without capitals
+    nothing shows that it does)."""
+    return int(bool(a.ends_mid or a.to) and not b.starts_new)
+
+
 def _overlap(t: _Tally, members: Sequence[int]) -> Callable[[int, int], float]:
     """How far two files of a work print the same text: directly (the share of either that
     the other prints), or through a third witness (text of ``c`` that both match, over the
@@ -631,8 +682,12 @@ def _overlap(t: _Tally, members: Sequence[int]) -> Callable[[int, int], float]:
         for o in others:
             by_file[o[0]][c].add(u)
 
-    def chars(c: int, units: set[int]) -> int:
-        return sum(t.sizes[c][u] for u in units)
+    def chars(c: int, units: set[int], a: int, b: int) -> int:
+        """What of those units of ``c`` both files hold: a clause of one that another's
+        sentence contains shares the clause, not the sentence."""
+        def held(f: int, u: int) -> int:
+            return sum(t.sizes[f][o[1]] for o in t.partners[(c, u)] if o[0] == f)
+        return sum(min(t.sizes[c][u], held(a, u), held(b, u)) for u in units)
 
     def at_break(c: int, u: int, a: int, b: int) -> bool:
         """Unit ``u`` of ``c`` is the sentence a page break cuts: one page's last unit
@@ -668,7 +723,7 @@ def _overlap(t: _Tally, members: Sequence[int]) -> Callable[[int, int], float]:
         fa, fb = by_file.get(a, {}), by_file.get(b, {})
         for c in fa.keys() & fb.keys() - {a, b}:
             both = {u for u in fa[c] & fb[c] if not at_break(c, u, a, b)}
-            best = max(best, chars(c, both) / small)
+            best = max(best, chars(c, both, a, b) / small)
         return best
     return overlap
 

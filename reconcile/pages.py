@@ -117,9 +117,11 @@ class NamePage:
 
 _EXPLICIT = (
     re.compile(r"(?i)^(?:p|pg|pp|page|pag|s|seite)\.?0*(\d{1,4})$"),
-    re.compile(r"^第?0*(\d{1,3})版$"),
+    re.compile(r"^第?0*(\d{1,3})[版页頁]$"),
     re.compile(r"^([A-Za-z]\d{1,2})版$"),
 )
+# a word that says the number after it is a page: "scan p.3", "report page 12"
+_PAGE_WORD = re.compile(r"(?i)^(?:p|pg|pp|page|pag|seite)$")
 _HASH = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[0-9A-Za-z]{6,}$")
 
 
@@ -127,9 +129,11 @@ def name_page(file_id: str) -> NamePage | None:
     path = PurePosixPath(file_id)
     stem = path.name.rsplit(".", 1)[0] if "." in path.name else path.name
     folder = str(path.parent)
-    parts = re.split(r"([_\-\s.]+)", stem)
+    parts = re.split(r"([_\-\s.()（）\[\]【】]+)", stem)
     explicit = [(i, m.group(1)) for i, f in enumerate(parts) for rx in _EXPLICIT
                 for m in [rx.match(f)] if m]
+    explicit += [(i + 2, parts[i + 2]) for i in range(len(parts) - 2)
+                 if _PAGE_WORD.match(parts[i]) and parts[i + 2].isdigit() and len(parts[i + 2]) <= 4]
     if len(explicit) == 1:
         i, num = explicit[0]
         tpl = ["#" if k == i else ("*" if _HASH.match(f) and not f.isdigit() else f)
@@ -171,6 +175,10 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
         # a goes on to page N and b comes from page N-1: the two markers agree
         score += MARKER + DIRECTION
         kinds.append("markers")
+    elif any(_between(la, x, lb) for x in set(fa.to) & set(fb.frm)):
+        # both name the page between them, which neither is (a page lost)
+        score += MARKER
+        kinds.append("markers")
     elif fa.to and fb.frm:
         score += DIRECTION
         kinds.append("markers")
@@ -195,6 +203,12 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
             na.template != nb.template:
         score -= NAME  # two series of names: two printings (or two readings of one)
     return score, kinds
+
+
+def _between(a: str, x: str, b: str) -> bool:
+    """Page ``x`` lies after page ``a`` and before page ``b`` (one numbering)."""
+    na, nx, nb = _number(a) if a else None, _number(x), _number(b) if b else None
+    return bool(na and nx and nb and na[0] == nx[0] == nb[0] and na[1] < nx[1] < nb[1])
 
 
 def _names_another(markers: Sequence[str], lbl: str) -> bool:

@@ -39,6 +39,21 @@ def test_a_jump_line_of_its_own_is_a_marker(line: str, detail: str) -> None:
     assert w.text == "The council met on Monday.\n\nIt voted, see page 12 of the plan."
 
 
+@pytest.mark.parametrize(("head", "page"), [
+    ("April 2, 1884 THE EVENING STAR Page 07", "07"), ("THE EVENING STAR, MAY 3, 1901 3", "3"),
+    ("12 THE TIMES, JUNE 1, 1899", "12"), ("PAGE 4 THE TIMES", "4"),
+])
+def test_a_running_head_that_names_the_page_is_furniture(head: str, page: str) -> None:
+    w = cleaned(f"{head}\n\nThe council met on Monday and voted.\n\nIt closed the road.\n")
+    assert [(r.kind, r.detail) for r in w.removals] == [("page-number", page)]
+
+
+@pytest.mark.parametrize("head", ["Chapter 3", "The war of 1812 was fought in 3",
+                                  "Page 4 of the plan"])
+def test_a_first_line_that_ends_in_a_number_is_text(head: str) -> None:
+    assert cleaned(f"{head}\n\nThe council met on Monday and voted.\n").text.startswith(head)
+
+
 @pytest.mark.parametrize("line", ["See page 12.", "from page to page", "Page 3 of the plan"])
 def test_a_line_that_only_mentions_a_page_is_text(line: str) -> None:
     assert line in cleaned(f"The council met.\n\n{line}\n").text

@@ -9,6 +9,7 @@ import random
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +42,15 @@ def _write(folder: Path, files: dict[str, str]) -> None:
 def _edition(result):
     work = next(w for w in result.works if any(r.role == "edition" for r in w.witnesses))
     return work, next(r for r in work.witnesses if r.role == "edition")
+
+
+@pytest.mark.parametrize(("name", "page"), [
+    ("a0c7bf4c5a86 p.4.md", "4"), ("9ff5e328b9bf(第5页).txt", "5"), ("report page 12.txt", "12"),
+    ("x_p3.txt", "3"), ("第3版_ab12cd34.txt", "3"),
+])
+def test_a_name_that_says_page_before_its_number_names_a_page(name: str, page: str) -> None:
+    got = name_page(name)
+    assert got is not None and got.explicit and got.label == page
 
 
 def test_labels_and_names() -> None:
@@ -248,6 +258,38 @@ def test_two_pages_that_name_each_other_join_unless_another_page_answers_too(tmp
                                         "utf-8")
     result = run(tmp_path, CONFIG)
     assert len(result.works) == 3
+
+
+def _mixed_digest(paras: list[list[str]], cut: int, seed: int) -> str:
+    """A digest with text of its own and a sentence of two paragraphs from each side of
+    ``cut``: about a quarter of it from each, too little to make it an edition of either."""
+    own = synth.paragraph(random.Random(seed), "cjk", 5)
+    drawn = [[p[1]] for p in paras[:cut][2:5] + paras[cut:][2:5]]
+    return synth.render([own[:3]] + drawn[:3] + [own[3:]] + drawn[3:], "cjk")
+
+
+def test_pages_a_digest_draws_from_join_on_a_sentence_cut_at_the_foot(tmp_path: Path) -> None:
+    # hash names, no markers, no numbers: page 1 stops mid-sentence, and a digest prints
+    # passages of both; nothing else says they are one printing
+    paras = _report(seed=88, paragraphs=20)
+    first, second = _pages(paras, (10,))
+    head = synth.render(first, "cjk").rstrip("\n").rstrip("。")  # cut mid-sentence
+    _write(tmp_path, {"9f2c1e7a.txt": head + "\n", "3b7d0a44.txt": synth.render(second, "cjk"),
+                      "digest.txt": _mixed_digest(paras, 10, 91)})
+    (work,) = run(tmp_path, CONFIG).works
+    roles = {r.files: r.role for r in work.witnesses}
+    assert roles == {("9f2c1e7a.txt", "3b7d0a44.txt"): "edition", ("digest.txt",): "digest"}
+
+
+def test_a_digest_of_two_whole_works_does_not_join_them(tmp_path: Path) -> None:
+    # a compilation: two complete reports, each ending on a full stop, and a file made of
+    # passages of both
+    one, two = _report(seed=89, paragraphs=10), _report(seed=90, paragraphs=10)
+    _write(tmp_path, {"one.txt": synth.render(one, "cjk"), "two.txt": synth.render(two, "cjk"),
+                      "both.txt": _mixed_digest(one + two, 10, 92)})
+    works = run(tmp_path, CONFIG).works
+    assert not any({"one.txt", "two.txt"} <= {f for r in w.witnesses for f in r.files}
+                   for w in works)
 
 
 def test_a_page_is_no_digest_of_a_printing_that_repeats_a_paragraph(tmp_path: Path) -> None:
