@@ -580,7 +580,19 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
         elif max(t.totals[a], t.totals[b]) <= config.short_file_chars and \
                 _same_short_text(records[a], records[b], config):
             uf.union(a, b)
-    for link in pages.page_links(facts, names):
+    links = pages.page_links(facts, names)
+    out_scores: dict[int, list[int]] = defaultdict(list)
+    in_scores: dict[int, list[int]] = defaultdict(list)
+    for link in links:
+        out_scores[link.a].append(link.score)
+        in_scores[link.b].append(link.score)
+
+    def unrivalled(link: pages.Link) -> bool:
+        return all(scores.count(link.score) == 1 and max(scores) == link.score
+                   for scores in (out_scores.get(link.a, []), in_scores.get(link.b, [])))
+    roots = Counter(uf.find(i) for i in range(n))
+    alone = {i for i in range(n) if roots[uf.find(i)] == 1}  # no text joins it to any file
+    for link in links:
         a, b = link.a, link.b
         if max(coverage_of(t, a, b), coverage_of(t, b, a)) >= pages.MAX_OVERLAP:
             continue  # pages of one printing print different text
@@ -589,6 +601,11 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
         elif link.joins(least=pages.MARKER, unique=False) and _prints_both(t, a, b, config):
             # a marker alone names a page many articles could be on; a witness that
             # prints text of both pages (a digest of the report they carry) makes the link
+            uf.union(a, b)
+        elif link.score >= 2 * pages.MARKER and unrivalled(link) and {a, b} & alone:
+            # a page that shares no text with any file would be a work of its own: two
+            # pages that name each other, better than any other pair does, join it (two
+            # works whose pages happen to name each other are not joined on that alone)
             uf.union(a, b)
     _bridge(t, facts, names, uf, config)
     comps: dict[int, list[int]] = defaultdict(list)

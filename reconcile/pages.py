@@ -392,7 +392,10 @@ def order(members: Sequence[int], facts_: Sequence[PageFacts],
         return list(members), ""
     labels = labels_of(members, facts_, names)
     nums = {m: _number(labels[m]) if labels[m] else None for m in members}
-    if all(nums[m] is not None for m in members) and len({nums[m] for m in members}) == len(members):
+    # numbers order the pages by themselves only in one numbering ("A6" and "13" do not)
+    if all(nums[m] is not None for m in members) and \
+            len({nums[m] for m in members}) == len(members) and \
+            len({nums[m][0] for m in members}) == 1:
         by_names = all(names[m] is not None and names[m].explicit and labels[m] == names[m].label
                        for m in members)
         return (sorted(members, key=lambda m: (nums[m], ids[m])),

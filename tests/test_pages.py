@@ -292,6 +292,37 @@ def test_a_digest_of_two_whole_works_does_not_join_them(tmp_path: Path) -> None:
                    for w in works)
 
 
+def test_a_page_no_witness_prints_joins_the_page_that_names_it(tmp_path: Path) -> None:
+    # pages 2 and 3 of a printing and a digest of page 2 only; page 3 shares no text with
+    # any file. The two pages name each other, and no other pair of files does better.
+    # Another work's page 3 (its own digest beside it) says only that it is page 3.
+    paras = _report(seed=93, paragraphs=16)
+    first, second = _pages(paras, (8,))
+    other = _report(seed=94, paragraphs=8)
+    _write(tmp_path, {"c0ffee11_p2.txt": synth.render(first, "cjk") + "\n（下转第3版）",
+                      "d00d2222_p3.txt": "（上接第2版）\n\n" + synth.render(second, "cjk"),
+                      "digest.txt": synth.render([p[:2] for p in first[::2]], "cjk"),
+                      "e1e1e1e1_p3.txt": synth.render(other, "cjk"),
+                      "other-digest.txt": synth.render([p[:2] for p in other[::2]], "cjk")})
+    result = run(tmp_path, CONFIG)
+    files = {w.id: {f for r in w.witnesses for f in r.files} for w in result.works}
+    assert {"c0ffee11_p2.txt", "d00d2222_p3.txt", "digest.txt"} in files.values()
+    assert any(r.files == ("c0ffee11_p2.txt", "d00d2222_p3.txt")
+               for w in result.works for r in w.witnesses)
+
+
+def test_pages_numbered_in_two_ways_are_ordered_by_their_markers(tmp_path: Path) -> None:
+    # one page prints its number as "A6", the other's name says 13; "A6" and "13" are
+    # not one numbering, so the markers decide
+    paras = _report(seed=95, paragraphs=16)
+    first, second = _pages(paras, (8,))
+    _write(tmp_path, {"ff01.txt": "- A6 -\n\n" + synth.render(first, "cjk") + "\n（下转第A13版）",
+                      "0a02_P13.txt": "（上接第A6版）\n\n" + synth.render(second, "cjk"),
+                      "digest.txt": synth.render([p[:2] for p in paras[::3]], "cjk")})
+    work, edition = _edition(run(tmp_path, CONFIG))
+    assert edition.files == ("ff01.txt", "0a02_P13.txt")
+
+
 def test_a_page_is_no_digest_of_a_printing_that_repeats_a_paragraph(tmp_path: Path) -> None:
     paras = _report(seed=84)
     full = paras[:8] + paras[4:8] + paras[8:]  # the full printing prints 4-7 twice
