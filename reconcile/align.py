@@ -286,8 +286,54 @@ def align_pair(a: Sequence[str], b: Sequence[str], k: int | None = None) -> Pair
     ra = np.flatnonzero(~a_taken).tolist()
     rb = np.flatnonzero(~b_taken).tolist()
     _fill(a, b, ia, ib, ra, rb, k, out)
+    _extend(a, b, ia, ib, out)
     _shift_gaps(ia, ib, out)
     return Pairing(out)
+
+
+def _extend(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
+            out: np.ndarray) -> None:
+    """Grow each aligned stretch over the unpaired tokens at its edges while they go on
+    pairing with the unpaired tokens beside the reference's stretch: a moved section's
+    first words before its first anchor ("Vestcd Construed, whenever" before "people thirds
+    of"), which no anchor reaches. A token pairs when it is the same, alike in its letters,
+    or a single character between two that are the same (a misread ideograph)."""
+    n, m = len(ia), len(ib)
+    used = np.zeros(n, dtype=bool)
+    used[out[out >= 0]] = True
+
+    def fits(i: int, j: int, step: int) -> bool:
+        if not (0 <= i < n) or used[i]:
+            return False
+        if ia[i] == ib[j] or _similar(a[i], b[j]) >= 0.5:
+            return True
+        i2, j2 = i + step, j + step  # one misread character, the next one agreeing
+        return len(a[i]) == len(b[j]) == 1 and 0 <= i2 < n and 0 <= j2 < m and \
+            out[j2] < 0 and not used[i2] and ia[i2] == ib[j2]
+    for step in (1, -1):
+        js = range(m) if step == 1 else range(m - 1, -1, -1)
+        for j in js:
+            if out[j] >= 0:
+                continue
+            prev = j - step
+            if not (0 <= prev < m) or out[prev] < 0:
+                continue
+            # a run of unpaired tokens starts at j: extend the neighbour's stretch into it
+            run, jj, i = [], j, int(out[prev]) + step
+            while 0 <= jj < m and out[jj] < 0 and fits(i, jj, step):
+                run.append((i, jj))
+                used[i] = True
+                i, jj = i + step, jj + step
+            same = sum(1 for x, y in run if ia[x] == ib[y])
+            if run and 2 * same >= len(run):
+                for x, y in run:
+                    out[y] = x
+            else:
+                for x, _ in run:
+                    used[x] = False
+
+
+_REPEAT = 8  # tokens: a run printed twice by mistake (a syllable, a word, a phrase)
 
 
 def _shift_gaps(ia: np.ndarray, ib: np.ndarray, out: np.ndarray) -> None:
@@ -295,18 +341,22 @@ def _shift_gaps(ia: np.ndarray, ib: np.ndarray, out: np.ndarray) -> None:
     (``不移不移`` against ``不移``) then reads as the second copy, whole, not as the tail of
     one and the head of the other (``移不``)."""
     n = len(out)
-    # gaps in the reference: witness token j pairs with i_next after skipping a run of
-    # reference tokens; move the pairing to the start of the run while the token repeats
-    prev_i = -1
+    # gaps in the reference: witness token j pairs with i after skipping a short run of
+    # reference tokens; move the pairing to the start of the run while the token repeats.
+    # A long run is a passage the witness does not print: a character that recurs at its
+    # start, 40 characters back, is no reason to pair there.
+    prev_i, shifting = -1, False
     for j in range(n):
         i = int(out[j])
         if i < 0:
+            shifting = False
             continue
-        while prev_i + 1 < i and ia[prev_i + 1] == ia[i] and ib[j] == ia[i]:
+        gap = i - prev_i - 1
+        moved = 0 < gap and ib[j] == ia[i] and ia[prev_i + 1] == ia[i] and (
+            shifting or gap <= _REPEAT)
+        if moved:
             out[j] = prev_i + 1
-            i = prev_i + 1
-            # the run of skipped reference tokens now starts one later
-            break
+        shifting = moved
         prev_i = int(out[j])
     # gaps in the witness: a run of its unpaired tokens followed by a paired one with the
     # same key as the run's first token
@@ -319,6 +369,8 @@ def _shift_gaps(ia: np.ndarray, ib: np.ndarray, out: np.ndarray) -> None:
         while j < n and out[j] < 0:
             j += 1
         j1 = j
+        if j1 - j0 > _REPEAT:
+            continue  # a passage of its own, not a token printed twice
         while j1 < n and out[j1] >= 0 and ib[j0] == ib[j1] and (j0 == 0 or out[j0 - 1] < out[j1]):
             out[j0] = out[j1]
             out[j1] = -1

@@ -652,7 +652,10 @@ def _bridge(t: _Tally, facts: Sequence[pages.PageFacts], names: Sequence[pages.N
     sentence cut at one's foot and taken up at the other's head. Without that sign the
     third file may be a compilation of two works. The third file joins their work."""
     for c in sorted(t.files_sharing):
-        drawn = sorted(x for x in t.files_sharing[c] if coverage_of(t, c, x) >= _LINK_SHARE)
+        # a page is more than a line or two: short files (readings of one line) are joined
+        # by their likeness, never as parts of one another
+        drawn = sorted(x for x in t.files_sharing[c] if coverage_of(t, c, x) >= _LINK_SHARE
+                       and t.totals[x] > config.short_file_chars)
         if len(drawn) < 2:
             continue
         units: dict[int, dict[int, int]] = defaultdict(dict)  # file -> c's units it prints

@@ -108,3 +108,34 @@ def test_every_token_of_every_witness_stands_in_exactly_one_column(base, edits) 
         got = al.cells[w][al.cells[w] >= 0]
         assert sorted(got.tolist()) == list(range(len(t)))
         assert (np.diff(got) > 0).all() or len(got) < 2  # in order: nothing moved here
+
+
+def test_a_moved_section_pairs_from_its_first_word_not_from_its_first_anchor() -> None:
+    # the witness prints section b after c; b's first three words (one misread) are in
+    # no anchor of three words that occurs once in each text
+    rng = random.Random(5)
+    words = [f"w{k}" for k in range(400)]
+    a_, c_ = rng.sample(words, 15), rng.sample(words, 15)
+    b_ = rng.sample(words, 15)
+    head = ["vested", "construed", "whenever"]
+    ref = a_ + head + b_ + c_
+    wit = a_ + c_ + ["vested", "construed", "wbenever"] + b_
+    got = align_pair(ref, wit).a_of_b
+    start = len(a_) + len(c_)
+    assert list(got[start:start + 3]) == [15, 16, 17]
+
+
+def test_a_gap_moves_over_a_repeated_token_but_not_across_a_passage() -> None:
+    # witness token 1 pairs with reference token 31 after 29 tokens it does not print; the
+    # first of those is the same character: chance, not a repeat, so it stays
+    from reconcile.align import _shift_gaps
+
+    ia = np.array([0, 5] + list(range(100, 128)) + [7, 5, 9])
+    ib = np.array([0, 5, 9])
+    out = np.array([0, 31, 32])
+    _shift_gaps(ia, ib, out)
+    assert list(out) == [0, 31, 32]
+    # a token printed twice in the reference: the witness reads the first copy
+    ia, ib, out = np.array([0, 5, 5, 9]), np.array([0, 5, 9]), np.array([0, 2, 3])
+    _shift_gaps(ia, ib, out)
+    assert list(out) == [0, 1, 3]
