@@ -159,7 +159,9 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
             if kind in (WHITESPACE, PUNCTUATION):
                 k = ch.key
             else:
-                kinds.add(kind)
+                # words unlike each other that the choice took for a misreading (a word no
+                # dictionary knows) are noted as one: the note says what was decided
+                kinds.add(SUBSTITUTION if kind == REVISION and ch.kind != REVISION else kind)
         off = int(table.toks[w].start[a]) if b > a else _point(table, w, a)
         groups.setdefault(k, []).append(loc.ref(w, off))
         forms.setdefault(k, Counter())[reading] += 1

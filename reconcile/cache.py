@@ -70,7 +70,8 @@ KEEP_DAYS = 30
 NOT_PER_FILE: frozenset[str] = frozenset({
     "suffixes",
     "lsh_threshold", "max_bucket", "match_containment", "match_char_similarity", "match_short_chars", "match_short_containment",
-    "edition_min_coverage", "short_file_chars", "related_min_chars", "related_min_containment",
+    "edition_min_coverage", "short_file_chars", "short_file_best_similarity", "related_min_chars",
+    "related_min_containment",
     "duplicate_min_jaccard", "duplicate_witness_coverage", "duplicate_min_chars", "digest_max_ratio",
     "omission_min_chars", "omission_min_chars_full", "list_punctuation", "context_chars",
     "prior_accuracy", "prior_weight", "evidence_passes", "channel_space", "channel_strength",

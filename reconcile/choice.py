@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -31,6 +32,7 @@ from rapidfuzz.distance import Levenshtein
 from .classify import INTRUSION, REPETITION, REVISION, classify
 from .config import Config
 from .evidence import Evidence, Score, looks_alike, lm_text
+from .normalize import fold
 from .sites import Site, Table, site_mask
 from .tokens import is_cjk_token, tokenize
 from .wording import count
@@ -66,6 +68,7 @@ class Context:
     digest: Sequence[bool]
     plain: list[str]  # language-model text of each column's commonest token ('' if a gap)
     skipped: Sequence[np.ndarray] = ()  # per witness: tokens left out of the table
+    lang: str = ""  # the work's language (a wordfreq code), '' when unknown
     _full_grams: set[str] | None = None
 
     def printed_elsewhere(self, keys: Sequence[str]) -> float:
@@ -301,7 +304,9 @@ def _is_revision(ctx: Context, readings: Sequence[tuple[int, str, str]]) -> bool
     """The full printings word the place differently (digests' own wordings do not make a
     revision: they abridge)."""
     full = [(w, k, text) for w, k, text in readings if not ctx.digest[w]]
-    forms = sorted({text for _, _, text in full})
+    # a wording is words of the language: a reading with a word no dictionary knows
+    # ("thn" for "ihm", "Zufrledenheit") is misread, and misreadings are voted on
+    forms = sorted({text for _, _, text in full if known_words(text, ctx.lang)})
     if len(forms) < 2:
         return False
     for i in range(len(forms)):
@@ -309,6 +314,36 @@ def _is_revision(ctx: Context, readings: Sequence[tuple[int, str, str]]) -> bool
             if classify(forms[i], forms[j]) == REVISION:
                 return True
     return False
+
+
+#: Zipf frequency (wordfreq) a word needs to count as a word of the language: about once
+#: in ten million words. OCR garbage mostly falls below; an archaic spelling may too, and
+#: is then voted on letter by letter like a misreading.
+_KNOWN_ZIPF = 2.0
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str, lang: str) -> float:
+    import wordfreq
+
+    return wordfreq.zipf_frequency(word, lang)
+
+
+@lru_cache(maxsize=1)
+def _word_langs() -> frozenset[str]:
+    import wordfreq
+
+    return frozenset(wordfreq.available_languages("best"))
+
+
+def known_words(text: str, lang: str) -> bool:
+    """Whether every word of ``text`` is a word of ``lang``; True when the language is
+    unknown, has no word list, or writes without spaces (its readings are compared by
+    characters)."""
+    if not lang or lang not in _word_langs() or lang in ("zh", "ja", "ko"):
+        return True
+    words = [w for w in re.findall(r"[^\W\d_]+", fold(text))]
+    return all(_zipf(w, lang) >= _KNOWN_ZIPF for w in words)
 
 
 def _names(ctx: Context, ws: Sequence[int]) -> str:

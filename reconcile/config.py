@@ -129,6 +129,13 @@ class Config:
     #: Files this short (comparison characters: a line or two) that share a unit are also
     #: editions when their whole texts are ``match_char_similarity`` alike.
     short_file_chars: int = 200
+    #: A short file also joins the short file most like it in the whole folder when they
+    #: are at least this alike (rapidfuzz ratio of their comparison texts): three engines'
+    #: readings of one line, one of them too noisy to share a unit with the others. On
+    #: real three-engine OCR of a book's lines, a reading is likelier to its own line's
+    #: readings than to any other line's in 99.9 % of cases; this level keeps a file whose
+    #: partners are missing from joining another line (1.7 % of lines there reach it).
+    short_file_best_similarity: float = 0.7
     #: Files of different works that share at least this many characters of body text, in
     #: units matched with at least ``related_min_containment``, are "related".
     related_min_chars: int = 20

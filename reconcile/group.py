@@ -26,7 +26,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from . import pages
 from .config import Config
@@ -608,6 +609,7 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
             # works whose pages happen to name each other are not joined on that alone)
             uf.union(a, b)
     _bridge(t, facts, names, uf, config)
+    _best_short(records, t, uf, config)
     comps: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         comps[uf.find(i)].append(i)
@@ -682,6 +684,32 @@ def _bridge(t: _Tally, facts: Sequence[pages.PageFacts], names: Sequence[pages.N
                 if sign >= 2 or sign > 0 and min(coverage_of(t, c, a), coverage_of(t, c, b)) >= 0.2:
                     uf.union(a, b)
                     uf.union(a, c)  # drawn from the printing they make: one of its work
+
+
+#: Rows of the short files' similarity matrix computed at a time (bounds its memory).
+_SHORT_ROWS = 2_000
+
+
+def _best_short(records: Sequence[Fingerprinted], t: _Tally, uf: _UnionFind,
+                config: Config) -> None:
+    """Join each short file (a line or two) to the short file most like it, when they are
+    ``short_file_best_similarity`` alike: readings of one line by different engines, one
+    too noisy to share a unit with the others, are likelier to each other than to any
+    other line. Every pair of short files is compared (rapidfuzz, in C++, by blocks of
+    rows), which is quadratic in their number, not in the folder's."""
+    short = [i for i in range(len(records)) if 0 < t.totals[i] <= config.short_file_chars]
+    if len(short) < 2:
+        return
+    keys = [key(records[i].witness.text) for i in short]
+    cutoff = int(100 * config.short_file_best_similarity)
+    for lo in range(0, len(short), _SHORT_ROWS):
+        rows = process.cdist(keys[lo:lo + _SHORT_ROWS], keys, scorer=fuzz.ratio,
+                             score_cutoff=cutoff, dtype=np.uint8, workers=1)
+        for r, row in enumerate(rows):
+            row[lo + r] = 0  # not itself
+            best = int(row.argmax())  # the first of equals: the smallest id
+            if row[best] >= cutoff:
+                uf.union(short[lo + r], short[best])
 
 
 def _goes_on(a: pages.PageFacts, b: pages.PageFacts) -> int:

@@ -5,7 +5,10 @@ A column *varies* when the witnesses covering it do not all read the same token 
 is a reading too). Neighbouring varying columns are one site only when one witness departs
 from the others in both: ``好不的视频`` / ``好玩的视的`` / ``好玩的机频`` are three sites (不 for
 玩, 视 for 机, 的 for 频), each decided on its own, while ``Habit also has`` / ``Habits are
-inherited and have`` between two editions is one. Two sites with one agreeing token between
+inherited and have`` between two editions is one. In a script that spaces its words,
+neighbouring words that every witness prints, each misread by some, are separate sites
+too (``feiner Weife`` / ``seiner Weise`` / ``feiner Weist``: two words, each voted on),
+unless a transposition joins them. Two sites with one agreeing token between
 them are one when a witness's reading across them is the others' in another order (a
 transposition, ``东关`` / ``关东``, which the alignment sees as an insertion and a deletion).
 
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .align import Alignment
-from .tokens import Tokens
+from .tokens import Tokens, is_cjk_token
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,13 +142,14 @@ def find_sites(t: Table) -> list[Site]:
     prev_dev: set[int] = set()
     for c in cols:
         dev = _deviants(t, c)
-        if groups and groups[-1][-1] == c - 1 and dev & prev_dev:
+        if groups and groups[-1][-1] == c - 1 and dev & prev_dev and not _apart(t, c - 1, c):
             groups[-1].append(c)
         else:
             groups.append([c])
         prev_dev = dev
     spans = [(g[0], g[-1] + 1) for g in groups]
-    spans = _bridge_transpositions(t, spans)
+    spans = _join_transposed(t, spans, 0)
+    spans = _join_transposed(t, spans, 1)
     out = []
     for c0, c1 in spans:
         readers = t.readers_of(c0, c1)
@@ -159,12 +163,26 @@ def find_sites(t: Table) -> list[Site]:
     return out
 
 
-def _bridge_transpositions(t: Table, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Join two sites with one agreeing column between them when some witness reads the
-    three columns as the others' tokens in another order."""
+def _apart(t: Table, c0: int, c1: int) -> bool:
+    """Two neighbouring columns are independent places when every witness that covers
+    them has a token in each: a word misread beside a word misread, each to be decided on
+    its own (a witness with a gap in one of them read the two as one, or reworded them)."""
+    v = t.vals[:, [c0, c1]]
+    covered = (v != -2).any(axis=1)
+    if not (v[covered] >= 0).all():
+        return False
+    # characters of a script without spaces are not words: 制造 / 研发 is one word reworded
+    return not any(is_cjk_token(t.toks[w].keys[t.al.cells[w][c]])
+                   for w in np.flatnonzero(covered) for c in (c0, c1))
+
+
+def _join_transposed(t: Table, spans: list[tuple[int, int]], between: int
+                     ) -> list[tuple[int, int]]:
+    """Join two sites ``between`` agreeing columns apart when some witness reads their
+    columns as the others' tokens in another order (东关 / 关东)."""
     out: list[tuple[int, int]] = []
     for s in spans:
-        if out and s[0] - out[-1][1] == 1:
+        if out and s[0] - out[-1][1] == between:
             c0, c1 = out[-1][0], s[1]
             if c1 - c0 <= 6 and _is_transposed(t, c0, c1):
                 out[-1] = (c0, c1)

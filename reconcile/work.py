@@ -287,7 +287,7 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
                       list(range(len(toks))) + [-1] * len(rel_keys))
     ev = Evidence(config, len(eds), _voter_weights(eds, roles), digest, model, support)
     names = [e.id for e in eds]
-    ctx = Context(table, ev, config, names, order, digest, plain, skipped)
+    ctx = Context(table, ev, config, names, order, digest, plain, skipped, lang)
     choices = decide_all(ctx, sites)
 
     counts = _pair_counts(agreed_keys + list(rel_keys))

@@ -62,6 +62,36 @@ def test_three_short_noisy_readings_give_the_position_by_position_vote(
         assert "2 of 3" in n.reason and not n.review
 
 
+def test_neighbouring_words_each_misread_are_voted_on_one_by_one(tmp_path: Path) -> None:
+    # two neighbouring words that every reading prints, each misread by a different engine,
+    # one reading with a word no dictionary knows: misreadings, not a revised wording;
+    # each word takes its letter-by-letter vote
+    truth = "Er sprach mit ihm nach seiner Weise einige Worte und ging.\n"
+    _write(tmp_path, {"a.txt": truth.replace("seiner Weise", "feiner Weife"),
+                      "o.txt": truth.replace("Weise", "Weist"),
+                      "t.txt": truth.replace("ihm", "thn").replace("seiner", "feiner")})
+    c = _one_work(tmp_path)
+    assert c.canonical_file() == truth.replace("seiner", "feiner")
+    assert not any(n.kind == "revision" for n in c.notes)
+
+
+def test_short_readings_too_noisy_to_share_a_sentence_still_join(tmp_path: Path) -> None:
+    # three readings of one line; the third shares no sentence-sized unit with the others,
+    # but is far likelier to them than to the other lines of the folder
+    lines = ["Geh zu ihr, sagte Eduard, und ersuche sie zu warten.",
+             "Der Gärtner entfernte sich eilig und Eduard folgte bald.",
+             "Dieser stieg nun die Terrassen hinunter bis ans Wasser."]
+    files = {}
+    for k, line in enumerate(lines):
+        files[f"{k}a.txt"] = line + "\n"
+        files[f"{k}b.txt"] = line.replace("e", "c", 1) + "\n"
+        files[f"{k}c.txt"] = line.replace("u", "n").replace("i", "l", 2).replace("s", "f") + "\n"
+    _write(tmp_path, files)
+    works = run(tmp_path, CONFIG).works
+    got = sorted(sorted(f for r in w.witnesses for f in r.files) for w in works)
+    assert got == [[f"{k}a.txt", f"{k}b.txt", f"{k}c.txt"] for k in range(3)]
+
+
 def test_noisy_readings_of_one_line_are_not_taken_for_pages_of_one_printing(
         tmp_path: Path) -> None:
     # two readings too noisy to match each other directly, each matching the third: they
