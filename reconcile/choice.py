@@ -215,7 +215,9 @@ def _site_readings(ctx: Context, site: Site) -> list[tuple[int, str, str]]:
 def _surface_for(ctx: Context, readings: Sequence[tuple[int, str, str]], key: str
                  ) -> tuple[str, int]:
     """How the chosen reading is printed: the most common printing among the witnesses that
-    read it (ties: the witness of highest priority)."""
+    read it; between equally common ones, the one nearest all the site's printings (``es``
+    over ``eS`` where a third witness prints ``es`` in another word), then the witness of
+    highest priority."""
     forms: Counter[str] = Counter()
     first: dict[str, int] = {}
     rank = {w: i for i, w in enumerate(ctx.order)}
@@ -226,7 +228,13 @@ def _surface_for(ctx: Context, readings: Sequence[tuple[int, str, str]], key: st
                 first[text] = w
     if not forms:
         return "", -1
-    text = max(forms, key=lambda s: (forms[s], -rank.get(first[s], 99)))
+    top = max(forms.values())
+    tied = [f for f in forms if forms[f] == top]
+    if len(tied) > 1:
+        near = {f: sum(Levenshtein.distance(f, text) for _, _, text in readings) for f in tied}
+        text = min(tied, key=lambda f: (near[f], rank.get(first[f], 99)))
+    else:
+        text = tied[0]
     return text, first[text]
 
 

@@ -92,6 +92,27 @@ def test_short_readings_too_noisy_to_share_a_sentence_still_join(tmp_path: Path)
     assert got == [[f"{k}a.txt", f"{k}b.txt", f"{k}c.txt"] for k in range(3)]
 
 
+def test_two_headings_that_differ_in_one_word_are_two_works(tmp_path: Path) -> None:
+    # each heading read by two engines; the headings share their one unit ("Kapitel") but
+    # are different lines
+    _write(tmp_path, {"1a.txt": "Erstes Kapitel.\n", "1b.txt": "Erstes Kapite1.\n",
+                      "3a.txt": "Drittes Kapitel.\n", "3b.txt": "Drittcs Kapitel.\n"})
+    works = run(tmp_path, CONFIG).works
+    got = sorted(sorted(f for r in w.witnesses for f in r.files) for w in works)
+    assert got == [["1a.txt", "1b.txt"], ["3a.txt", "3b.txt"]]
+
+
+def test_a_reading_printed_two_ways_takes_the_form_nearest_all_readings(tmp_path: Path) -> None:
+    # "eS" and "es" are one reading in two cases, one witness each; the third prints "es"
+    # joined to the next word: the canonical text prints "es"
+    truth = "Da es aber einmal nicht in unsern Plan gehört, so lassen wir es.\n"
+    _write(tmp_path, {"a.txt": truth.replace("es aber", "eS-aber"),
+                      "o.txt": truth.replace("es aber", "esaber"),
+                      "t.txt": truth.replace("es aber", "es-aber")})
+    c = _one_work(tmp_path)
+    assert c.canonical_file().startswith("Da es")
+
+
 def test_noisy_readings_of_one_line_are_not_taken_for_pages_of_one_printing(
         tmp_path: Path) -> None:
     # two readings too noisy to match each other directly, each matching the third: they
