@@ -165,6 +165,40 @@ def vote_letters(strings: Sequence[str]) -> str:
     return "".join(out)
 
 
+def vote_case(text: str, printed: Sequence[str]) -> str:
+    """The chosen text with each letter in the case most of the readings print it in
+    (aligned letter by letter, case aside): an engine that prints a word-final ``s`` as
+    ``S`` (``GypShat`` beside ``Sypshat`` and ``anshat``) loses to the others. A tie keeps
+    the chosen case, unless the letter is a capital inside a word (after a small letter),
+    which a printed word seldom has."""
+    low = text.lower()
+    if low == text.upper() or not any(c.isupper() for c in text) and \
+            not any(c.isupper() for p in printed for c in p):
+        return text
+    votes: list[Counter[bool]] = [Counter() for _ in text]
+    for p in printed:
+        for op in Levenshtein.opcodes(low, p.lower()):
+            if op.tag != "equal":
+                continue
+            for k in range(op.src_end - op.src_start):
+                ch = p[op.dest_start + k]
+                if ch.isalpha() and ch.lower() != ch.upper():
+                    votes[op.src_start + k][ch.isupper()] += 1
+    out = []
+    for i, ch in enumerate(text):
+        v = votes[i]
+        if not ch.isalpha() or ch.lower() == ch.upper() or not v:
+            out.append(ch)
+            continue
+        up, down = v[True], v[False]
+        inner = i > 0 and text[i - 1].isalpha() and text[i - 1].islower()
+        if up > down or (up == down and ch.isupper() and not inner):
+            out.append(ch.upper() if len(ch.upper()) == 1 else ch)
+        else:
+            out.append(ch.lower() if len(ch.lower()) == 1 else ch)
+    return "".join(out)
+
+
 def _key_of(text: str) -> str:
     return " ".join(tokenize(text).keys)
 
@@ -290,6 +324,10 @@ def decide_site(ctx: Context, site: Site) -> Choice:
         text, source = _surface_for(ctx, readings, best.text)
     else:
         text, source = synth_text, -1
+    if not revision and text:
+        cased = vote_case(text, [t for _, _, t in readings])
+        if cased != text:
+            text, source = cased, -1
     reason = _reason(ctx, readings, scores, best, revision)
     conf = round(best.posterior, 2)
     kind = REVISION if revision else ""

@@ -264,3 +264,15 @@ def test_english_notes_hold_whole_words(tmp_path: Path) -> None:
                 assert at == 0 or not line[at - 1].isalpha()
                 end = at + len(r.text)
                 assert end == len(line) or not line[end].isalpha()
+
+
+def test_each_letter_takes_the_case_most_readings_print_it_in() -> None:
+    from reconcile.choice import vote_case
+
+    # one engine prints a word-final s as S; the others print it small
+    assert vote_case("GypShat", ["GypShat", "Sypshat", "anshat"]) == "Gypshat"
+    # a tie keeps the chosen case, except a capital inside a word
+    assert vote_case("wennS", ["wennS", "wenns", "wenw"]) == "wenns"
+    assert vote_case("Haus", ["Haus", "haus"]) == "Haus"
+    # scripts without case are left alone
+    assert vote_case("发展", ["发展", "发屉"]) == "发展"
