@@ -2,7 +2,8 @@
 
 - A site prints its chosen reading, as the witness it was chosen from prints it.
 - Elsewhere the witnesses agree on each token; it is printed as most of them print it
-  (letter case, width).
+  (letter case, width); where as many print it one way as another, a capital inside a
+  word loses (``wennS`` / ``wenns``).
 - Where witnesses print a token in different scripts (發展 / 发展: equal in the comparison
   form), it is printed as a witness in the canonical text's script prints it; text no such
   witness prints is converted, run by run (``script.convert_runs``). Such places are
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .choice import Choice, Lone
+from .choice import Choice, Lone, vote_case
 from .clean import is_heading
 from .config import Config
 from .normalize import CLAUSE_END
@@ -151,6 +152,8 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
             text = max(forms, key=lambda f: (f in in_target, forms[f], -best_rank[f]))
             if len(forms) > 1 and any(differs_in_script_only(f, text) for f in forms):
                 script_diffs += 1
+            elif len(forms) > 1:
+                text = vote_case(text, list(forms.elements()))  # "wennS" / "wenns"
             if text not in in_target:
                 foreign.add(len(units))
             units.append((c, c + 1, text, carriers, "col", -1))

@@ -169,8 +169,8 @@ def vote_case(text: str, printed: Sequence[str]) -> str:
     """The chosen text with each letter in the case most of the readings print it in
     (aligned letter by letter, case aside): an engine that prints a word-final ``s`` as
     ``S`` (``GypShat`` beside ``Sypshat`` and ``anshat``) loses to the others. A tie keeps
-    the chosen case, unless the letter is a capital inside a word (after a small letter),
-    which a printed word seldom has."""
+    the chosen case, unless the letter is a capital inside a word (after a small letter or
+    a contraction's apostrophe: ``wenn'S``), which a printed word seldom has."""
     low = text.lower()
     if low == text.upper() or not any(c.isupper() for c in text) and \
             not any(c.isupper() for p in printed for c in p):
@@ -191,7 +191,9 @@ def vote_case(text: str, printed: Sequence[str]) -> str:
             out.append(ch)
             continue
         up, down = v[True], v[False]
-        inner = i > 0 and text[i - 1].isalpha() and text[i - 1].islower()
+        # inside a word: after a small letter, or after a contraction's apostrophe (wenn's)
+        inner = i > 0 and (text[i - 1].isalpha() and text[i - 1].islower() or
+                           text[i - 1] in "'’" and i > 1 and text[i - 2].isalpha())
         if up > down or (up == down and ch.isupper() and not inner):
             out.append(ch.upper() if len(ch.upper()) == 1 else ch)
         else:
