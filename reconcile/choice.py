@@ -165,19 +165,24 @@ def vote_letters(strings: Sequence[str]) -> str:
     return "".join(out)
 
 
+def _lower_keep_length(s: str) -> str:
+    """Lower case, letter for letter (``İ`` lowers to two characters: it stays)."""
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+
+
 def vote_case(text: str, printed: Sequence[str]) -> str:
     """The chosen text with each letter in the case most of the readings print it in
     (aligned letter by letter, case aside): an engine that prints a word-final ``s`` as
     ``S`` (``GypShat`` beside ``Sypshat`` and ``anshat``) loses to the others. A tie keeps
     the chosen case, unless the letter is a capital inside a word (after a small letter or
     a contraction's apostrophe: ``wenn'S``), which a printed word seldom has."""
-    low = text.lower()
+    low = _lower_keep_length(text)
     if low == text.upper() or not any(c.isupper() for c in text) and \
             not any(c.isupper() for p in printed for c in p):
         return text
     votes: list[Counter[bool]] = [Counter() for _ in text]
     for p in printed:
-        for op in Levenshtein.opcodes(low, p.lower()):
+        for op in Levenshtein.opcodes(low, _lower_keep_length(p)):
             if op.tag != "equal":
                 continue
             for k in range(op.src_end - op.src_start):

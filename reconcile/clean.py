@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .config import Config
+from .config import NUMBER_WORDS, Config
 from .normalize import CLAUSE_END, CLOSERS, SENTENCE_END, fold, is_cjk, key, to_cjk_punctuation
 from .records import Kind, Paragraph, Removal, Source, Witness
 
@@ -140,20 +140,25 @@ def _marker_regex(markers: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"{_OPEN}?[ \t]*(?:{inner})[ \t]*{_CLOSE}?")
 
 
-_EN_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_EN_NUMBERS = {w: i for i, w in enumerate(["zero"] + NUMBER_WORDS.split("|"))}
 
 
 # What makes a marker point forward ("to" the page it names); any other points back.
-_TO_WORDS = re.compile(r"[转轉]|\b(?:on|to)\s+(?:page|pg|p\.)|\bturn|\bsee\b|\bjumps?\b|"
+_TO_WORDS = re.compile(r"[转轉]|\b(?:on|to)\s+(?:page|pg|p\.)|\bturn\b|\bsee\b|\bjumps?\b|"
                        r"continues|suite en|fortsetzung (?!von)")
+# The page a marker names: the number after its page word, when it has one ("See 2
+# STORIES, Page 6" names page 6, "(Continued from 1999 budget, page 4)" page 4).
+_NAMED_PAGE = re.compile(r"(?:page|pg\.?|p\.|seite)\s*((?<![a-z])[a-z]?-?\d+|[a-z]?(?:"
+                         + NUMBER_WORDS + r")\b)")
 
 
 def _marker_detail(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).lower()
     direction = "to" if _TO_WORDS.search(folded) else "from"
     folded = re.sub(r"\s*,?\s*col(?:umn|\.)?\s*\w+$", "", folded)  # "…, column 6"
+    named = _NAMED_PAGE.search(folded)
+    if named:
+        folded = named.group(1).replace("-", "")
     m = re.search(r"(?<![a-z])[a-z]?\d+", folded)
     word = re.search(r"(?<![a-z])([a-z]?)(" + "|".join(_EN_NUMBERS) + r")\b", folded)
     if m:
@@ -313,9 +318,9 @@ _HEADER_FOLIO = re.compile(r"第\s*(?P<a>[A-Za-z]?\d{1,3}|[一二三四五六七
 _HEADER_PAGE = re.compile(r"(?i)^(?:page|pg\.?|p\.|seite|s\.)\s*(?P<a>[A-Z]?\d{1,4})\b"
                           r"|\b(?:page|pg\.?|p\.|seite|s\.)\s*(?P<b>[A-Z]?\d{1,4})$")
 # or a masthead with a date and a bare number at either end: "THE EVENING STAR, MAY 3, 1901 3"
-_HEADER_DATED = re.compile(r"^(?P<a>[A-Z]?\d{1,3})\s+\D.*\b(?:1[5-9]|20)\d\d\b|"
-                           r"\b(?:1[5-9]|20)\d\d\b(?:.*\D)?\s+(?P<b>[A-Z]?\d{1,3})$")
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+_HEADER_DATED = re.compile(rf"^(?P<a>[A-Z]?\d{{1,3}})\s+\D.*{_YEAR.pattern}|"
+                           rf"{_YEAR.pattern}(?:.*\D)?\s+(?P<b>[A-Z]?\d{{1,3}})$")
 # a printer's signature at the foot of a page: "I. 6", "B 2", "A"
 _SIGNATURE = re.compile(r"^\s*(?:[IVXLC]{1,4}\.?\s*\d{1,2}|[A-Z]{1,2}\s?\d{0,2})\s*$")
 
@@ -337,16 +342,18 @@ def _folio(line: str, top: bool) -> str | None:
     m = _HEADER_FOLIO.search(t)
     if m and len(t) <= 30:
         return _arabic(m.group("a"))
-    # a head, not a line of text that starts "Page 4 of the plan" or ends "in 1812 3": the
-    # page at its end, a date in it, or capitals
+    # a head, not a line of text ("discussed at length on page 12", "Page 4 of the 1850
+    # plan was lost", a diary's "12 JUNE 1944"): a name of eight letters or more, in
+    # capitals, or with the page at its end after a date
     letters = [c for c in t if c.isalpha()]
-    caps = bool(letters) and sum(c.isupper() for c in letters) >= 0.6 * len(letters)
-    m = _HEADER_PAGE.search(t)
-    if m and (m.group("b") or _YEAR.search(t) or caps):
-        return m.group("a") or m.group("b")
-    m = _HEADER_DATED.search(t)
-    if m and caps:
-        return m.group("a") or m.group("b")
+    if len(letters) >= 8:  # a head names the paper or the book ("IBID., p. 12" does not)
+        caps = sum(c.isupper() for c in letters) >= 0.6 * len(letters)
+        m = _HEADER_PAGE.search(t)
+        if m and (caps or m.group("b") and _YEAR.search(t)):
+            return m.group("a") or m.group("b")
+        m = _HEADER_DATED.search(t)
+        if m and caps:
+            return m.group("a") or m.group("b")
     if not top and _SIGNATURE.match(t) and len(t) <= 6:
         return ""
     return None

@@ -10,29 +10,37 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+#: English page numbers in words, as markers print them ("continued on page Six").
+NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty")
+# A jump line's direction: "Please turn to", "Continued from", "Cont'd on", "See", "From".
+_JUMP = (r"(?i:(?:please[^\S\n]+)?(?:(?:continued|cont(?:'|’)?d\.?|cont\.|continues|"
+         r"concluded|turn(?:ed)?|jumps?|story[^\S\n]+continues)(?:[^\S\n]+(?:on|to|from|at))?"
+         r"|see|from)[^\S\n]+)")
+# A slug in capitals that names the story: "BUDGET, ", "COUNCIL VOTES, ".
+_SLUG = r"[A-Z][A-Z'’.&\-]*(?:[^\S\n][A-Z'’.&\-]+){0,4},[^\S\n]*"
+_PAGE = (r"(?i:(?:page|pg\.?|p\.)[^\S\n]*(?:[A-Z]?-?\d{1,3}|[A-Z]?(?:" + NUMBER_WORDS
+         + r")\b))")
+
 # Continuation markers that newspapers print where an article jumps pages. They are matched
 # inside any bracket (ASCII, full-width, lenticular) or none, with any digit width; the
-# bracket test lives in clean.py, these are the bare phrases.
-_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-                 "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty")
-_JUMP = (r"(?i:(?:please[^\S\n]+)?(?:continued|cont(?:'|’)?d\.?|cont\.|continues|concluded|"
-         r"turn(?:ed)?|jumps?|see|from|story[^\S\n]+continues)\b[^\n]{0,30}?)")
-
+# bracket test lives in clean.py, these are the bare phrases (the whole-line jump pattern
+# at the end carries its own brackets and anchors).
 DEFAULT_PAGE_MARKERS: tuple[str, ...] = (
     # 上接第1版 / 下转08版 / 转第3版 / 接A2版 / 上接第一版 (下轉 in Traditional printings)
     r"(?:上接|紧接|緊接|下[转轉]|接|[转轉])\s*第?\s*[A-Za-z]?\s*[\d一二三四五六七八九十〇零]{1,3}\s*版",
     # Continued on page 3 / Continued from Page A1 / continued on page Six, column 6
-    r"(?i:continued\s+(?:on|from)\s+(?:page|p\.|pg\.?)\s*(?:[A-Z]?\d{1,3}|" + _NUMBER_WORDS
+    r"(?i:continued\s+(?:on|from)\s+(?:page|p\.|pg\.?)\s*(?:[A-Z]?\d{1,3}|" + NUMBER_WORDS
     + r")(?:\s*,?\s*col(?:umn|\.)?\s*\w{1,6})?)",
     r"(?i:suite\s+(?:en|de\s+la)\s+page\s*\d{1,3})",
     r"(?i:fortsetzung\s+(?:(?:auf|von)\s+)?seite\s*\d{1,3})",
     # A jump line of its own, as papers word them: "(Cont'd on Page A3)", "Please turn to
-    # page B7", "See BUDGET, Page A6", "COUNCIL, from Page 1", "Turn to Page 11". Looser
-    # wordings than the ones above, so only a whole line (in brackets or not) that starts
-    # with a direction word or a slug in capitals and a comma, and ends at the page.
-    r"(?m:^[^\S\n]*[(\[（【]?[^\S\n]*(?:[A-Z][A-Z'’.&\- ]{0,30},[^\S\n]*(?:" + _JUMP + r")?|"
-    + _JUMP + r")(?i:\b(?:page|pg\.?|p\.)[^\S\n]*(?:[A-Z]?-?\d{1,3}|[A-Z]?(?:" + _NUMBER_WORDS
-    + r")\b))[^\S\n]*[)\]）】]?[^\S\n]*$)",
+    # page B7", "See BUDGET, Page A6", "COUNCIL, from Page 1". Looser wordings than the
+    # ones above, so only a whole line: a direction, perhaps a slug in capitals, the page
+    # (or the slug first), in brackets or starting with a capital letter ("see the table
+    # on page 12" and "from the first edition, page 12" are text).
+    r"(?m:^[^\S\n]*(?:[(\[（【][^\S\n]*|(?=[A-Z]))(?:" + _JUMP + "(?:" + _SLUG + ")?|" + _SLUG
+    + _JUMP + ")" + _PAGE + r"[^\S\n]*[)\]）】]?[^\S\n]*$)",
 )
 
 

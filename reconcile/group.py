@@ -7,7 +7,11 @@ witness with ASCII commas and one with full-width commas weigh the same.
 - Two files belong to one work when the smaller shares at least ``edition_min_coverage`` of
   its text with the larger, in sentences of comparable size (a short title found inside a
   long sentence is a quotation, not a shared passage), or when page evidence links them
-  strongly (see :mod:`reconcile.pages`); works are the connected components.
+  strongly (see :mod:`reconcile.pages`); works are the connected components. Two pages a
+  third file draws different passages from join on any sign of one printing
+  (``_bridge``); a page no file shares text with joins the page that names it back
+  unrivalled; short files (a line or two) are compared whole, and one still on its own
+  joins the short file most like it (``_best_short``).
 - Each file is a *digest* (its paragraphs are shorter than the ones they match: it
   abridges) or a full printing of what it prints. Full files that print different parts of
   the work and are linked (by continuation markers, page numbers, a sentence cut at a page
@@ -666,26 +670,34 @@ def _bridge(t: _Tally, facts: Sequence[pages.PageFacts], names: Sequence[pages.N
         for u in t.by_witness.get(c, ()):
             for o in t.partners[u]:
                 units[o[0]][u[1]] = t.sizes[c][u[1]]
-        for i, a in enumerate(drawn):
-            for b in drawn[i + 1:]:
-                if uf.find(a) == uf.find(b) or \
-                        coverage_of(t, c, a) + coverage_of(t, c, b) < config.edition_min_coverage or \
-                        max(coverage_of(t, a, b), coverage_of(t, b, a)) >= pages.MAX_OVERLAP:
-                    continue
-                # the two print different passages of c (pages do); two works that share
-                # some phrases match the same ones
-                ua, ub = units[a], units[b]
-                both = sum(n for u, n in ua.items() if u in ub)
-                if both > pages.MAX_OVERLAP * min(sum(ua.values()), sum(ub.values())):
-                    continue
-                sign = max(pages.link_score(facts[a], facts[b], names[a], names[b])[0],
-                           pages.link_score(facts[b], facts[a], names[b], names[a])[0],
-                           _goes_on(facts[a], facts[b]), _goes_on(facts[b], facts[a]))
-                # a weak sign (both pages have markers, of pages that do not match) needs
-                # the third file to draw much of its text from each, not a stray sentence
-                if sign >= 2 or sign > 0 and min(coverage_of(t, c, a), coverage_of(t, c, b)) >= 0.2:
-                    uf.union(a, b)
-                    uf.union(a, c)  # drawn from the printing they make: one of its work
+        # files that print the very same units of c print the same part (a footer every
+        # file carries): only files of different kinds are compared, not every pair
+        kinds: dict[frozenset[int], list[int]] = defaultdict(list)
+        for x in drawn:
+            kinds[frozenset(units[x])].append(x)
+        firsts = sorted(kinds, key=lambda k: kinds[k][0])
+        pairs = [(a, b) for i, ka in enumerate(firsts) for kb in firsts[i + 1:]
+                 for a in kinds[ka] for b in kinds[kb]]
+        for a, b in pairs:
+            a, b = min(a, b), max(a, b)
+            if uf.find(a) == uf.find(b) or \
+                    coverage_of(t, c, a) + coverage_of(t, c, b) < config.edition_min_coverage or \
+                    max(coverage_of(t, a, b), coverage_of(t, b, a)) >= pages.MAX_OVERLAP:
+                continue
+            # the two print different passages of c (pages do); two works that share
+            # some phrases match the same ones
+            ua, ub = units[a], units[b]
+            both = sum(n for u, n in ua.items() if u in ub)
+            if both > pages.MAX_OVERLAP * min(sum(ua.values()), sum(ub.values())):
+                continue
+            sign = max(pages.link_score(facts[a], facts[b], names[a], names[b])[0],
+                       pages.link_score(facts[b], facts[a], names[b], names[a])[0],
+                       _goes_on(facts[a], facts[b]), _goes_on(facts[b], facts[a]))
+            # a weak sign (both pages have markers, of pages that do not match) needs
+            # the third file to draw much of its text from each, not a stray sentence
+            if sign >= 2 or sign > 0 and min(coverage_of(t, c, a), coverage_of(t, c, b)) >= 0.2:
+                uf.union(a, b)
+                uf.union(a, c)  # drawn from the printing they make: one of its work
 
 
 #: Rows of the short files' similarity matrix computed at a time (bounds its memory).
@@ -708,20 +720,24 @@ def _best_short(records: Sequence[Fingerprinted], t: _Tally, uf: _UnionFind,
         return
     keys = [key(records[i].witness.text) for i in short]
     cutoff = int(100 * config.short_file_best_similarity)
+    # only a file still on its own joins this way: two works' short files ("THE END")
+    # do not merge the works
+    size = Counter(uf.find(i) for i in range(len(records)))
+    alone = {i for i in short if size[uf.find(i)] == 1}
     for lo in range(0, len(short), _SHORT_ROWS):
         rows = process.cdist(keys[lo:lo + _SHORT_ROWS], keys, scorer=fuzz.ratio,
                              score_cutoff=cutoff, dtype=np.uint8, workers=1)
         for r, row in enumerate(rows):
             row[lo + r] = 0  # not itself
             best = int(row.argmax())  # the first of equals: the smallest id
-            if row[best] < cutoff:
+            if row[best] < cutoff or short[lo + r] not in alone and short[best] not in alone:
                 continue
             # and clearly more like it than like any file unlike the best one: a noisy
             # reading of "Drittes Kapitel." is about as like "Erstes Kapitel."
-            top = np.argsort(-row, kind="stable")[:_SHORT_RIVALS]
+            top = np.argsort(-row.astype(np.int16), kind="stable")[:_SHORT_RIVALS]
             rival = max((int(row[j]) for j in top if j != best and row[j] >= cutoff and
                          fuzz.ratio(keys[j], keys[best]) < cutoff), default=0)
-            if row[best] - rival >= _SHORT_MARGIN:
+            if int(row[best]) - rival >= _SHORT_MARGIN:
                 uf.union(short[lo + r], short[best])
 
 

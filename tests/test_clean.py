@@ -54,6 +54,27 @@ def test_a_first_line_that_ends_in_a_number_is_text(head: str) -> None:
     assert cleaned(f"{head}\n\nThe council met on Monday and voted.\n").text.startswith(head)
 
 
+@pytest.mark.parametrize("line", [
+    "See Smith, History of England, p. 45", "from the first edition, page 12",
+    "see the table on page 12", "turn the book to page 12", "IBID., p. 12",
+    "discussed at length on page 12", "Page 4 of the 1850 plan was lost", "12 JUNE 1944",
+    "along U.S. 1",
+])
+def test_a_first_or_last_line_that_ends_at_a_page_is_text(line: str) -> None:
+    w = cleaned(f"{line}\n\nThe council met on Monday.\n\nIt voted.\n\n{line}\n")
+    assert w.removals == () or not w.removals
+    assert w.text.startswith(line) and w.text.endswith(line)
+
+
+@pytest.mark.parametrize(("line", "removal"), [
+    ("DONE DEAL, from Page two", ("page-marker", "from 2")),
+    ("Turned from Page 3", ("page-marker", "from 3")),
+])
+def test_a_jump_line_names_the_page_after_its_page_word(line: str, removal: tuple) -> None:
+    w = cleaned(f"{line}\n\nThe council met on Monday.\n")
+    assert [(r.kind, r.detail) for r in w.removals] == [removal]
+
+
 @pytest.mark.parametrize("line", ["See page 12.", "from page to page", "Page 3 of the plan"])
 def test_a_line_that_only_mentions_a_page_is_text(line: str) -> None:
     assert line in cleaned(f"The council met.\n\n{line}\n").text

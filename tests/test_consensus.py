@@ -92,6 +92,33 @@ def test_short_readings_too_noisy_to_share_a_sentence_still_join(tmp_path: Path)
     assert got == [[f"{k}a.txt", f"{k}b.txt", f"{k}c.txt"] for k in range(3)]
 
 
+def test_a_reading_between_two_lines_joins_neither_however_many_files_beside(
+        tmp_path: Path) -> None:
+    # x is about as like line a as line b: it stays apart, with or without unrelated
+    # short files in the folder (their number must not change the grouping)
+    a, b = "Am Abend sagte er zu Charlotte nichts mehr davon.", \
+        "Am Abend sagte er im Garten wenig über Ottilie."
+    files = {"a1.txt": a + "\n", "a2.txt": a.replace("e", "c", 1) + "\n",
+             "b1.txt": b + "\n", "b2.txt": b.replace("e", "c", 1) + "\n",
+             "x.txt": "Am Abend sagte er zu Garten nichts mehr Ottilie.\n"}
+    _write(tmp_path / "few", files)
+    lines = ["Der Gärtner entfernte sich eilig und Eduard folgte bald.",
+             "Dieser stieg nun die Terrassen hinunter bis ans Wasser.",
+             "Ottilie kam spät am Abend zurück in das Schloss.",
+             "Charlotte las einen Brief des Hauptmanns vor.",
+             "Man sprach lange über die Anlagen im Park.",
+             "Der Graf und die Baronesse kamen zu Besuch.",
+             "Mittler eilte herbei, um den Streit zu schlichten.",
+             "Die Kinder spielten am Ufer des kleinen Sees.",
+             "Der Architekt zeigte seine Zeichnungen der Kapelle.",
+             "Im Herbst wurde das neue Haus eingeweiht."]
+    _write(tmp_path / "many", {**files, **{f"f{k}.txt": t + "\n" for k, t in enumerate(lines)}})
+    for folder in ("few", "many"):
+        works = run(tmp_path / folder, CONFIG).works
+        x = next(w for w in works if any("x.txt" in r.files for r in w.witnesses))
+        assert [r.files for r in x.witnesses] == [("x.txt",)], folder
+
+
 def test_two_headings_that_differ_in_one_word_are_two_works(tmp_path: Path) -> None:
     # each heading read by two engines; the headings share their one unit ("Kapitel") but
     # are different lines
@@ -274,8 +301,9 @@ def test_each_letter_takes_the_case_most_readings_print_it_in() -> None:
     # a tie keeps the chosen case, except a capital inside a word
     assert vote_case("wennS", ["wennS", "wenns", "wenw"]) == "wenns"
     assert vote_case("Haus", ["Haus", "haus"]) == "Haus"
-    # scripts without case are left alone
+    # scripts without case are left alone; a letter whose small form is longer stays
     assert vote_case("发展", ["发展", "发屉"]) == "发展"
+    assert vote_case("İstanbul", ["İstanbul", "Istanbul", "lstanbul"]) == "İstanbul"
 
 
 def test_an_agreed_word_printed_two_ways_loses_a_capital_inside_it(tmp_path: Path) -> None:
