@@ -23,7 +23,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from rapidfuzz.distance import LCSseq
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 from .normalize import fold, is_cjk, key
 
@@ -137,10 +137,14 @@ def _reworded(a: str, b: str, cjk: bool) -> bool:
             longer, shorter = (wa, wb) if len(wa) > len(wb) else (wb, wa)
             if LCSseq.similarity("".join(longer), "".join(shorter)) < 0.8 * len("".join(longer)):
                 return True
-    for x, y in zip(wa, wb):
-        if x != y and len(x) >= 2 and len(y) >= 2 and \
-                LCSseq.similarity(x, y) * 2 < max(len(x), len(y)):
-            return True
+    # words compared where they stand against each other (a word more on one side does
+    # not shift the rest: "IS Entweder" / "Entweder" is an extra token, not a new wording)
+    for op in Levenshtein.opcodes(wa, wb):
+        if op.tag != "replace":
+            continue
+        for x, y in zip(wa[op.src_start:op.src_end], wb[op.dest_start:op.dest_end]):
+            if len(x) >= 2 and len(y) >= 2 and LCSseq.similarity(x, y) * 2 < max(len(x), len(y)):
+                return True
     return False
 
 

@@ -313,3 +313,16 @@ def test_an_agreed_word_printed_two_ways_loses_a_capital_inside_it(tmp_path: Pat
     _write(tmp_path, {"a.txt": truth.replace("wenn's", "wenn'S"), "o.txt": truth})
     c = _one_work(tmp_path)
     assert "wenn's" in c.canonical_file()
+
+
+@pytest.mark.parametrize(("a", "b", "reworded"), [
+    ("IS Entweder", "Entweder", False),  # a stray token more, the rest the same
+    ("Entweder IS nicht", "Entweder nicht", False),
+    ("Habit also has", "Habits are inherited and have", True),
+    ("the cat sat", "the dog sat", True),
+])
+def test_words_are_compared_where_they_stand_against_each_other(a: str, b: str,
+                                                                 reworded: bool) -> None:
+    from reconcile.classify import _reworded
+
+    assert _reworded(a, b, False) is reworded
