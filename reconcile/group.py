@@ -233,14 +233,16 @@ def _partners(t: _Tally, w: int) -> frozenset[int]:
 _LINK_SHARE = 0.1
 
 
+def _draws_from_both(t: _Tally, c: int, a: int, b: int, config: Config) -> bool:
+    """Whether file ``c`` prints text of both ``a`` and ``b``: enough of each, and as much
+    of the two together as an edition shares."""
+    ca, cb = coverage_of(t, c, a), coverage_of(t, c, b)
+    return min(ca, cb) >= _LINK_SHARE and ca + cb >= config.edition_min_coverage
+
+
 def _prints_both(t: _Tally, a: int, b: int, config: Config) -> bool:
-    """Whether a third file prints text of both ``a`` and ``b``: enough of each, and as
-    much of the two together as an edition shares."""
-    for c in _partners(t, a) & _partners(t, b):
-        ca, cb = coverage_of(t, c, a), coverage_of(t, c, b)
-        if min(ca, cb) >= _LINK_SHARE and ca + cb >= config.edition_min_coverage:
-            return True
-    return False
+    """Whether a third file prints text of both ``a`` and ``b``."""
+    return any(_draws_from_both(t, c, a, b, config) for c in _partners(t, a) & _partners(t, b))
 
 
 def coverage_of(t: _Tally, a: int, b: int) -> float:
@@ -248,11 +250,11 @@ def coverage_of(t: _Tally, a: int, b: int) -> float:
     return t.shared.get((a, b), 0) / t.totals[a] if t.totals[a] else 0.0
 
 
-def _same_short_text(a: Fingerprinted, b: Fingerprinted, config: Config) -> bool:
-    """Two short files (a line or two) that share a unit are one text when their whole
-    texts are alike character by character: the readings of one line cut into sentences
-    differently (``ist-;`` read as a full stop) match unit by unit only in part."""
-    ka, kb = key(a.witness.text), key(b.witness.text)
+def _same_short_text(ka: str, kb: str, config: Config) -> bool:
+    """Two short files (a line or two; ``ka``, ``kb`` their comparison texts) that share a
+    unit are one text when their whole texts are alike character by character: the
+    readings of one line cut into sentences differently (``ist-;`` read as a full stop)
+    match unit by unit only in part."""
     if min(len(ka), len(kb)) < config.min_unit_chars:
         return False
     short, long_ = sorted((ka, kb), key=len)
@@ -570,6 +572,9 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
     names = [pages.name_page(r.witness.id) for r in records]
     ids = [r.witness.id for r in records]
     uf = _UnionFind(n)
+    # the comparison text of each short file (a line or two), which is compared whole
+    short_keys = {i: key(records[i].witness.text) for i in range(n)
+                  if 0 < t.totals[i] <= config.short_file_chars}
     pairs = sorted({(min(a, b), max(a, b)) for (a, b) in t.comparable})
     for a, b in pairs:
         ca, cb = t.comparable.get((a, b), 0), t.comparable.get((b, a), 0)
@@ -580,12 +585,12 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
         # files are those lines, more or less; two files of a line or two that share one
         # unit are compared whole ("Erstes Kapitel." shares its one unit with "Drittes
         # Kapitel.")
-        short = max(t.totals[a], t.totals[b]) <= config.short_file_chars
+        short = a in short_keys and b in short_keys
         if cov >= config.edition_min_coverage and (
                 (units >= 2 and chars >= 2 * config.related_min_chars) or
                 (not short and mutual >= 0.8 and chars >= config.min_unit_chars)):
             uf.union(a, b)
-        elif short and _same_short_text(records[a], records[b], config):
+        elif short and _same_short_text(short_keys[a], short_keys[b], config):
             uf.union(a, b)
     links = pages.page_links(facts, names)
     out_scores: dict[int, list[int]] = defaultdict(list)
@@ -597,8 +602,7 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
     def unrivalled(link: pages.Link) -> bool:
         return all(scores.count(link.score) == 1 and max(scores) == link.score
                    for scores in (out_scores.get(link.a, []), in_scores.get(link.b, [])))
-    roots = Counter(uf.find(i) for i in range(n))
-    alone = {i for i in range(n) if roots[uf.find(i)] == 1}  # no text joins it to any file
+    alone = _alone(uf, n)  # no text joins them to any file
     for link in links:
         a, b = link.a, link.b
         if max(coverage_of(t, a, b), coverage_of(t, b, a)) >= pages.MAX_OVERLAP:
@@ -615,7 +619,7 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
             # works whose pages happen to name each other are not joined on that alone)
             uf.union(a, b)
     _bridge(t, facts, names, uf, config)
-    _best_short(records, t, uf, config)
+    _best_short(short_keys, uf, config)
     comps: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         comps[uf.find(i)].append(i)
@@ -680,8 +684,7 @@ def _bridge(t: _Tally, facts: Sequence[pages.PageFacts], names: Sequence[pages.N
                  for a in kinds[ka] for b in kinds[kb]]
         for a, b in pairs:
             a, b = min(a, b), max(a, b)
-            if uf.find(a) == uf.find(b) or \
-                    coverage_of(t, c, a) + coverage_of(t, c, b) < config.edition_min_coverage or \
+            if uf.find(a) == uf.find(b) or not _draws_from_both(t, c, a, b, config) or \
                     max(coverage_of(t, a, b), coverage_of(t, b, a)) >= pages.MAX_OVERLAP:
                 continue
             # the two print different passages of c (pages do); two works that share
@@ -708,22 +711,26 @@ _SHORT_ROWS = 2_000
 _SHORT_MARGIN, _SHORT_RIVALS = 5, 8
 
 
-def _best_short(records: Sequence[Fingerprinted], t: _Tally, uf: _UnionFind,
-                config: Config) -> None:
+def _alone(uf: _UnionFind, n: int) -> set[int]:
+    """The files nothing has joined to another file yet."""
+    size = Counter(uf.find(i) for i in range(n))
+    return {i for i in range(n) if size[uf.find(i)] == 1}
+
+
+def _best_short(short_keys: dict[int, str], uf: _UnionFind, config: Config) -> None:
     """Join each short file (a line or two) to the short file most like it, when they are
     ``short_file_best_similarity`` alike: readings of one line by different engines, one
     too noisy to share a unit with the others, are likelier to each other than to any
     other line. Every pair of short files is compared (rapidfuzz, in C++, by blocks of
     rows), which is quadratic in their number, not in the folder's."""
-    short = [i for i in range(len(records)) if 0 < t.totals[i] <= config.short_file_chars]
+    short = sorted(short_keys)
     if len(short) < 2:
         return
-    keys = [key(records[i].witness.text) for i in short]
+    keys = [short_keys[i] for i in short]
     cutoff = int(100 * config.short_file_best_similarity)
     # only a file still on its own joins this way: two works' short files ("THE END")
     # do not merge the works
-    size = Counter(uf.find(i) for i in range(len(records)))
-    alone = {i for i in short if size[uf.find(i)] == 1}
+    alone = _alone(uf, len(uf.parent))
     for lo in range(0, len(short), _SHORT_ROWS):
         rows = process.cdist(keys[lo:lo + _SHORT_ROWS], keys, scorer=fuzz.ratio,
                              score_cutoff=cutoff, dtype=np.uint8, workers=1)
