@@ -65,9 +65,12 @@ SCHEMA = 1
 DB_NAME = f"cache-v{SCHEMA}.sqlite3"
 #: Entries unused for this many days are dropped at the end of a run that wrote.
 KEEP_DAYS = 30
+#: Config fields that change no result at all (how a run is run and reported).
+NOT_RESULT: frozenset[str] = frozenset({"jobs", "fail_on", "cache_dir", "cache", "scheduler"})
 #: Config fields that do not change the per-file result (read, clean, fingerprint): they
-#: act at the join, grouping, alignment or running stages. Everything else is in the key.
-NOT_PER_FILE: frozenset[str] = frozenset({
+#: act at the join, grouping, alignment or running stages, or change no result at all.
+#: Everything else is in the key.
+NOT_PER_FILE: frozenset[str] = NOT_RESULT | frozenset({
     "suffixes",
     "lsh_threshold", "max_bucket", "match_containment", "match_char_similarity", "match_short_chars", "match_short_containment",
     "edition_min_coverage", "short_file_chars", "short_file_best_similarity", "related_min_chars",
@@ -79,11 +82,8 @@ NOT_PER_FILE: frozenset[str] = frozenset({
     "plausibility_weight", "plausibility_cap", "support_weight", "support_cap", "lm_order",
     "lm_beta", "general_words", "general_mass", "language", "review_below",
     "lone_min_count", "lone_min_confidence", "lone_min_cohesion", "lone_plausibility_cap",
-    "insert_max_overlap", "decisions", "script",
-    "jobs", "fail_on", "cache_dir", "cache", "follow_links", "scheduler",
+    "insert_max_overlap", "decisions", "script", "follow_links",
 })
-#: Config fields that change no result at all (how a run is run and reported).
-NOT_RESULT: frozenset[str] = frozenset({"jobs", "fail_on", "cache_dir", "cache", "scheduler"})
 _LIBRARIES = ("numpy", "datasketch", "rapidfuzz", "diff-match-patch", "opencc")
 
 

@@ -553,24 +553,22 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
         if counts.get((prev, k), 0) > 1 or counts.get((k, nxt), 0) > 1:
             continue  # its own form is printed elsewhere (the place itself counts once)
         cands: list[str] = []
+        # the neighbours' printed partners: any for a foreign word, else cohesive ones only
+        fa, fb = (after_any, before_any) if k in foreign else (after, before)
+        near = fa.get(prev, set()) | fb.get(nxt, set())
         if k in foreign and _inside_cjk(prev, nxt):
             cands = [foreign[k]]
         elif is_cjk_token(k):
-            near = (after_any if k in foreign else after).get(prev, set()) | (
-                before_any if k in foreign else before).get(nxt, set())
             cands = sorted(x for x in near if x != k and is_cjk_token(x) and (
                 looks_alike(k, x) or x in learned.get(k, ())))
         elif len(k) >= 3 and not k.isdigit():
-            near = (after_any if k in foreign else after).get(prev, set()) | (
-                before_any if k in foreign else before).get(nxt, set())
             cands = sorted(x for x in near if x != k and len(x) == len(k) and all(
                 a == b or looks_alike(a, b) or a in learned.get(b, ()) for a, b in zip(x, k)))
         best = None
         for cand in cands:
             seen = max(counts.get((prev, cand), 0), counts.get((cand, nxt), 0))
-            if k in foreign or cohesive(prev, cand) or cohesive(cand, nxt):
-                if best is None or seen > best[1]:
-                    best = (cand, seen)
+            if best is None or seen > best[1]:
+                best = (cand, seen)
         if best is None:
             continue
         cand, seen = best

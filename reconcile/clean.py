@@ -496,7 +496,7 @@ def _mark_pullquotes(blocks: list[_Block], source: Source, config: Config,
             continue
         clauses = _clauses(g.m.text)
         total = sum(len(c) for c in clauses)
-        testable = [c for c in clauses if len(c) >= 4]
+        testable = [c for c in clauses if len(c) >= _GRAM]
         if not total or sum(len(c) for c in testable) < 0.6 * total:
             continue
         found = 0

@@ -218,8 +218,10 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
     by_witness: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for unit in sorted(partners):
         by_witness[unit[0]].append(unit)
-    sharing = {w: frozenset(o[0] for u in units for o in partners[u] if o[0] != w)
-               for w, units in by_witness.items()}
+    sharing_sets: dict[int, set[int]] = defaultdict(set)
+    for a, b in shared:  # partners are always in another file
+        sharing_sets[a].add(b)
+    sharing = {w: frozenset(fs) for w, fs in sharing_sets.items()}
     return _Tally(sizes, totals, dict(shared), dict(comparable), dict(comparable_units),
                   dict(partners), dict(by_witness), sharing)
 

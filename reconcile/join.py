@@ -106,11 +106,7 @@ def candidates(records: Sequence[Fingerprinted], config: Config) -> np.ndarray:
              for _, col, refs in band_rows(records, b, r)]
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
-    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
-    new = np.ones(len(pairs), dtype=bool)  # the first of each run of equal rows
-    new[1:] = (pairs[1:] != pairs[:-1]).any(axis=1)
-    return pairs[new]
+    return np.unique(np.concatenate(found), axis=0)  # sorted rows, each once
 
 
 def _unpack(ref: int) -> Ref:
@@ -184,10 +180,8 @@ def _char_containment(ka: str, kb: str, cutoff: float = 0.0) -> float:
 
 
 # Below this many candidate pairs, confirming them in a pool costs more than it saves; above,
-# they go to the workers in this many slices per worker (contiguous, so the matches come
-# back in order).
+# they go to the workers in one contiguous slice each (so the matches come back in order).
 _POOL_MIN_PAIRS = 20000
-_SLICES_PER_JOB = 1
 
 
 def _confirm_slice(shared: tuple[Sequence[Fingerprinted], np.ndarray, Config],
@@ -199,14 +193,11 @@ def _confirm_slice(shared: tuple[Sequence[Fingerprinted], np.ndarray, Config],
 def join(records: Sequence[Fingerprinted], config: Config) -> list[Match]:
     """All confirmed unit matches in the folder, within and across files, in order."""
     pairs = candidates(records, config)
-    # beside a Dask client (its threads running) this process is not forked: a fork copies
-    # whatever lock a thread holds at that moment
-    jobs = 1 if config.scheduler else jobs_of(config.jobs)
-    cuts = np.linspace(0, len(pairs), jobs * _SLICES_PER_JOB + 1).astype(int).tolist()
+    jobs = 1 if len(pairs) < _POOL_MIN_PAIRS else jobs_of(config.jobs)
+    cuts = np.linspace(0, len(pairs), jobs + 1).astype(int).tolist()
     slices = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
     out: list[Match] = []
-    for got in shared_map(_confirm_slice, (records, pairs, config), slices, jobs,
-                          least=2 if len(pairs) >= _POOL_MIN_PAIRS else len(slices) + 1,
+    for got in shared_map(_confirm_slice, (records, pairs, config), slices, jobs, least=2,
                           chunksize=1):
         out.extend(got)
     return out

@@ -101,14 +101,15 @@ def _work_files(result: Result, i: int) -> list[tuple[str, str]]:
     """The files of work ``i``: (path under the output folder, text)."""
     w, c = result.works[i], result.collated[i]
     paths = work_paths(w.id)
+    originals = original_files(result, i)
     return [(paths["canonical"], c.canonical_file()),
             (paths["notes"], dumps(c.notes_dict())),
             (paths["notes_md"], render_notes(c, w.copy_text)),
             (paths["shared"], dumps({"work": w.id,
                                      "paragraphs": [s.to_dict() for s in w.shared]})),
-            (paths["report"], render_work_report(result, i))] + [
+            (paths["report"], render_work_report(result, i, originals))] + [
         (f"{paths['originals']}/{k}.html", render_original(src))
-        for k, src in enumerate(original_files(result, i))]
+        for k, src in enumerate(originals)]
 
 
 # Below this many works a process pool costs more than rendering in this process.

@@ -64,6 +64,7 @@ def _env() -> Environment:
     return env
 
 
+@lru_cache(maxsize=None)
 def _asset(name: str) -> Markup:
     """A CSS or JS file inlined as is (it is ours, not data); it must not close its tag."""
     text = (_TEMPLATES / name).read_text("utf-8")
@@ -583,8 +584,10 @@ def render_original(src: Source) -> str:
         back="../report.html", js=_asset("original.js"))
 
 
-def render_work_report(result: Result, index: int) -> str:
-    """The review page of work ``index`` (``works/<id>/report.html``)."""
+def render_work_report(result: Result, index: int,
+                       originals: Sequence[Source] | None = None) -> str:
+    """The review page of work ``index`` (``works/<id>/report.html``); ``originals``: its
+    :func:`original_files`, when the caller has them already."""
     w = result.works[index]
     c = result.collated[index]
     text = c.canonical.text
@@ -592,29 +595,15 @@ def render_work_report(result: Result, index: int) -> str:
     starts = [s for s, _ in spans]
     notes = sorted(c.notes, key=lambda n: (n.offset, n.length, n.id))
     witnesses = _witness_rows(result, index)
-    sig = {r["id"]: r["siglum"] for r in witnesses}
     records = {e.id: e for e in edition_texts(result.records, w)}
     order = sorted(range(len(notes)), key=lambda i: (not notes[i].review, i))
-    rank = {i: k for k, i in enumerate(order)}
 
-    table = []
-    for i, n in enumerate(notes):
-        differs = sorted({sig.get(ref.id, ref.id) for r in n.readings[1:] for ref in r.witnesses})
-        table.append({
-            "i": i, "id": n.id, "offset": n.offset, "length": n.length, "kind": n.kind,
-            "paragraph": _home(starts, n.offset) + 1, "rank": rank[i] + 1,
-            "readings": [{"text": r.text, "first": k == 0, "chosen": r.text == n.chosen,
-                          "witnesses": [{"siglum": sig.get(x.id, x.id), "id": x.id,
-                                         "line": x.line, "column": x.column}
-                                        for x in r.witnesses]}
-                         for k, r in enumerate(n.readings)],
-            "chosen": n.chosen, "reason": n.reason, "confidence": n.confidence,
-            "bucket": _bucket(n.confidence), "review": n.review, "before": n.before,
-            "after": n.after, "differs": differs,
-            # witnesses reading otherwise than the canonical text: the heat view's shade
-            "dissent": sum(len(r.witnesses) for r in n.readings if r.text != n.chosen),
-        })
-    original = {f.id: k for k, f in enumerate(original_files(result, index))}
+    # witnesses reading otherwise than the canonical text: the heat view's shade (the
+    # apparatus rows themselves are built in the page, from the data block)
+    dissent = [sum(len(r.witnesses) for r in n.readings if r.text != n.chosen) for n in notes]
+    if originals is None:
+        originals = original_files(result, index)
+    original = {f.id: k for k, f in enumerate(originals)}
     data = {
         "work": w.id,
         # what the page's decisions are kept under: a new run (other notes, other text) starts
@@ -650,7 +639,7 @@ def render_work_report(result: Result, index: int) -> str:
         css=_asset("style.css"), js=_asset("report.js"), data=json_for_script(data),
         work=w, lang=_lang(text), base=w.copy_text,
         paragraphs=marked_paragraphs(text, spans, notes), spans=spans, notes=notes,
-        table=table, witnesses=witnesses, views=views, default_view=default_view,
+        dissent=dissent, witnesses=witnesses, views=views, default_view=default_view,
         kinds=kinds, buckets=CONFIDENCE_BUCKETS, summary=c.summary, chars=len(text),
         review=sum(1 for n in notes if n.review),
         cov_rows=_coverage_rows(len(text), witnesses, c.summary),
