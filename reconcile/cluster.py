@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from .config import Config
 from .fingerprint import Fingerprinted
 from .group import Work
 from .pipeline import process_file, work_task
-from .pool import jobs_of
+from .pool import jobs_of, no_fork
 from .records import ReadError
 from .work import WorkResult
 
@@ -56,6 +57,7 @@ class Dask:
         except ImportError:
             raise SchedulerError("--scheduler needs Dask: pip install 'reconcile[dask]'") from None
         self._cluster: Any = None
+        self._held = ExitStack()
         try:
             if scheduler == "local":
                 self._cluster = LocalCluster(n_workers=jobs_of(workers), threads_per_worker=1,
@@ -69,6 +71,8 @@ class Dask:
             raise SchedulerError(f"{scheduler}: no Dask scheduler answers there ({exc})") from None
 
     def __enter__(self) -> Dask:
+        # what stays on the client (the join) must not fork beside the client's threads
+        self._held.enter_context(no_fork())
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -77,6 +81,7 @@ class Dask:
         finally:
             if self._cluster is not None:
                 self._cluster.close()
+            self._held.close()
 
     def files(self, paths: Sequence[Path], folder: Path, config: Config
               ) -> Iterator[Fingerprinted | ReadError]:

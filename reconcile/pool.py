@@ -2,8 +2,9 @@
 
 ``shared_map`` forks its workers after setting what they read, so a large shared value (the
 folder's records, the whole result) is inherited, not pickled to each task; only the small
-task arguments and the results cross. Where ``fork`` is missing, or there is too little to
-do, it runs in this process: the results are the same either way.
+task arguments and the results cross. Where ``fork`` is missing, where forking is barred
+(``no_fork``: beside a Dask client), or there is too little to do, it runs in this process:
+the results are the same either way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -23,6 +25,20 @@ R = TypeVar("R")
 _PR_SET_PDEATHSIG = 1
 # What the forked workers of the running shared_map read, and the function they apply.
 _SHARED: tuple[Any, Callable[..., Any]] | None = None
+# Open holds that forbid forking (a Dask client's threads are running: a fork copies
+# whatever lock a thread holds at that moment).
+_NO_FORK = 0
+
+
+@contextmanager
+def no_fork() -> Iterator[None]:
+    """While inside, shared_map runs everything in this process."""
+    global _NO_FORK
+    _NO_FORK += 1
+    try:
+        yield
+    finally:
+        _NO_FORK -= 1
 
 
 def jobs_of(jobs: int) -> int:
@@ -51,7 +67,7 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
     """``fn(shared, item)`` for each item, in order: in ``jobs`` forked workers when there
     are at least ``least`` items, else here."""
     global _SHARED
-    if jobs > 1 and len(items) >= least and "fork" in mp.get_all_start_methods():
+    if jobs > 1 and len(items) >= least and not _NO_FORK and "fork" in mp.get_all_start_methods():
         _SHARED = (shared, fn)
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
@@ -65,4 +81,4 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
             yield fn(shared, item)
 
 
-__all__ = ["die_with_parent", "jobs_of", "shared_map"]
+__all__ = ["die_with_parent", "jobs_of", "no_fork", "shared_map"]

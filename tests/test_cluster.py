@@ -95,3 +95,4 @@ def test_a_relative_folder_is_read_by_the_workers(corpus: Path, cluster: Dask,
     got = run(Path(corpus.name), Config(jobs=2), engine=cluster)
     assert [e.file for e in got.errors] == ["broken.txt"]  # the rest were read
     assert len(got.records) > 10
+

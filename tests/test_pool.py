@@ -1,0 +1,22 @@
+"""Process pools: work goes to forked workers, except where forking is barred."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+
+import pytest
+
+from reconcile.pool import no_fork, shared_map
+
+
+def _pid(shared: object, item: int) -> int:
+    return os.getpid()
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="no fork here")
+def test_no_fork_keeps_a_pool_map_in_this_process() -> None:
+    # beside a Dask client nothing forks (a fork copies whatever lock a thread holds)
+    assert os.getpid() not in set(shared_map(_pid, None, list(range(8)), jobs=2, least=2))
+    with no_fork():
+        assert set(shared_map(_pid, None, list(range(8)), jobs=2, least=2)) == {os.getpid()}
