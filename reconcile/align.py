@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .normalize import is_han
+from .normalize import has_han
 from .tokens import Tokens
 
 # Exact alignment of a gap at most this large (tokens on one side times the other) without
@@ -439,19 +439,15 @@ class Alignment:
         return m
 
 
-def _has_han(k: str) -> bool:
-    return any(is_han(c) for c in k)
-
-
 def _foreign(k: str, share_cjk: float) -> bool:
-    return share_cjk >= 0.5 and not _has_han(k) and not k.isdigit()
+    return share_cjk >= 0.5 and not has_han(k) and not k.isdigit()
 
 
 def _weight(k: str, share_cjk: float) -> int:
     """Comparison characters a token counts for when measuring what a witness skips: a word
     of another script inside Chinese text counts as one (it is likelier an intrusion than
     a cut)."""
-    if share_cjk >= 0.5 and len(k) > 1 and not _has_han(k):
+    if share_cjk >= 0.5 and len(k) > 1 and not has_han(k):
         return 1
     return len(k)
 

@@ -36,13 +36,18 @@ _TO_FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "("
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 KANA = "\u3040-\u30ff"
 HANGUL = "\uac00-\ud7af"
-_IS_HAN = re.compile(f"[{HAN}]")
+HAN_RE = re.compile(f"[{HAN}]")  # one Han character
 _IS_CJK = re.compile(f"[{HAN}{KANA}{HANGUL}]")
+
+
+def has_han(text: str) -> bool:
+    """Whether ``text`` holds a Han character (one regex search, not one per character)."""
+    return HAN_RE.search(text) is not None
 
 
 def is_han(ch: str) -> bool:
     """A Han character (Chinese, or kanji, hanja)."""
-    return bool(ch) and _IS_HAN.match(ch) is not None
+    return bool(ch) and HAN_RE.match(ch) is not None
 
 
 def is_cjk(ch: str) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .config import Config
-from .normalize import HAN
+from .normalize import HAN, HAN_RE
 from .records import ErrorKind, ReadError, Source
 from .wording import count
 
@@ -179,7 +179,6 @@ def _decode_bytes(data: bytes) -> tuple[str | None, str, bool]:
     return _detect(data)
 
 
-_HAN = re.compile(f"[{HAN}]")
 _HAN_IN_LATIN = re.compile(f"(?<=[A-Za-z])[{HAN}](?=[A-Za-z])")
 
 
@@ -187,7 +186,7 @@ def _latin_read_as_cjk(text: str) -> bool:
     """GB18030 reads a Latin accented letter and the ASCII letter after it as one Han
     character ("Müller" in Latin-1 becomes "M黮ler"): Han characters that mostly stand
     alone between ASCII letters are such pairs, not Chinese."""
-    han = len(_HAN.findall(text))
+    han = len(HAN_RE.findall(text))
     return han > 0 and len(_HAN_IN_LATIN.findall(text)) >= 0.2 * han
 
 

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .normalize import is_han
+from .normalize import has_han, is_han
 
 
 class Script(enum.Enum):
@@ -80,7 +80,7 @@ def script_of(text: str) -> Script:
 def convert(text: str, to: Script) -> str:
     """``text`` written in script ``to`` (phrase by phrase); unchanged for ``NEUTRAL`` or
     text with no Han character."""
-    if to is Script.NEUTRAL or not any(is_han(c) for c in text):
+    if to is Script.NEUTRAL or not has_han(text):
         return text
     return _converter("t2s" if to is Script.SIMPLIFIED else "s2t").convert(text)
 
