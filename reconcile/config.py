@@ -41,6 +41,10 @@ DEFAULT_PAGE_MARKERS: tuple[str, ...] = (
     # on page 12" and "from the first edition, page 12" are text).
     r"(?m:^[^\S\n]*(?:[(\[（【][^\S\n]*|(?=[A-Z]))(?:" + _JUMP + "(?:" + _SLUG + ")?|" + _SLUG
     + _JUMP + ")" + _PAGE + r"[^\S\n]*[)\]）】]?[^\S\n]*$)",
+    # The same jump, slug first, where the page's text runs on in the same line (a lost
+    # line break): "LAID AN, from Page 3 cuted declare." The text after it goes on in
+    # small letters, the middle of the sentence the page before broke.
+    r"(?m:^[^\S\n]*" + _SLUG + r"(?i:from)[^\S\n]+" + _PAGE + r"(?=[^\S\n]+[a-z]))",
 )
 
 

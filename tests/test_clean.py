@@ -75,6 +75,15 @@ def test_a_jump_line_names_the_page_after_its_page_word(line: str, removal: tupl
     assert [(r.kind, r.detail) for r in w.removals] == [removal]
 
 
+def test_a_jump_slug_the_page_runs_on_after_is_a_marker() -> None:
+    # a lost line break: the page's first words follow the jump in one line
+    w = cleaned("LAID AN, from Page 3 cuted declare. The law stands.\n")
+    assert [(r.kind, r.detail) for r in w.removals] == [("page-marker", "from 3")]
+    assert w.text == "cuted declare. The law stands."
+    for line in ("The plan, from page 3 on, reads", "Smith, from page 3 onward we read"):
+        assert cleaned(line + "\n").text == line
+
+
 @pytest.mark.parametrize("line", ["See page 12.", "from page to page", "Page 3 of the plan"])
 def test_a_line_that_only_mentions_a_page_is_text(line: str) -> None:
     assert line in cleaned(f"The council met.\n\n{line}\n").text
