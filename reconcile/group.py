@@ -571,7 +571,7 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
     t = _tally(records, matches)
     n = len(records)
     facts = [pages.facts(r.witness) for r in records]
-    names = [pages.name_page(r.witness.id) for r in records]
+    names = [pages.in_section(pages.name_page(r.witness.id), f) for r, f in zip(records, facts)]
     ids = [r.witness.id for r in records]
     uf = _UnionFind(n)
     # the comparison text of each short file (a line or two), which is compared whole

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from .clean import ends_paragraph
@@ -113,6 +113,13 @@ class NamePage:
     label: str
     explicit: bool
     exact: bool = True  # the rest of the name is the same in the series (no hash left out)
+    section: str = ""  # the section letter the file's own markers use, where the name has none
+
+    @property
+    def page(self) -> str:
+        """The page as a marker elsewhere would name it: "5" in a file whose markers name
+        A4 and A6 is page A5 (names often drop the section letter papers number by)."""
+        return self.section + self.label if self.section and self.label.isdigit() else self.label
 
 
 _EXPLICIT = (
@@ -147,6 +154,16 @@ def name_page(file_id: str) -> NamePage | None:
     return None
 
 
+def in_section(n: NamePage | None, f: PageFacts) -> NamePage | None:
+    """The name's page with the one section letter the file's own markers use, if any."""
+    if n is None or not n.label.isdigit():
+        return n
+    letters = {m[0] for x in f.to + f.frm if (m := _number(x))}
+    if len(letters) == 1 and (letter := letters.pop()):
+        return replace(n, section=letter)
+    return n
+
+
 # --- links between files ----------------------------------------------------------------------
 
 # Weights of each kind of evidence that page b follows page a in one printing.
@@ -163,8 +180,8 @@ STRONG = 4
 def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage | None
                ) -> tuple[int, list[str]]:
     """Evidence that page ``b`` comes right after page ``a`` in one printing."""
-    la = fa.printed or (na.label if na else "")
-    lb = fb.printed or (nb.label if nb else "")
+    la = fa.printed or (na.page if na else "")
+    lb = fb.printed or (nb.page if nb else "")
     score, kinds = 0, []
     forward, back = bool(lb and lb in fa.to), bool(la and la in fb.frm)
     if forward or back:
@@ -249,7 +266,7 @@ def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]) ->
             by_template.setdefault(n.template, []).append(i)
     by_label: dict[str, list[int]] = {}
     for i, f in enumerate(facts_):
-        for lb in {f.printed, names[i].label if names[i] else ""} - {""}:
+        for lb in {f.printed, names[i].page if names[i] else ""} - {""}:
             by_label.setdefault(lb, []).append(i)
     cands: set[tuple[int, int]] = set()
     for members in by_template.values():
@@ -363,7 +380,7 @@ def partition(printings: Sequence[Sequence[int]], facts_: Sequence[PageFacts],
 
 
 def _label(f: PageFacts, n: NamePage | None) -> str:
-    return f.printed or (n.label if n and n.explicit else "")
+    return f.printed or (n.page if n and n.explicit else "")
 
 
 def labels_of(files: Sequence[int], facts_: Sequence[PageFacts],
@@ -429,8 +446,8 @@ def _prefer(a: int, b: int, facts_: Sequence[PageFacts], names: Sequence[NamePag
         return (1 if na < nb else -1), "page numbers"
     # a marker naming a page is matched by the page's printed number, or by the only
     # number in its name ("…_06" for "continued on page 6")
-    ma = {x for x in (la, names[a].label if names[a] else "") if x}
-    mb = {x for x in (lb, names[b].label if names[b] else "") if x}
+    ma = {x for x in (la, names[a].page if names[a] else "") if x}
+    mb = {x for x in (lb, names[b].page if names[b] else "") if x}
     if (mb & set(fa.to)) or (ma & set(fb.frm)):
         return 1, "markers"
     if (ma & set(fb.to)) or (mb & set(fa.frm)):
@@ -478,5 +495,5 @@ def missing_pages(files: Sequence[int], records_witness: Callable[[int], Witness
 
 
 __all__ = ["SELF_EVIDENT", "Link", "Missing", "NamePage", "PageFacts", "facts", "follows",
-           "label", "link_score", "missing_pages", "name_page", "order", "page_links",
+           "in_section", "label", "link_score", "missing_pages", "name_page", "order", "page_links",
            "partition", "points_inside", "strong_links"]

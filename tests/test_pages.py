@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from reconcile.config import Config
 from reconcile.output import write
-from reconcile.pages import PageFacts, facts, follows, label, link_score, name_page
+from reconcile.pages import PageFacts, facts, follows, in_section, label, link_score, name_page
 from reconcile.pipeline import run
 
 from . import synth
@@ -358,3 +358,15 @@ def test_a_marker_naming_another_page_outweighs_a_sentence_cut_at_the_foot() -> 
     assert link_score(a, b, None, None)[0] < 0
     c = PageFacts("4", (), (), starts_mid=True, ends_mid=False)
     assert link_score(a, c, None, None)[0] > link_score(a, b, None, None)[0]
+
+
+def test_a_page_named_without_its_section_letter_takes_the_one_its_markers_use() -> None:
+    # "…_S5" comes from page A4: it is page A5, the page "continued from page A5" names
+    s5 = facts(cleaned("(Cont'd from Page A4)\n\nthe rest of the sentence.\n"))
+    s6 = facts(cleaned("CONTINUED FROM PAGE AFive\n\nThe next part begins.\n"))
+    n5, n6 = in_section(name_page("e49b_S5.md"), s5), in_section(name_page("5131_S6.md"), s6)
+    assert (n5.page, n6.page) == ("A5", "A6") and n5.label == "5"
+    assert "markers" in link_score(s5, s6, n5, n6)[1]
+    # markers in two sections say nothing of the page's own letter
+    both = PageFacts("", ("B2",), ("A4",), False, False)
+    assert in_section(name_page("x_S5.md"), both).page == "5"
