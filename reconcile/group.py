@@ -29,6 +29,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -757,6 +758,91 @@ def _goes_on(a: pages.PageFacts, b: pages.PageFacts) -> int:
     return int(bool(a.ends_mid or a.to) and not b.starts_new)
 
 
+#: How far from a page's foot (or head) its last (first) shared sentence may stand, in
+#: sentences, to speak for what is printed there.
+_EDGE_UNITS = 2
+#: Sentences that a third file holds and neither page does, printed between the two
+#: pages' edges, that say the pages are not neighbours: one is the sentence the page
+#: break cut (other files hold it whole, neither page does).
+_BETWEEN = 2
+
+
+def _junctions(t: _Tally, members: Sequence[int]) -> Callable[[int, int], int]:
+    """``junction(a, b)``: what the work's other files say of page ``b`` going on where
+    page ``a`` stops. A file that prints a's last sentence and, soon after it (or in it:
+    the sentence the page break cut, whole), b's first, with no other file's text between,
+    says b follows a (+1). One that prints b's first sentence only well after, or goes on
+    from a's last with another page's first, says it does not (-1). Two printings of one
+    work break their pages in different places; this tells their pages apart."""
+    inside = set(members)
+
+    def partners(unit: tuple[int, int]) -> list[tuple[int, int]]:
+        return [o for o in t.partners.get(unit, ()) if o[0] in inside]
+
+    def edge(f: int, last: bool) -> tuple[int, int] | None:
+        units = t.by_witness.get(f, ())
+        if not units:
+            return None
+        u = units[-1] if last else units[0]
+        n = len(t.sizes[f])
+        return u if (n - 1 - u[1] if last else u[1]) < _EDGE_UNITS else None
+
+    def at_edges(c: int, k: int, a: int, b: int) -> bool | None:
+        """Whether sentence k of c is held at a's foot or b's head (None: held by no
+        file, nothing to say)."""
+        held = partners((c, k))
+        if not held:
+            return None
+        return any((f == a and len(t.sizes[a]) - 1 - u < _EDGE_UNITS) or
+                   (f == b and u < _EDGE_UNITS) for f, u in held)
+
+    def crowded(c: int, lo: int, hi: int, a: int, b: int) -> bool:
+        """Whether c prints in [lo, hi) enough sentences that another file holds, not at
+        a's foot or b's head, to be text that stands between them."""
+        seen = 0
+        for k in range(lo, min(hi, len(t.sizes[c]))):
+            seen += at_edges(c, k, a, b) is False
+            if seen >= _BETWEEN:
+                return True
+        return False
+
+    def another_head(c: int, i: int, a: int, b: int) -> bool:
+        """Whether the next sentence c prints after its sentence i is held at the head of
+        a file other than a and b."""
+        for k in range(i + 1, min(i + 1 + _BETWEEN, len(t.sizes[c]))):
+            held = partners((c, k))
+            if held:
+                return any(f not in (a, b) and u < _EDGE_UNITS and f != c for f, u in held)
+        return False
+
+    @lru_cache(maxsize=None)
+    def junction(a: int, b: int) -> int:
+        foot, head = edge(a, True), edge(b, False)
+        if foot is None:
+            return 0
+        feet: dict[int, list[int]] = defaultdict(list)
+        for c, i in partners(foot):
+            if c != b:
+                feet[c].append(i)
+        heads: dict[int, list[int]] = defaultdict(list)
+        if head is not None:
+            for c, j in partners(head):
+                if c != a:
+                    heads[c].append(j)
+        said = 0
+        for c in sorted(feet):
+            if heads.get(c):
+                # a sentence may be printed twice (a repeated phrase, a heading): any
+                # place where c prints a's foot and soon after b's head will do
+                near = any(i <= j and not crowded(c, i + 1, j, a, b)
+                           for i in feet[c] for j in heads[c])
+                said += 1 if near else -1
+            elif len(feet[c]) == 1 and another_head(c, feet[c][0], a, b):
+                said -= 1  # c goes on after a's foot with another page's head
+        return (said > 0) - (said < 0)
+    return junction
+
+
 def _overlap(t: _Tally, members: Sequence[int]) -> Callable[[int, int], float]:
     """How far two files of a work print the same text: directly (the share of either that
     the other prints), or through a third witness (text of ``c`` that both match, over the
@@ -851,8 +937,10 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
     # are joined unless something speaks against it (being in one work is evidence
     # enough for them), and a digest or a file of one line needs evidence of its own.
     rest = [f for f in members if f not in dups]
+    junction = _junctions(t, rest)
     sure = [pages.order(g, facts, names, ids, lambda a, b: 0)[0] for g in pages.partition(
-        [[f] for f in rest], facts, names, overlap, ids, base=lambda a, b: 0, least=pages.PAGES)]
+        [[f] for f in rest], facts, names, overlap, ids, base=lambda a, b: 0, least=pages.PAGES,
+        junction=junction)]
     digest = {f for k, g in enumerate(sure) for f in g
               if _abridges(records, t, g, sure[:k] + sure[k + 1:], config)}
 
@@ -862,7 +950,8 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
 
     def base(a: int, b: int) -> int:
         return pages.SAME_WORK if not {a, b} & (digest | short) else 0
-    groups = pages.partition(sure, facts, names, overlap, ids, base=base, least=pages.PAGES)
+    groups = pages.partition(sure, facts, names, overlap, ids, base=base, least=pages.PAGES,
+                             junction=junction)
     # page order in two rounds: what the pages themselves say (numbers, markers) first;
     # then the printings so ordered vote on the order of the rest
     first = [pages.order(g, facts, names, ids, lambda a, b: 0) for g in groups]

@@ -175,6 +175,14 @@ SAME_WORK, PAGES = 2, 2
 MAX_OVERLAP = 0.2
 # A link strong enough to put two files that share no text in one work.
 STRONG = 4
+# Another file that prints the text at one page's foot and then the text at the other's
+# head; or one that goes on from the foot with something else (weaker: the two may still
+# be pages of one printing with a page lost between them).
+JUNCTION, JUNCTION_AGAINST = 3, 1
+
+
+def _junction_weight(said: int) -> int:
+    return JUNCTION if said > 0 else -JUNCTION_AGAINST if said < 0 else 0
 
 
 def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage | None
@@ -330,12 +338,14 @@ class Missing:
 def partition(printings: Sequence[Sequence[int]], facts_: Sequence[PageFacts],
               names: Sequence[NamePage | None], overlap: Callable[[int, int], float],
               ids: Sequence[str], base: Callable[[int, int], int], least: int,
-              max_overlap: float = MAX_OVERLAP) -> list[list[int]]:
+              max_overlap: float = MAX_OVERLAP,
+              junction: Callable[[int, int], int] = lambda a, b: 0) -> list[list[int]]:
     """Join printings (lists of files; one file each to start) into larger ones: files
     that print different parts of the work and are linked by evidence of at least
     ``least``, counting ``base(a, b)`` for what being in one work says of the pair (enough
     for two full printings' pages; a digest may print any part, so a digest file needs
-    evidence of its own)."""
+    evidence of its own) and ``junction(a, b)`` for what the other files say of b's text
+    going on from a's (+1 it does, -1 something else does, 0 nothing is known)."""
     files = [f for g in printings for f in g]
     group: dict[int, list[int]] = {}
     for g in printings:
@@ -353,7 +363,11 @@ def partition(printings: Sequence[Sequence[int]], facts_: Sequence[PageFacts],
                 continue
             s1, _ = link_score(facts_[a], facts_[b], names[a], names[b])
             s2, _ = link_score(facts_[b], facts_[a], names[b], names[a])
-            score = max(s1, s2) + base(a, b)
+            given = base(a, b)
+            # the text running on from one's foot to the other's head says which file comes
+            # next, not that two files are pages: it weighs only with evidence of that
+            score = max(s1 + (_junction_weight(junction(a, b)) if s1 > 0 or given else 0),
+                        s2 + (_junction_weight(junction(b, a)) if s2 > 0 or given else 0)) + given
             if score >= least:
                 pairs.append((-score, ids[a], ids[b], a, b))
     pairs.sort()

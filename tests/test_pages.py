@@ -24,8 +24,8 @@ from .helpers import cleaned
 CONFIG = Config(jobs=1)
 
 
-def _report(seed: int = 71, paragraphs: int = 18) -> list[list[str]]:
-    return synth.report(seed, paragraphs=paragraphs)
+def _report(seed: int = 71, paragraphs: int = 18, script: str = "cjk") -> list[list[str]]:
+    return synth.report(seed, script, paragraphs=paragraphs)
 
 
 def _pages(paras: list[list[str]], cuts: tuple[int, ...]) -> list[list[list[str]]]:
@@ -370,3 +370,22 @@ def test_a_page_named_without_its_section_letter_takes_the_one_its_markers_use()
     # markers in two sections say nothing of the page's own letter
     both = PageFacts("", ("B2",), ("A4",), False, False)
     assert in_section(name_page("x_S5.md"), both).page == "5"
+
+
+def test_two_printings_broken_at_other_places_are_told_apart_by_their_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two printings of one report, each over two pages, broken after paragraph 7 (x) and
+    # after paragraph 4 (y). y's first page says it goes on on page 2, and x's second page
+    # says it comes from page 1, so the markers alone pair y1 with x2. The text says
+    # otherwise: in x, y1's last sentence goes on with y2's first.
+    paras = _report(seed=97, paragraphs=14, script="latin")
+    _write(tmp_path, {
+        "3f2a p.1.md": synth.render(paras[:8], "latin"),
+        "9c1b p.2.md": "(Continued from page 1)\n\n" + synth.render(paras[8:], "latin"),
+        "e11c_01.txt": synth.render(paras[:5], "latin") + "\n(Continued on page 2)\n",
+        "a7d0_02.txt": synth.render(paras[5:], "latin")})
+    printings = {r.files for w in run(tmp_path, CONFIG).works for r in w.witnesses}
+    assert printings == {("3f2a p.1.md", "9c1b p.2.md"), ("e11c_01.txt", "a7d0_02.txt")}
+    monkeypatch.setattr("reconcile.pages.JUNCTION", 0)
+    printings = {r.files for w in run(tmp_path, CONFIG).works for r in w.witnesses}
+    assert ("e11c_01.txt", "9c1b p.2.md") in printings  # what the markers alone would say
