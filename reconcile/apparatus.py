@@ -25,13 +25,13 @@ import numpy as np
 
 from .canonical import Rendered
 from .choice import Choice, Lone
-from .classify import (ADDITION, INTRUSION, NOTE_KINDS, OMISSION, PRIORITY, PUNCTUATION,
-                       REPETITION, REVISION, SUBSTITUTION, TRANSPOSITION, WHITESPACE,
-                       classify)
+from .classify import (ADDITION, DELETION, INTRUSION, NOTE_KINDS, OMISSION, PRIORITY,
+                       PUNCTUATION, REPETITION, REVISION, SUBSTITUTION, TRANSPOSITION,
+                       WHITESPACE, classify)
 from .config import Config
 from .normalize import key
 from .sites import Site, Table
-from .tokens import sep_key
+from .tokens import is_cjk_token, sep_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +152,8 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
         k = table.reading_key(w, a, b)
         if k != ch.key:
             kind = classify(ch.text, reading, before, after, least_for(digest[w], config))
-            edited = digest[w] and kind not in _SLIPS and not slip(ch.key, k)
+            edited = digest[w] and kind not in _SLIPS and not slip(ch.key, k) and \
+                not _dropped_in_clause(kind, ch.text, before, after)
             if kind in (OMISSION, ADDITION) or (digest[w] and kind == REVISION) or edited:
                 aside[w] = OMISSION if not reading.strip() or kind == OMISSION else ADDITION
                 continue
@@ -182,6 +183,14 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
 
 # kinds of difference that are slips of the type or the scanner, whoever makes them
 _SLIPS = {INTRUSION, REPETITION, TRANSPOSITION, WHITESPACE, PUNCTUATION}
+
+
+def _dropped_in_clause(kind: str, chosen: str, before: str, after: str) -> bool:
+    """One character of a script without spaces missing from a digest between two others:
+    editors cut words, clauses and sentences (贯彻落实 / 贯彻), not one character out of a
+    word (天下大事 / 天大事). In a spaced script a digest may drop a short word itself."""
+    return kind == DELETION and len(chosen) == 1 and is_cjk_token(chosen) and \
+        is_cjk_token(before[-1:]) and is_cjk_token(after[:1])
 
 
 def lone_note(work_id: str, table: Table, ln: Lone, span: tuple[int, int], text: str,

@@ -222,6 +222,25 @@ def test_a_witness_shifted_or_cut_gives_only_omissions(tmp_path: Path) -> None:
     assert info["omitted"] and not info["additions"]
 
 
+def test_a_digest_missing_a_character_inside_a_clause_gets_a_deletion_note(tmp_path: Path) -> None:
+    # two full printings and a digest of every other paragraph; the digest lacks one
+    # character in the middle of a clause (a slip) and a whole sentence (a cut)
+    paras = synth.report(12, paragraphs=8)
+    full = synth.render(paras, "cjk")
+    (tmp_path / "a.txt").write_text(full, "utf-8")
+    (tmp_path / "b.txt").write_text(full, "utf-8")
+    kept = [list(p) for p in paras[::2]]
+    sentence = kept[1][1]
+    kept[1][1] = sentence[:10] + sentence[11:]
+    del kept[2][2]
+    (tmp_path / "digest.txt").write_text(synth.render(kept, "cjk", title="摘登"), "utf-8")
+    (c,) = run(tmp_path, CONFIG).collated
+    deletions = [n for n in c.notes if n.kind == k.DELETION]
+    assert [(n.chosen, [r.text for r in n.readings]) for n in deletions] == \
+        [(sentence[10], [sentence[10], ""])]
+    assert c.summary["witnesses"]["digest.txt"]["omitted"]  # the cut sentence, and more
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_file_order_changes_no_note(tmp_path_factory, data) -> None:
