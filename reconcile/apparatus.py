@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .canonical import Rendered
+from .canonical import OPENING, Rendered
 from .choice import Choice, Lone
 from .classify import (ADDITION, DELETION, INTRUSION, NOTE_KINDS, OMISSION, PRIORITY,
                        PUNCTUATION, REPETITION, REVISION, SUBSTITUTION, TRANSPOSITION,
@@ -137,11 +137,7 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
     """The note of a site. A digest's reading that is no misreading of the chosen one (its
     own wording, a word it cut) is set aside as the digest's: not a variant of the text."""
     s, e = span
-    before, after = _context(text, s, e, config)
-    groups: dict[str, list[WitnessRef]] = {}
-    forms: dict[str, Counter[str]] = {}
-    aside: dict[int, str] = {}
-    kinds: set[str] = set()
+    readings_of: list[str] = []
     for w, (a, b) in zip(site.readers, site.ranges):
         reading = table.reading(w, a, b)
         if not ch.text and b > a:
@@ -149,6 +145,20 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
             # reading holds what the witness prints from there
             toks = table.toks[w]
             reading = toks.text[int(toks.end[a - 1]) if a else 0:int(toks.end[b - 1])]
+        readings_of.append(reading)
+    if not ch.text:
+        # what the witnesses print there after the punctuation that closes the text before
+        # (芸造。 the 惑) stands after it, as they print it
+        closing = _closing(text, s)
+        if closing and all(r.startswith(closing) for r in readings_of if key(r)):
+            s = e = s + len(closing)
+            readings_of = [r[len(closing):] if key(r) else r for r in readings_of]
+    before, after = _context(text, s, e, config)
+    groups: dict[str, list[WitnessRef]] = {}
+    forms: dict[str, Counter[str]] = {}
+    aside: dict[int, str] = {}
+    kinds: set[str] = set()
+    for w, (a, b), reading in zip(site.readers, site.ranges, readings_of):
         k = table.reading_key(w, a, b)
         if k != ch.key:
             kind = classify(ch.text, reading, before, after, least_for(digest[w], config))
@@ -432,6 +442,15 @@ def punctuation_notes(work_id: str, table: Table, rendered: Rendered, in_site: n
                         "a difference in punctuation only: the canonical text punctuates as "
                         "most witnesses that print both tokens do", 1.0, False, before, after))
     return out
+
+
+def _closing(text: str, at: int) -> str:
+    """The punctuation that closes the text before ``at`` (no spaces, no opening marks)."""
+    i = at
+    while i < len(text) and not text[i].isalnum() and not text[i].isspace() and \
+            text[i] not in OPENING:
+        i += 1
+    return text[at:i]
 
 
 def _canon_trail(text: str, end: int) -> str:

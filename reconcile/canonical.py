@@ -267,13 +267,14 @@ def _norm_trail(trail: str) -> str:
     return _SPACES.sub(" ", trail.replace("\n", " "))
 
 
-_OPENING = "（(“‘「『《〈【〔[{\"'"
+#: Marks that open the text after them (a closing mark belongs to the text before).
+OPENING = "（(“‘「『《〈【〔[{\"'"
 
 
 def _split(trail: str) -> tuple[str, str]:
     """A trail as what closes the text before it and what opens the text after it."""
     i = len(trail)
-    while i > 0 and (trail[i - 1] in _OPENING or trail[i - 1] == " "):
+    while i > 0 and (trail[i - 1] in OPENING or trail[i - 1] == " "):
         i -= 1
     return trail[:i], trail[i:].lstrip(" ")
 
@@ -340,4 +341,4 @@ def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[
     return tr
 
 
-__all__ = ["Canonical", "Rendered", "paragraphs_of", "render"]
+__all__ = ["OPENING", "Canonical", "Rendered", "paragraphs_of", "render"]

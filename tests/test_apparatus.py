@@ -241,6 +241,20 @@ def test_a_digest_missing_a_character_inside_a_clause_gets_a_deletion_note(tmp_p
     assert c.summary["witnesses"]["digest.txt"]["omitted"]  # the cut sentence, and more
 
 
+def test_a_word_a_witness_adds_after_a_full_stop_is_noted_after_it(tmp_path: Path) -> None:
+    paras = synth.report(13, paragraphs=6)
+    full = synth.render(paras, "cjk")
+    at = full.index("。", 200) + 1
+    (tmp_path / "a.txt").write_text(full, "utf-8")
+    (tmp_path / "b.txt").write_text(full, "utf-8")
+    (tmp_path / "c.txt").write_text(full[:at] + " the " + full[at:], "utf-8")
+    (c,) = run(tmp_path, CONFIG).collated
+    (note,) = c.notes
+    assert note.kind == k.INTRUSION and note.before.endswith("。")
+    assert c.canonical.text[note.offset - 1] == "。"
+    assert [r.text.strip() for r in note.readings] == ["", "the"]
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_file_order_changes_no_note(tmp_path_factory, data) -> None:
