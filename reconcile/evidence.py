@@ -97,6 +97,42 @@ def edit_ops(t: str, x: str) -> list[Op]:
     return out
 
 
+def stretches(t: str, x: str) -> list[Op]:
+    """The runs of edits that turn ``t`` into ``x``: (what ``t`` has, what ``x`` has)."""
+    out: list[Op] = []
+    ops = list(Levenshtein.opcodes(t, x))
+    start = None
+    for k, op in enumerate(ops):
+        if op.tag != "equal" and start is None:
+            start = (op.src_start, op.dest_start)
+        if start is not None and (k + 1 == len(ops) or ops[k + 1].tag == "equal"):
+            out.append((t[start[0]:op.src_end], x[start[1]:op.dest_end]))
+            start = None
+    return out
+
+
+def _split_glyph(op: Op) -> bool:
+    """One letter against two: a glyph the scanner split or joined (d / cl, m / rn)."""
+    return bool(op[0] and op[1]) and sorted((len(op[0]), len(op[1]))) == [1, 2]
+
+
+@lru_cache(maxsize=1)
+def _split_glyphs() -> frozenset[Op]:
+    """Unicode's confusables (TR39) of one ASCII letter with two ("m" / "rn")."""
+    try:
+        from confusable_homoglyphs import confusables
+    except ImportError:  # pragma: no cover
+        return frozenset()
+    out: set[Op] = set()
+    for ch, items in confusables.confusables_data.items():
+        for item in items:
+            two = item.get("c", "")
+            if len(ch) == 1 and ch.isascii() and ch.isalpha() and len(two) == 2 and \
+                    two.isascii() and two.isalpha():
+                out.update({(ch.lower(), two.lower()), (two.lower(), ch.lower())})
+    return frozenset(out)
+
+
 @dataclass
 class Channel:
     """How likely each witness is to print ``x`` where the text reads ``t``: counts of the
@@ -107,6 +143,19 @@ class Channel:
     total: dict[int, float] = field(default_factory=dict)
     pooled: Counter[Op] = field(default_factory=Counter)
     pooled_total: float = 0.0
+    glyphs: Counter[Op] = field(default_factory=Counter)  # one letter read as two, or two as one
+
+    def glyph_edits(self, t: str, x: str) -> int:
+        """Character edits that turn ``t`` into ``x``; a letter read as two (or two as one)
+        counts as one where Unicode lists the pair as confusable or the work was seen to
+        make that slip twice."""
+        n = 0
+        for op in stretches(t, x):
+            if _split_glyph(op) and (op in _split_glyphs() or self.glyphs.get(op, 0.0) >= 2.0):
+                n += 1
+            else:
+                n += max(len(op[0]), len(op[1]))
+        return n
 
     def learn(self, w: int, t: str, x: str, weight: float = 1.0) -> None:
         ops = edit_ops(t, x)
@@ -118,6 +167,9 @@ class Channel:
             self.pooled[op] += weight
         self.total[w] = self.total.get(w, 0.0) + weight * len(ops)
         self.pooled_total += weight * len(ops)
+        for op in stretches(t, x):
+            if _split_glyph(op):
+                self.glyphs[op] += weight
 
     def op_logp(self, w: int, op: Op) -> float:
         """log of the share of witness ``w``'s edits that are ``op``: its own count, the
@@ -149,9 +201,10 @@ class Channel:
         ops = edit_ops(t, x)
         if not ops:
             return True
-        if len(words_t) == len(words_x) and not is_cjk_token(t[:1]) and \
-                len(ops) <= max(1, len(t) // 3) and len(ops) <= 2:
-            return True  # a word or two misspelt by a letter or two, not another word
+        if len(words_t) == len(words_x) and not is_cjk_token(t[:1]):
+            n = self.glyph_edits(t, x)
+            if n <= max(1, len(t) // 3) and n <= 2:
+                return True  # a word or two misspelt by a letter or two, not another word
         if len(ops) > 2:
             return False
         for a, b in ops:

@@ -326,3 +326,16 @@ def test_words_are_compared_where_they_stand_against_each_other(a: str, b: str,
     from reconcile.classify import _reworded
 
     assert _reworded(a, b, False) is reworded
+
+
+def test_a_glyph_read_as_two_is_a_misreading_where_known_or_seen() -> None:
+    from reconcile.evidence import Channel
+
+    ch = Channel(Config())
+    # Unicode lists "rn" as confusable with "m"; "cl" for "d" the work must have shown
+    assert ch.slip_like("modern", "rnodern") and ch.slip_like("offices", "otfices")
+    assert not ch.slip_like("and", "ancl") and not ch.slip_like("the", "this")
+    ch.learn(0, "told", "tolcl")
+    ch.learn(1, "hand", "hancl")
+    assert ch.slip_like("and", "ancl")  # a digest's "ancl" is a slip, noted, not its wording
+    assert not ch.slip_like("the", "this") and not ch.slip_like("and", "or")
