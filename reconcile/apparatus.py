@@ -138,21 +138,26 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
     own wording, a word it cut) is set aside as the digest's: not a variant of the text."""
     s, e = span
     readings_of: list[str] = []
+    trails: list[str] = []  # what each witness prints after its reading
     for w, (a, b) in zip(site.readers, site.ranges):
         reading = table.reading(w, a, b)
+        trails.append("")
         if not ch.text and b > a:
             # where nothing is chosen the place is right after the token before: the
             # reading holds what the witness prints from there
             toks = table.toks[w]
             reading = toks.text[int(toks.end[a - 1]) if a else 0:int(toks.end[b - 1])]
+            trails[-1] = toks.trail(b - 1)
         readings_of.append(reading)
     if not ch.text:
         # what the witnesses print there after the punctuation that closes the text before
-        # (芸造。 the 惑) stands after it, as they print it
+        # (芸造。 the 惑) stands after it, as they print it; where a witness closes its own
+        # words with that punctuation too (丯，丯，), the reading ends with it
         closing = _closing(text, s)
         if closing and all(r.startswith(closing) for r in readings_of if key(r)):
             s = e = s + len(closing)
-            readings_of = [r[len(closing):] if key(r) else r for r in readings_of]
+            readings_of = [r[len(closing):] + (closing if t.startswith(closing) else "")
+                           if key(r) else r for r, t in zip(readings_of, trails)]
     before, after = _context(text, s, e, config)
     groups: dict[str, list[WitnessRef]] = {}
     forms: dict[str, Counter[str]] = {}
