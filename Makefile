@@ -23,7 +23,7 @@ $(TEST_STAMP): $(STAMP) pyproject.toml
 ## run: reconcile the bundled seed editions into $(OUT)
 run: $(STAMP)
 	$(BIN)/reconcile run fixtures/seeds --out $(OUT)
-	@echo "Results: open $(OUT)/index.html in a browser; data in $(OUT)/summary.json and $(OUT)/works/*/ (canonical.txt, notes.json, notes.md, report.html)"
+	@echo "Results: open $(OUT)/index.html in a browser; data in $(OUT)/summary.json and $(OUT)/works/*/ (canonical.txt, notes.json, notes.md, tei.xml, report.html)"
 
 # The browser tests drive Debian's Chromium (never a downloaded browser) with CJK fonts.
 CHROMIUM := /usr/bin/chromium
@@ -35,8 +35,18 @@ $(CHROMIUM):
 	  echo "note: $(CHROMIUM) is missing and cannot be installed here: browser tests skip (and fail under CI)"; \
 	fi
 
+# The TEI tests validate against tei_all with Debian's jing (lxml cannot compile tei_all).
+JING := /usr/bin/jing
+$(JING):
+	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing jing for the TEI validation tests"; \
+	  apt-get update -qq && apt-get install -y -qq jing >/dev/null; \
+	else \
+	  echo "note: $(JING) is missing and cannot be installed here: TEI validation skips (and fails under CI)"; \
+	fi
+
 ## test: the whole test suite
-test: $(TEST_STAMP) $(CHROMIUM)
+test: $(TEST_STAMP) $(CHROMIUM) $(JING)
 	$(BIN)/python -m pytest
 
 ## test-slow: the fuzz property with 1,000 generated folders (nightly; `make test` runs 100)

@@ -1,5 +1,5 @@
 """Write a run's results: ``summary.json`` and, per work, ``canonical.txt``, ``notes.json``,
-``shared.json`` and ``report.html``.
+``notes.md``, ``shared.json``, ``tei.xml`` and ``report.html``.
 
 The output folder is replaced as a whole: the new results are written to a hidden folder
 beside it and switched in by one rename (an atomic exchange where the system has one), so
@@ -29,6 +29,7 @@ from .pipeline import Result
 from .pool import jobs_of, shared_map
 from .read import RESULTS_MANIFEST
 from .report import original_files, render_index, render_original, render_work_report
+from .tei import render_tei
 
 SUMMARY_VERSION = 2
 _UMASK = os.umask(0)
@@ -66,7 +67,8 @@ def work_paths(work_id: str) -> dict[str, str]:
     base = f"works/{work_id}"
     return {"canonical": f"{base}/canonical.txt", "notes": f"{base}/notes.json",
             "notes_md": f"{base}/notes.md", "shared": f"{base}/shared.json",
-            "report": f"{base}/report.html", "originals": f"{base}/original"}
+            "tei": f"{base}/tei.xml", "report": f"{base}/report.html",
+            "originals": f"{base}/original"}
 
 
 def summary(result: Result) -> dict[str, Any]:
@@ -102,8 +104,11 @@ def _work_files(result: Result, i: int) -> list[tuple[str, str]]:
     w, c = result.works[i], result.collated[i]
     paths = work_paths(w.id)
     originals = original_files(result, i)
+    notes = c.notes_dict()
     return [(paths["canonical"], c.canonical_file()),
-            (paths["notes"], dumps(c.notes_dict())),
+            (paths["notes"], dumps(notes)),
+            (paths["tei"], render_tei(notes, c.canonical.text, w.title,
+                                      c.summary.get("language", ""))),
             (paths["notes_md"], render_notes(c, w.copy_text)),
             (paths["shared"], dumps({"work": w.id,
                                      "paragraphs": [s.to_dict() for s in w.shared]})),
