@@ -18,114 +18,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
+from .layout import Layout, layout
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 # Characters XML 1.0 cannot carry: replaced, they are never letters or digits.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-@dataclass(frozen=True, slots=True)
-class _Placed:
-    """What a witness prints, anchored on the canonical text: an in-order stretch
-    ``[start, end)``, or text of its own (``text``) standing at ``start``."""
-
-    start: int
-    end: int
-    text: str | None = None
-
-
-def _in_order(covers: Sequence[tuple[int, int]]) -> set[int]:
-    """Indices of the stretches (in the witness's order) that keep the canonical order: the
-    longest run by characters whose spans follow one another."""
-    n = len(covers)
-    best = [0] * n
-    prev = [-1] * n
-    for i, (s, e) in enumerate(covers):
-        best[i] = e - s
-        for j in range(i):
-            if covers[j][1] <= s and best[j] + e - s > best[i]:
-                best[i], prev[i] = best[j] + e - s, j
-    keep: set[int] = set()
-    i = max(range(n), key=lambda k: (best[k], -k)) if n else -1
-    while i >= 0:
-        keep.add(i)
-        i = prev[i]
-    return keep
-
-
-def _own_version(canonical: str, s: int, e: int, readings: Sequence[tuple[int, int, str]]) -> str:
-    """Canonical ``[s, e)`` as the witness prints it (its readings put in)."""
-    out, cur = [], s
-    for o, oe, text in sorted(readings):
-        if o < cur:
-            continue
-        out.append(canonical[cur:o])
-        out.append(text)
-        cur = oe
-    out.append(canonical[cur:e])
-    return "".join(out)
-
-
-def _placed(canonical: str, notes: Sequence[dict[str, Any]], info: dict[str, Any], wid: str
-            ) -> tuple[list[_Placed], dict[str, bool], set[str]]:
-    """What witness ``wid`` prints, in its own order, anchored on the canonical text; for
-    each note of no length it reads at an in-order stretch, whether its reading stands at
-    the end of the stretch before the place (not at the head of the one after); and the
-    notes whose reading it prints only in a stretch out of the canonical order."""
-    order = {f: i for i, f in enumerate(info.get("files", [wid]))}
-    pieces: list[tuple[tuple[int, int, int], int, Any]] = []
-    for off, length, f, line, col in info["covers"]:
-        pieces.append(((order.get(f, 0), line, col), 0, (off, off + length)))
-    for a in info["additions"]:
-        pieces.append(((order.get(a.get("file", wid), 0), a["line"], a["column"]), 1, a))
-    pieces.sort(key=lambda p: (p[0], p[1]))
-    covers = [(p[2], p[0]) for p in pieces if p[1] == 0]
-    # a stretch of no length holds only a reading of nothing in the canonical text: it is
-    # written as the witness's own text where it prints it
-    keep = {k for k in _in_order([c for c, _ in covers]) if covers[k][0][1] > covers[k][0][0]}
-    # each reading goes to the stretch that holds its place in the witness, as rebuild does
-    mine: list[list[tuple[int, int, str]]] = [[] for _ in covers]
-    at_end: dict[str, bool] = {}
-    moved: set[str] = set()
-    for n in notes:
-        o, L = n["offset"], n["length"]
-        for r in n["readings"]:
-            for w in r["witnesses"]:
-                if w["id"] != wid:
-                    continue
-                pos = (order.get(w.get("file", wid), 0), w["line"], w["column"])
-                holders = [k for k, ((s, e), _) in enumerate(covers) if s <= o and o + L <= e]
-                if not holders:
-                    continue
-                before = [k for k in holders if covers[k][1] <= pos]
-                k = before[-1] if before else holders[0]
-                mine[k].append((o, o + L, r["text"]))
-                if k not in keep:
-                    moved.add(n["id"])
-                elif not L and r["text"]:  # a reading of nothing stands anywhere
-                    (s, e), _ = covers[k]
-                    at_end[n["id"]] = e == o and s < o
-    out: list[_Placed] = []
-    anchor, k = 0, 0
-    for _, is_add, item in pieces:
-        if is_add:
-            out.append(_Placed(anchor, anchor, item["text"]))
-            continue
-        s, e = item
-        if k in keep:
-            out.append(_Placed(s, e))
-            anchor = e
-        else:  # printed here, out of the canonical order
-            out.append(_Placed(anchor, anchor, _own_version(canonical, s, e, mine[k])))
-        k += 1
-    return out, at_end, moved
 
 
 def _x(text: str) -> str:
@@ -135,22 +37,9 @@ def _x(text: str) -> str:
 def render_tei(notes_doc: dict[str, Any], canonical: str, title: str, lang: str = "") -> str:
     """The TEI document of one work from its ``notes.json`` content and canonical text."""
     ET.register_namespace("", TEI_NS)
+    lay = layout(notes_doc, canonical)
     wits = list(notes_doc["summary"]["witnesses"].items())
     sigil = {wid: f"w{k + 1}" for k, (wid, _) in enumerate(wits)}
-    notes = [n for n in notes_doc["notes"]]
-    placed: dict[str, list[_Placed]] = {}
-    at_end: dict[str, list[bool]] = {}
-    moved: dict[str, set[str]] = {}  # note -> witnesses that print its reading elsewhere
-    for wid, info in wits:
-        placed[wid], ends, away = _placed(canonical, notes, info, wid)
-        for nid, end in ends.items():
-            at_end.setdefault(nid, []).append(end)
-        for nid in away:
-            moved.setdefault(nid, set()).add(wid)
-    if moved:  # a reading printed out of the canonical order is read there, not here
-        notes = [{**n, "readings": [{**r, "witnesses": [w for w in r["witnesses"]
-                                                       if w["id"] not in moved.get(n["id"], ())]}
-                                    for r in n["readings"]]} for n in notes]
 
     root = ET.Element(f"{{{TEI_NS}}}TEI")
     header = ET.SubElement(root, "teiHeader")
@@ -172,8 +61,7 @@ def render_tei(notes_doc: dict[str, Any], canonical: str, title: str, lang: str 
         text_el.set(f"{{{XML_NS}}}lang", lang)
     body = ET.SubElement(text_el, "body")
     div = ET.SubElement(body, "div")
-    _body(div, canonical, notes, placed, sigil,
-          {nid: 2 * sum(v) > len(v) for nid, v in at_end.items()})
+    _body(div, lay, sigil)
     ET.indent(header)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -203,105 +91,50 @@ class _Out:
         return ET.SubElement(self.el, tag, attrib or {})
 
 
-def _body(div: ET.Element, canonical: str, notes: Sequence[dict[str, Any]],
-          placed: dict[str, list[_Placed]], sigil: dict[str, str],
-          at_end: dict[str, bool]) -> None:
-    wids = list(sigil)
-    spans = sorted((n["offset"], n["offset"] + n["length"]) for n in notes if n["length"])
-
-    def snap(p: int) -> int:
-        # a boundary inside a note's span moves to its end: a note is read whole
-        k = bisect_right(spans, (p, 1 << 62)) - 1
-        while k >= 0 and spans[k][1] > p:
-            if spans[k][0] < p:
-                return spans[k][1]
-            k -= 1
-        return p
-
-    paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", canonical)]
-    if not paras:
-        paras = [(0, 0)]
-    cuts = {x for s, e in paras for x in (s, e)}
-    covered: dict[str, list[tuple[int, int]]] = {}
-    adds: dict[int, dict[str, str]] = {}  # anchor -> witness -> its own text there
-    for w in wids:
-        covered[w] = []
-        for p in placed[w]:
-            if p.text is None:
-                s, e = snap(p.start), snap(p.end)
-                covered[w].append((s, e))
-                cuts.update((s, e))
-            else:
-                at = adds.setdefault(snap(p.start), {})
-                at[w] = at.get(w, "") + p.text
-    bounds = sorted(cuts)
-    by_start = sorted(notes, key=lambda n: (n["offset"], n["length"]))
-
-    def covers(w: str, a: int, b: int) -> bool:
-        return any(s <= a and b <= e for s, e in covered[w])
-
-    def additions(out: _Out, upto: float) -> None:
-        """The additions anchored at or before ``upto`` not yet written."""
-        for at in sorted(k for k in adds if k <= upto):
+def _body(div: ET.Element, lay: Layout, sigil: dict[str, str]) -> None:
+    out: _Out | None = None
+    para: _Out | None = None
+    for ev in lay.walk():
+        if ev[0] == "paragraph":
+            para = out = _Out(ET.SubElement(div, "p"))
+        elif ev[0] == "addition":
             texts: dict[str, list[str]] = {}
-            for w, t in adds.pop(at).items():
+            for w, t in ev[1].items():
                 texts.setdefault(t, []).append(w)
-            app = out.sub("app", {"type": "addition"})
+            app = para.sub("app", {"type": "addition"})
             ET.SubElement(app, "lem")
             for t, ws in sorted(texts.items(), key=lambda kv: min(sigil[w] for w in kv[1])):
                 ET.SubElement(app, "rdg", {"wit": _wit(ws, sigil)}).text = _x(t)
+        elif ev[0] == "segment":
+            _, a, b, readers = ev
+            out = para
+            if len(readers) < len(sigil):  # some witness lacks it: the text is its lem
+                app = para.sub("app", {"type": "omission"})
+                lem = ET.SubElement(app, "lem")
+                if readers:
+                    lem.set("wit", _wit(readers, sigil))
+                ET.SubElement(app, "rdg", {"wit": _wit([w for w in sigil if w not in readers],
+                                                       sigil)})
+                out = _Out(lem)
+        elif ev[0] == "text":
+            out.text(lay.canonical[ev[1]:ev[2]])
+        else:
+            _note(out, ev[1], sigil)
 
-    def noted(out: _Out, a: int, b: int, upto: int) -> None:
-        """Canonical [a, b) with the notes inside it as apps; notes of no length up to
-        ``upto`` (past the paragraph's end, before the next one) at the end."""
-        cur = a
-        for n in by_start:
-            o, e = n["offset"], n["offset"] + n["length"]
-            if o < cur or (e > b and not (o == e and b < upto and o < upto)):
-                continue
-            # a note of no length at a boundary goes with the stretch its readings are in
-            if o == e and ((o == a and a and at_end.get(n["id"], False)) or
-                           (o == b and b == upto and not at_end.get(n["id"], False))):
-                continue
-            if o > b:  # in the gap between two paragraphs: at the first one's end
-                o = e = b
-            out.text(canonical[cur:o])
-            app = out.sub("app", {"type": n["kind"], f"{{{XML_NS}}}id": n["id"]})
-            chosen, *others = n["readings"]
-            lem = ET.SubElement(app, "lem")
-            if chosen["witnesses"]:
-                lem.set("wit", _wit([w["id"] for w in chosen["witnesses"]], sigil))
-            lem.text = _x(n["chosen"]) or None
-            for r in others:
-                if r["witnesses"]:  # (none: each prints it out of the canonical order)
-                    ET.SubElement(app, "rdg", {"wit": _wit([w["id"] for w in r["witnesses"]],
-                                                           sigil)}).text = _x(r["text"]) or None
-            ET.SubElement(app, "note").text = _x(
-                f"{n['reason']} Confidence {n['confidence']:.2f}"
-                + ("; needs review." if n.get("review") else "."))
-            cur = e
-        out.text(canonical[cur:b])
 
-    for pk, (ps, pe) in enumerate(paras):
-        p = _Out(ET.SubElement(div, "p"))
-        last_para = pk == len(paras) - 1
-        segs = [(max(x, ps), min(y, pe)) for x, y in zip(bounds, bounds[1:]) if x < pe and y > ps]
-        nxt = paras[pk + 1][0] if not last_para else len(canonical) + 1
-        for k, (a, b) in enumerate(segs):
-            additions(p, a)
-            upto = nxt if k == len(segs) - 1 else b
-            readers = [w for w in wids if covers(w, a, b)]
-            if len(readers) == len(wids):
-                noted(p, a, b, upto)
-                continue
-            app = p.sub("app", {"type": "omission"})
-            lem = ET.SubElement(app, "lem")
-            if readers:
-                lem.set("wit", _wit(readers, sigil))
-            noted(_Out(lem), a, b, upto)
-            ET.SubElement(app, "rdg", {"wit": _wit([w for w in wids if w not in readers], sigil)})
-        # what stands after the paragraph's text, before the next one's
-        additions(p, float("inf") if last_para else paras[pk + 1][0] - 1)
+def _note(out: _Out, n: dict[str, Any], sigil: dict[str, str]) -> None:
+    app = out.sub("app", {"type": n["kind"], f"{{{XML_NS}}}id": n["id"]})
+    chosen, *others = n["readings"]
+    lem = ET.SubElement(app, "lem")
+    if chosen["witnesses"]:
+        lem.set("wit", _wit([w["id"] for w in chosen["witnesses"]], sigil))
+    lem.text = _x(n["chosen"]) or None
+    for r in others:
+        if r["witnesses"]:  # (none: each prints it out of the canonical order)
+            ET.SubElement(app, "rdg", {"wit": _wit([w["id"] for w in r["witnesses"]], sigil)}
+                          ).text = _x(r["text"]) or None
+    ET.SubElement(app, "note").text = _x(f"{n['reason']} Confidence {n['confidence']:.2f}" +
+                                         ("; needs review." if n.get("review") else "."))
 
 
 def witness_text(tei: str, witness: str) -> str:

@@ -1,0 +1,226 @@
+"""A work's witnesses laid on its canonical text, for the exports (TEI, CollateX): where each
+witness's text runs along the canonical text, what it prints of its own or out of the
+canonical order (and where), and the places where any of that starts or stops.
+
+Built from what ``notes.json`` holds, so an export says no more and no less than the notes.
+A stretch a witness prints out of the canonical order (a digest that moves a section) is
+laid as text of its own where the witness prints it; the canonical text has it as a place
+the witness lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """What a witness prints, anchored on the canonical text: an in-order stretch
+    ``[start, end)``, or text of its own (``text``) standing at ``start``."""
+
+    start: int
+    end: int
+    text: str | None = None
+
+
+def _in_order(covers: Sequence[tuple[int, int]]) -> set[int]:
+    """Indices of the stretches (in the witness's order) that keep the canonical order: the
+    longest run by characters whose spans follow one another."""
+    n = len(covers)
+    best = [0] * n
+    prev = [-1] * n
+    for i, (s, e) in enumerate(covers):
+        best[i] = e - s
+        for j in range(i):
+            if covers[j][1] <= s and best[j] + e - s > best[i]:
+                best[i], prev[i] = best[j] + e - s, j
+    keep: set[int] = set()
+    i = max(range(n), key=lambda k: (best[k], -k)) if n else -1
+    while i >= 0:
+        keep.add(i)
+        i = prev[i]
+    return keep
+
+
+def _own_version(canonical: str, s: int, e: int, readings: Sequence[tuple[int, int, str]]) -> str:
+    """Canonical ``[s, e)`` as the witness prints it (its readings put in)."""
+    out, cur = [], s
+    for o, oe, text in sorted(readings):
+        if o < cur:
+            continue
+        out.append(canonical[cur:o])
+        out.append(text)
+        cur = oe
+    out.append(canonical[cur:e])
+    return "".join(out)
+
+
+def _placed(canonical: str, notes: Sequence[dict[str, Any]], info: dict[str, Any], wid: str
+            ) -> tuple[list[_Placed], dict[str, bool], set[str]]:
+    """What witness ``wid`` prints, in its own order, anchored on the canonical text; for
+    each note of no length it reads at an in-order stretch, whether its reading stands at
+    the end of the stretch before the place (not at the head of the one after); and the
+    notes whose reading it prints only in a stretch out of the canonical order."""
+    order = {f: i for i, f in enumerate(info.get("files", [wid]))}
+    pieces: list[tuple[tuple[int, int, int], int, Any]] = []
+    for off, length, f, line, col in info["covers"]:
+        pieces.append(((order.get(f, 0), line, col), 0, (off, off + length)))
+    for a in info["additions"]:
+        pieces.append(((order.get(a.get("file", wid), 0), a["line"], a["column"]), 1, a))
+    pieces.sort(key=lambda p: (p[0], p[1]))
+    covers = [(p[2], p[0]) for p in pieces if p[1] == 0]
+    # a stretch of no length holds only a reading of nothing in the canonical text: it is
+    # written as the witness's own text where it prints it
+    keep = {k for k in _in_order([c for c, _ in covers]) if covers[k][0][1] > covers[k][0][0]}
+    # each reading goes to the stretch that holds its place in the witness, as rebuild does
+    mine: list[list[tuple[int, int, str]]] = [[] for _ in covers]
+    at_end: dict[str, bool] = {}
+    moved: set[str] = set()
+    for n in notes:
+        o, L = n["offset"], n["length"]
+        for r in n["readings"]:
+            for w in r["witnesses"]:
+                if w["id"] != wid:
+                    continue
+                pos = (order.get(w.get("file", wid), 0), w["line"], w["column"])
+                holders = [k for k, ((s, e), _) in enumerate(covers) if s <= o and o + L <= e]
+                if not holders:
+                    continue
+                before = [k for k in holders if covers[k][1] <= pos]
+                k = before[-1] if before else holders[0]
+                mine[k].append((o, o + L, r["text"]))
+                if k not in keep:
+                    moved.add(n["id"])
+                elif not L and r["text"]:  # a reading of nothing stands anywhere
+                    (s, e), _ = covers[k]
+                    at_end[n["id"]] = e == o and s < o
+    out: list[_Placed] = []
+    anchor, k = 0, 0
+    for _, is_add, item in pieces:
+        if is_add:
+            out.append(_Placed(anchor, anchor, item["text"]))
+            continue
+        s, e = item
+        if k in keep:
+            out.append(_Placed(s, e))
+            anchor = e
+        else:  # printed here, out of the canonical order
+            out.append(_Placed(anchor, anchor, _own_version(canonical, s, e, mine[k])))
+        k += 1
+    return out, at_end, moved
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    canonical: str
+    witnesses: tuple[str, ...]  # ids, as notes.json lists them
+    notes: tuple[dict[str, Any], ...]  # readings printed out of the canonical order left out
+    covered: dict[str, list[tuple[int, int]]]  # witness -> canonical stretches it prints
+    additions: dict[int, dict[str, str]]  # canonical place -> witness -> its own text there
+    at_end: dict[str, bool]  # note of no length -> its readings end the stretch before it
+    paragraphs: list[tuple[int, int]]
+    bounds: list[int]  # every place where a paragraph or a witness's stretch starts or stops
+
+    def covers(self, w: str, a: int, b: int) -> bool:
+        return any(s <= a and b <= e for s, e in self.covered[w])
+
+    def walk(self) -> Iterator[tuple]:
+        """The work in canonical order: ``("paragraph", k)`` where paragraph k starts;
+        ``("addition", {witness: text})`` where witnesses print text of their own;
+        ``("segment", a, b, readers)`` for canonical ``[a, b)`` and the witnesses that print
+        it (no witness starts or stops inside it); ``("note", note)`` inside a segment, in
+        place, with the canonical text between as ``("text", a, b)``."""
+        adds = dict(self.additions)
+
+        def additions(upto: float) -> Iterator[tuple]:
+            for at in sorted(k for k in adds if k <= upto):
+                yield ("addition", adds.pop(at))
+
+        by_start = sorted(self.notes, key=lambda n: (n["offset"], n["length"]))
+        for pk, (ps, pe) in enumerate(self.paragraphs):
+            yield ("paragraph", pk)
+            last = pk == len(self.paragraphs) - 1
+            nxt = len(self.canonical) + 1 if last else self.paragraphs[pk + 1][0]
+            segs = [(max(x, ps), min(y, pe)) for x, y in zip(self.bounds, self.bounds[1:])
+                    if x < pe and y > ps]
+            for k, (a, b) in enumerate(segs):
+                yield from additions(a)
+                # notes of no length past the paragraph's end (before the next) end it
+                upto = nxt if k == len(segs) - 1 else b
+                yield ("segment", a, b, [w for w in self.witnesses if self.covers(w, a, b)])
+                yield from self._inside(by_start, a, b, upto)
+            yield from additions(float("inf") if last else nxt - 1)
+
+    def _inside(self, by_start: Sequence[dict[str, Any]], a: int, b: int, upto: int
+                ) -> Iterator[tuple]:
+        cur = a
+        for n in by_start:
+            o, e = n["offset"], n["offset"] + n["length"]
+            if o < cur or (e > b and not (o == e and b < upto and o < upto)):
+                continue
+            # a note of no length at a boundary goes with the stretch its readings are in
+            end = self.at_end.get(n["id"], False)
+            if o == e and ((o == a and a and end) or (o == b and b == upto and not end)):
+                continue
+            if o > b:  # in the gap between two paragraphs: at the first one's end
+                o = e = b
+            if o > cur:
+                yield ("text", cur, o)
+            yield ("note", n)
+            cur = e
+        if b > cur:
+            yield ("text", cur, b)
+
+
+def layout(notes_doc: dict[str, Any], canonical: str) -> Layout:
+    wits = list(notes_doc["summary"]["witnesses"].items())
+    notes = list(notes_doc["notes"])
+    placed: dict[str, list[_Placed]] = {}
+    ends: dict[str, list[bool]] = {}
+    moved: dict[str, set[str]] = {}  # note -> witnesses that print its reading elsewhere
+    for wid, info in wits:
+        placed[wid], at, away = _placed(canonical, notes, info, wid)
+        for nid, end in at.items():
+            ends.setdefault(nid, []).append(end)
+        for nid in away:
+            moved.setdefault(nid, set()).add(wid)
+    if moved:  # a reading printed out of the canonical order is read there, not here
+        notes = [{**n, "readings": [{**r, "witnesses": [w for w in r["witnesses"]
+                                                       if w["id"] not in moved.get(n["id"], ())]}
+                                    for r in n["readings"]]} for n in notes]
+    spans = sorted((n["offset"], n["offset"] + n["length"]) for n in notes if n["length"])
+
+    def snap(p: int) -> int:
+        # a boundary inside a note's span moves to its end: a note is read whole
+        k = bisect_right(spans, (p, 1 << 62)) - 1
+        while k >= 0 and spans[k][1] > p:
+            if spans[k][0] < p:
+                return spans[k][1]
+            k -= 1
+        return p
+
+    paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", canonical)]
+    if not paras:
+        paras = [(0, 0)]
+    cuts = {x for s, e in paras for x in (s, e)}
+    covered: dict[str, list[tuple[int, int]]] = {}
+    adds: dict[int, dict[str, str]] = {}
+    for wid, _ in wits:
+        covered[wid] = []
+        for p in placed[wid]:
+            if p.text is None:
+                s, e = snap(p.start), snap(p.end)
+                covered[wid].append((s, e))
+                cuts.update((s, e))
+            else:
+                at = adds.setdefault(snap(p.start), {})
+                at[wid] = at.get(wid, "") + p.text
+    return Layout(canonical, tuple(w for w, _ in wits), tuple(notes), covered, adds,
+                  {nid: 2 * sum(v) > len(v) for nid, v in ends.items()}, paras, sorted(cuts))
+
+
+__all__ = ["Layout", "layout"]
