@@ -66,7 +66,8 @@ DB_NAME = f"cache-v{SCHEMA}.sqlite3"
 #: Entries unused for this many days are dropped at the end of a run that wrote.
 KEEP_DAYS = 30
 #: Config fields that change no result at all (how a run is run and reported).
-NOT_RESULT: frozenset[str] = frozenset({"jobs", "fail_on", "cache_dir", "cache", "scheduler"})
+NOT_RESULT: frozenset[str] = frozenset({"jobs", "fail_on", "cache_dir", "cache", "scheduler",
+                                        "formats"})
 #: Config fields that do not change the per-file result (read, clean, fingerprint): they
 #: act at the join, grouping, alignment or running stages, or change no result at all.
 #: Everything else is in the key.

@@ -80,7 +80,7 @@ class Config:
 
     # --- reading -------------------------------------------------------------------------
     #: File name endings read from the folder (lower case, with the dot).
-    suffixes: tuple[str, ...] = (".txt", ".md")
+    suffixes: tuple[str, ...] = (".txt", ".md", ".json", ".jsonl")
     #: Files larger than this are reported as errors instead of read: a scanned archive
     #: page is tens of kilobytes, so 20 MiB is a mistake (a dump, a binary), not a page.
     max_file_bytes: int = 20 * 1024 * 1024
@@ -267,6 +267,9 @@ class Config:
     #: ``jobs``), "local" on a Dask ``LocalCluster`` of ``jobs`` workers, or the address of
     #: a Dask scheduler ("tcp://host:8786"). The output is the same bytes (see cluster.py).
     scheduler: str = ""
+    #: Further formats to write each work's alignment in (``--format``): "collatex" writes
+    #: ``works/<id>/collatex.json``, CollateX's JSON alignment table.
+    formats: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         from .script import CHOICES

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .collatex import alignment_table
 from .notes_md import render_notes
 from .pipeline import Result
 from .pool import jobs_of, shared_map
@@ -63,12 +64,16 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def work_paths(work_id: str) -> dict[str, str]:
+def work_paths(work_id: str, formats: Iterable[str] = ()) -> dict[str, str]:
+    """A work's files under the results folder (``formats``: the further ones asked for)."""
     base = f"works/{work_id}"
-    return {"canonical": f"{base}/canonical.txt", "notes": f"{base}/notes.json",
-            "notes_md": f"{base}/notes.md", "shared": f"{base}/shared.json",
-            "tei": f"{base}/tei.xml", "report": f"{base}/report.html",
-            "originals": f"{base}/original"}
+    paths = {"canonical": f"{base}/canonical.txt", "notes": f"{base}/notes.json",
+             "notes_md": f"{base}/notes.md", "shared": f"{base}/shared.json",
+             "tei": f"{base}/tei.xml"}
+    if "collatex" in formats:
+        paths["collatex"] = f"{base}/collatex.json"
+    paths.update(report=f"{base}/report.html", originals=f"{base}/original")
+    return paths
 
 
 def summary(result: Result) -> dict[str, Any]:
@@ -87,7 +92,7 @@ def summary(result: Result) -> dict[str, Any]:
             entry["script"] = c.summary["script"]
         if c.summary.get("missing_pages"):
             entry["missing_pages"] = c.summary["missing_pages"]
-        entry.update(work_paths(w.id))
+        entry.update(work_paths(w.id, result.config.formats))
         works.append(entry)
     return {
         "version": SUMMARY_VERSION,
@@ -102,10 +107,12 @@ def summary(result: Result) -> dict[str, Any]:
 def _work_files(result: Result, i: int) -> list[tuple[str, str]]:
     """The files of work ``i``: (path under the output folder, text)."""
     w, c = result.works[i], result.collated[i]
-    paths = work_paths(w.id)
+    paths = work_paths(w.id, result.config.formats)
     originals = original_files(result, i)
     notes = c.notes_dict()
-    return [(paths["canonical"], c.canonical_file()),
+    extra = [(paths["collatex"], dumps(alignment_table(notes, c.canonical.text)))] \
+        if "collatex" in paths else []
+    return extra + [(paths["canonical"], c.canonical_file()),
             (paths["notes"], dumps(notes)),
             (paths["tei"], render_tei(notes, c.canonical.text, w.title,
                                       c.summary.get("language", ""))),
