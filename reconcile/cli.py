@@ -107,7 +107,8 @@ def _fail_on(values: Optional[list[str]]) -> list[FailOn]:
 
 Folder = Annotated[Path, typer.Argument(
     metavar="FOLDER", show_default=False,
-    help="Folder of .txt and .md editions (read recursively).")]
+    help="Folder of .txt and .md editions (read recursively; CollateX .json inputs and .jsonl "
+         "archives in it too), or one .json or .jsonl file.")]
 Jobs = Annotated[int, typer.Option(
     min=0, help="Worker processes for reading and fingerprinting (0: one per core).")]
 EditionMinCoverage = Annotated[Optional[float], typer.Option(
@@ -144,6 +145,14 @@ ScriptOpt = Annotated[ScriptChoice, typer.Option(
     "--script", case_sensitive=False,
     help="Script of a Chinese canonical text: as the base witness prints it, or simplified "
          "or traditional whatever the witnesses print.")]
+class FormatChoice(str, Enum):
+    COLLATEX = "collatex"
+
+
+FormatOpt = Annotated[Optional[list[FormatChoice]], typer.Option(
+    "--format", case_sensitive=False, show_default=False,
+    help="Also write each work's alignment in this format (repeatable): 'collatex' writes "
+         "works/<id>/collatex.json, CollateX's JSON alignment table.")]
 SchedulerOpt = Annotated[Optional[str], typer.Option(
     "--scheduler", metavar="ADDRESS", show_default=False,
     help="Run the per-file and per-work tasks on Dask: 'local' starts a cluster of --jobs "
@@ -286,11 +295,13 @@ class _Job:
 
 def _config(jobs: int, edition_min_coverage: Optional[float], policies: Sequence[FailOn],
             cache_dir: Optional[Path], no_cache: bool, follow_links: bool = False,
-            script: ScriptChoice = ScriptChoice.BASE, scheduler: Optional[str] = None) -> Config:
+            script: ScriptChoice = ScriptChoice.BASE, scheduler: Optional[str] = None,
+            formats: Sequence[FormatChoice] = ()) -> Config:
     config = replace(Config(), jobs=jobs, fail_on=tuple(p.value for p in policies),
                      cache_dir=str(cache_dir) if cache_dir is not None else "",
                      cache=not no_cache, follow_links=follow_links, script=script.value,
-                     scheduler=scheduler or "")
+                     scheduler=scheduler or "",
+                     formats=tuple(sorted({f.value for f in formats})))
     if edition_min_coverage is not None:
         config = replace(config, edition_min_coverage=edition_min_coverage)
     return config
@@ -355,6 +366,7 @@ def _open_cache(config: Config, ui: _UI) -> Any:
 
 
 def _work(job: _Job, ui: _UI) -> int:
+    from .containers import SUFFIXES as CONTAINERS
     from .output import OutputError, work_paths, write, write_atomic
     from .pipeline import run as run_pipeline
 
@@ -362,14 +374,15 @@ def _work(job: _Job, ui: _UI) -> int:
     folder, config = job.folder, job.config
     if not folder.exists():
         raise _InputError(f"{folder}: no such folder")
-    if not folder.is_dir():
-        raise _InputError(f"{folder}: not a folder")
+    many = folder.is_file() and folder.name.lower().endswith(CONTAINERS)
+    if not folder.is_dir() and not many:
+        raise _InputError(f"{folder}: not a folder (nor a .json or .jsonl file of witnesses)")
     if job.out is not None:
         into, src = Path(os.path.realpath(job.out)), Path(os.path.realpath(folder))
         if into == src or src.is_relative_to(into):
             raise _InputError(f"{job.out}: the results folder holds the input folder "
                               f"{folder}; write the results elsewhere")
-    config = _with_decisions(config, folder, job.decisions)
+    config = _with_decisions(config, folder.parent if many else folder, job.decisions)
     if FailOn.NEW in job.policies and job.baseline is None:
         raise _InputError("--fail-on new needs a baseline: --baseline FILE "
                           "(write one with `reconcile baseline FOLDER -o FILE`)")
@@ -410,7 +423,7 @@ def _work(job: _Job, ui: _UI) -> int:
                 "matches no note; it was not applied")
     doc["cache"] = cache.stats() if cache is not None else {"enabled": False}
     if not result.records:
-        raise _InputError(f"{folder}: no readable .txt or .md file")
+        raise _InputError(f"{folder}: no readable .txt, .md, .json or .jsonl witness")
 
     report = report_of(result)
     outputs: dict[str, Any] = {}
@@ -463,7 +476,7 @@ def _fill_doc(doc: dict[str, Any], report: Report, diff: Diff | None,
             "by_kind": dict(sorted(kinds.items())),
         }
         if job.out is not None:
-            entry["outputs"] = {k: str(job.out / v) for k, v in work_paths(w["id"]).items()}
+            entry["outputs"] = {k: str(job.out / v) for k, v in work_paths(w["id"], job.config.formats).items()}
         works.append(entry)
     doc["counts"] = {
         # files read: an edition printed over pages is one witness of several files
@@ -561,6 +574,7 @@ def run_cmd(
     scheduler: SchedulerOpt = None,
     force: Force = False,
     follow_links: FollowLinks = False,
+    formats: FormatOpt = None,
 ) -> None:
     """Read every edition in FOLDER, group the files into works, and write the results to OUT.
 
@@ -569,7 +583,8 @@ def run_cmd(
     """
     policies = tuple(fail_on or ())
     _execute(_Job("run", folder, _config(jobs, edition_min_coverage, policies, cache_dir,
-                                         no_cache, follow_links, script, scheduler), policies, out=out, baseline=baseline,
+                                         no_cache, follow_links, script, scheduler,
+                                         formats or ()), policies, out=out, baseline=baseline,
                   json=json_, quiet=quiet, verbose=verbose, force=force,
                   decisions=decisions))
 

@@ -595,6 +595,17 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
             uf.union(a, b)
         elif short and _same_short_text(short_keys[a], short_keys[b], config):
             uf.union(a, b)
+    # what a file of witnesses says (containers.py): the witnesses of one CollateX file are
+    # one work, the pages of one printing of an archive one edition
+    named: dict[str, int] = {}
+    for i, r in enumerate(records):
+        src = r.witness.source
+        for k in (f"c:{src.collection}" if src.collection else "",
+                  f"p:{src.printing}" if src.printing and not src.collection else ""):
+            if k and k in named:
+                uf.union(named[k], i)
+            elif k:
+                named[k] = i
     links = pages.page_links(facts, names)
     out_scores: dict[int, list[int]] = defaultdict(list)
     in_scores: dict[int, list[int]] = defaultdict(list)
@@ -920,7 +931,9 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
     dups: set[int] = set()
     same_text: dict[str, list[int]] = defaultdict(list)
     for f in members:
-        if len(records[f].witness.text) >= config.duplicate_min_chars:
+        # (the witnesses a file of witnesses names are each one, however alike)
+        if len(records[f].witness.text) >= config.duplicate_min_chars and \
+                not records[f].witness.source.collection:
             same_text[records[f].witness.text].append(f)
     for alike in same_text.values():
         for i, a in enumerate(alike):

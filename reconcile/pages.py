@@ -40,6 +40,7 @@ class PageFacts:
     starts_mid: bool  # its text starts in the middle of a sentence
     ends_mid: bool  # its text stops in the middle of a sentence
     starts_new: bool = False  # its text plainly starts a sentence (a capital letter)
+    printing: str = ""  # the printing the file that holds it names (an archive's series)
 
 
 def label(text: str) -> str:
@@ -80,7 +81,7 @@ def points_inside(direction: str, k: int, n_pages: int) -> bool:
 
 
 def facts(w: Witness) -> PageFacts:
-    printed = ""
+    printed = label(w.source.page)  # an archive's record says its page
     to: list[str] = []
     frm: list[str] = []
     for r in w.removals:
@@ -100,7 +101,7 @@ def facts(w: Witness) -> PageFacts:
         last = w.text[body[-1].start:body[-1].end]
         ends_mid = body[-1] is w.paragraphs[-1] and not ends_paragraph(last)
     return PageFacts(printed, tuple(dict.fromkeys(to)), tuple(dict.fromkeys(frm)),
-                     starts_mid, ends_mid, starts_new)
+                     starts_mid, ends_mid, starts_new, w.source.printing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,10 @@ def _junction_weight(said: int) -> int:
 def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage | None
                ) -> tuple[int, list[str]]:
     """Evidence that page ``b`` comes right after page ``a`` in one printing."""
+    if fa.printing and fb.printing:
+        # the archive says which printing each page is of
+        same = fa.printing == fb.printing
+        return (STRONG if same else -2 * STRONG), (["the archive's series"] if same else [])
     la = fa.printed or (na.page if na else "")
     lb = fb.printed or (nb.page if nb else "")
     score, kinds = 0, []

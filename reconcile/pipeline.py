@@ -21,7 +21,9 @@ from .duplicates import Duplicate, across_files, within_file
 from .fingerprint import Fingerprinted, fingerprint
 from .group import Related, Work, group
 from .join import join
-from .read import discover, read_source
+from .containers import SUFFIXES as CONTAINERS
+from .containers import read_container
+from .read import discover, read_bytes, read_source, relative_id
 from .records import ReadError, Source
 from .pool import jobs_of, shared_map
 from .work import WorkResult, process_work
@@ -60,6 +62,19 @@ def process_file(path: Path, folder: Path, config: Config) -> Fingerprinted | Re
     if isinstance(got, ReadError):
         return got
     return process_source(got, config)
+
+
+def process_container(path: Path, folder: Path, config: Config
+                      ) -> list[Fingerprinted] | ReadError:
+    """Read a file that holds many witnesses (reconcile/containers.py) and clean and
+    fingerprint each."""
+    data = read_bytes(path, folder, config)
+    if isinstance(data, ReadError):
+        return data
+    got = read_container(relative_id(path, folder), data)
+    if isinstance(got, ReadError):
+        return got
+    return [process_source(s, config) for s in got]
 
 
 def analyse(records: Sequence[Fingerprinted], errors: Sequence[ReadError],
@@ -196,9 +211,15 @@ def run(folder: Path, config: Config | None = None,
     is done (``"works"``)."""
     config = config or Config()
     folder = Path(folder)
-    if not folder.is_dir():
+    if folder.is_file() and folder.name.lower().endswith(CONTAINERS):
+        folder, paths = folder.parent, [folder]  # one file of many witnesses
+    elif not folder.is_dir():
         raise NotADirectoryError(f"{folder}: not a folder")
-    paths = discover(folder, config)
+    else:
+        paths = discover(folder, config)
+    # files of many witnesses are read here, in this process, and not cached
+    many = [p for p in paths if p.name.lower().endswith(CONTAINERS)]
+    paths = [p for p in paths if not p.name.lower().endswith(CONTAINERS)]
     got: list[Fingerprinted | ReadError | None] = [None] * len(paths)
     keys: list = [None] * len(paths)
     done = 0
@@ -208,16 +229,22 @@ def run(folder: Path, config: Config | None = None,
             if got[i] is not None:
                 done += 1
                 if progress is not None:
-                    progress("files", done, len(paths))
+                    progress("files", done, len(paths) + len(many))
     todo = [i for i, g in enumerate(got) if g is None]
     engine = engine or Local()
     for i, item in zip(todo, engine.files([paths[i] for i in todo], folder, config)):
         got[i] = item
         done += 1
         if progress is not None:
-            progress("files", done, len(paths))
+            progress("files", done, len(paths) + len(many))
     if cache is not None:
         cache.store((keys[i], got[i]) for i in todo)
+    for p in many:
+        members = process_container(p, folder, config)
+        got.extend([members] if isinstance(members, ReadError) else members)
+        done += 1
+        if progress is not None:
+            progress("files", done, len(paths) + len(many))
     records: list[Fingerprinted] = []
     errors: list[ReadError] = []
     for item in got:

@@ -52,6 +52,11 @@ class Source:
     line_starts: tuple[int, ...]
     #: what reading it had to guess or remove (a guessed encoding, stray control characters)
     warnings: tuple[str, ...] = ()
+    #: what the file that holds it says (reconcile/containers.py): the witnesses of one
+    #: ``collection`` are one work, the pages of one ``printing`` one edition; its ``page``
+    collection: str = ""
+    printing: str = ""
+    page: str = ""
 
     @classmethod
     def from_text(cls, id: str, text: str, encoding: str, sha256: str,
