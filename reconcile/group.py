@@ -776,6 +776,9 @@ _EDGE_UNITS = 2
 #: pages' edges, that say the pages are not neighbours: one is the sentence the page
 #: break cut (other files hold it whole, neither page does).
 _BETWEEN = 2
+#: Characters of slack in comparing a page's unshared edges with what another file prints
+#: between them (a heading, a stray word).
+_SLACK = 6
 
 
 def _junctions(t: _Tally, members: Sequence[int]) -> Callable[[int, int], int]:
@@ -787,9 +790,11 @@ def _junctions(t: _Tally, members: Sequence[int]) -> Callable[[int, int], int]:
     work break their pages in different places; this tells their pages apart."""
     inside = set(members)
 
+    @lru_cache(maxsize=None)
     def partners(unit: tuple[int, int]) -> list[tuple[int, int]]:
         return [o for o in t.partners.get(unit, ()) if o[0] in inside]
 
+    @lru_cache(maxsize=None)
     def edge(f: int, last: bool) -> tuple[int, int] | None:
         units = t.by_witness.get(f, ())
         if not units:
@@ -816,6 +821,23 @@ def _junctions(t: _Tally, members: Sequence[int]) -> Callable[[int, int], int]:
             if seen >= _BETWEEN:
                 return True
         return False
+
+    def fits(c: int, i: int, j: int, foot: tuple[int, int], head: tuple[int, int]) -> bool:
+        """Whether what a prints after its last shared sentence and b before its first
+        is about what c prints between them (the sentence the break cut, or nothing): a
+        page whose last lines no file shares does not stop where c goes on to b."""
+        rest = sum(t.sizes[foot[0]][foot[1] + 1:]) + sum(t.sizes[head[0]][:head[1]])
+        gap = sum(t.sizes[c][i + 1:j])
+        # c's two sentences may hold more than a's and b's (the cut sentence's parts)
+        room = gap + max(0, t.sizes[c][i] - t.sizes[foot[0]][foot[1]]) + \
+            max(0, t.sizes[c][j] - t.sizes[head[0]][head[1]])
+        return rest <= 1.25 * room + _SLACK and gap <= 1.25 * rest + _SLACK
+
+    def halves(c: int, i: int, foot: tuple[int, int], head: tuple[int, int]) -> bool:
+        """Whether a's last sentence and b's first are two parts of c's sentence i (the
+        one the page break cut), not each the whole of it (two readings of one line)."""
+        return t.sizes[foot[0]][foot[1]] + t.sizes[head[0]][head[1]] <= \
+            1.25 * t.sizes[c][i]
 
     def another_head(c: int, i: int, a: int, b: int) -> bool:
         """Whether the next sentence c prints after its sentence i is held at the head of
@@ -845,7 +867,9 @@ def _junctions(t: _Tally, members: Sequence[int]) -> Callable[[int, int], int]:
             if heads.get(c):
                 # a sentence may be printed twice (a repeated phrase, a heading): any
                 # place where c prints a's foot and soon after b's head will do
-                near = any(i <= j and not crowded(c, i + 1, j, a, b)
+                near = any((i < j and not crowded(c, i + 1, j, a, b) and
+                            fits(c, i, j, foot, head)) or
+                           (i == j and halves(c, i, foot, head))
                            for i in feet[c] for j in heads[c])
                 said += 1 if near else -1
             elif len(feet[c]) == 1 and another_head(c, feet[c][0], a, b):

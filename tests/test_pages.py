@@ -389,3 +389,14 @@ def test_two_printings_broken_at_other_places_are_told_apart_by_their_text(
     monkeypatch.setattr("reconcile.pages.JUNCTION", 0)
     printings = {r.files for w in run(tmp_path, CONFIG).works for r in w.witnesses}
     assert ("e11c_01.txt", "9c1b p.2.md") in printings  # what the markers alone would say
+
+
+def test_readings_of_one_line_garbled_at_either_end_are_not_two_pages(tmp_path: Path) -> None:
+    # one engine garbles the line's end (and drops its stop), another its start: the
+    # first's clean sentence is followed, in the third reading, by the second's clean one,
+    # but each has a whole sentence left over that nothing prints between them
+    _write(tmp_path, {"3a16_abbyy.txt": "the council met on the hill. It voted for the plan!\n",
+                      "3a16_tesseract.txt": "the council met on the hill. lt vofed fcr tne plam\n",
+                      "3a16_ocropus.txt": "the coumcil mct om the hlll. It voted for the plan!\n"})
+    result = run(tmp_path, CONFIG)
+    assert all(len(r.files) == 1 for w in result.works for r in w.witnesses)
