@@ -33,19 +33,32 @@ def alignment_table(notes_doc: dict[str, Any], canonical: str) -> dict[str, Any]
     wids = list(lay.witnesses)
     columns: list[dict[str, str]] = []
     readers: list[str] = []
+    last: dict[str, int] = {}  # witness -> the last column it prints in
+
+    def add(col: dict[str, str]) -> None:
+        for w, text in col.items():
+            if text:
+                last[w] = len(columns)
+        columns.append(col)
+
     for ev in lay.walk():
-        if ev[0] == "addition":
-            columns.append(dict(ev[1]))
+        if ev[0] == "paragraph" and ev[1]:
+            # the break between two paragraphs ends the last column each witness prints
+            for w, k in last.items():
+                if not columns[k][w].endswith("\n\n"):
+                    columns[k][w] = columns[k][w].rstrip(" ") + "\n\n"
+        elif ev[0] == "addition":
+            add(dict(ev[1]))
         elif ev[0] == "segment":
             readers = ev[3]
         elif ev[0] == "text":
-            columns.append({w: canonical[ev[1]:ev[2]] for w in readers})
+            add({w: canonical[ev[1]:ev[2]] for w in readers})
         elif ev[0] == "note":
             n = ev[1]
             col = {w: n["chosen"] for w in readers}  # who it does not list reads the lem
             for r in n["readings"]:
                 col.update({w["id"]: r["text"] for w in r["witnesses"] if w["id"] in col})
-            columns.append(col)
+            add(col)
     rows: list[list[list[dict[str, str]] | None]] = [[] for _ in wids]
     for col in columns:
         cells = [tokens(col[w]) if col.get(w) else None for w in wids]

@@ -10,26 +10,30 @@ one ``series`` (and ``date``) are one printing (``printing``), with their ``page
 
 from __future__ import annotations
 
-import hashlib
 import json
+import re
 from dataclasses import replace
 from typing import Any
 
+from .read import decode
 from .records import ErrorKind, ReadError, Source
 
 #: Suffixes of the files read here (``Config.suffixes`` must list them to read them).
 SUFFIXES = (".json", ".jsonl")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _source(fid: str, wid: str, text: str, **meta: str) -> Source:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    src = Source.from_text(f"{fid}#{wid}", text, "utf-8",
-                           hashlib.sha256(text.encode("utf-8")).hexdigest())
-    return replace(src, **meta) if meta else src
+def _source(fid: str, wid: str, text: str, **meta: str) -> Source | ReadError:
+    """A member as a file is read (reconcile/read.py: control characters, overstrikes, a
+    lone surrogate JSON may hold becomes U+FFFD)."""
+    src = decode(f"{fid}#{wid}", _SURROGATE.sub("\ufffd", text).encode("utf-8"))
+    return replace(src, **meta) if isinstance(src, Source) and meta else src
 
 
 def read_collatex(fid: str, data: bytes) -> list[Source] | ReadError:
@@ -40,6 +44,8 @@ def read_collatex(fid: str, data: bytes) -> list[Source] | ReadError:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return ReadError(fid, ErrorKind.ENCODING, f"not JSON ({exc.__class__.__name__}: {exc})")
+    except RecursionError:
+        return ReadError(fid, ErrorKind.ENCODING, "not JSON this tool reads (nested too deep)")
     if not isinstance(doc, dict) or "witnesses" not in doc:
         return []  # another JSON file (a decisions file, a baseline): not input
     wits = doc["witnesses"]
@@ -61,7 +67,10 @@ def read_collatex(fid: str, data: bytes) -> list[Source] | ReadError:
             return ReadError(fid, ErrorKind.ENCODING, f"witness id {wid!r} is given twice")
         seen.add(wid)
         if text.strip():  # each witness a printing of its own, all of them one work
-            out.append(_source(fid, wid, text, collection=fid, printing=f"{fid}#{wid}"))
+            src = _source(fid, wid, text, collection=fid, printing=f"{fid}#{wid}")
+            if isinstance(src, ReadError):
+                return src
+            out.append(src)
     if not out:
         return ReadError(fid, ErrorKind.EMPTY, "every witness is empty")
     return out
@@ -72,7 +81,8 @@ def read_jsonl(fid: str, data: bytes) -> list[Source] | ReadError:
     ``series``, ``date``, ``page`` and ``seq`` optional. A line that is no such record
     refuses the archive, naming the line: a run never works on part of an archive."""
     try:
-        lines = data.decode("utf-8-sig").splitlines()
+        # (JSON strings may hold U+2028 and the like raw: only a newline ends a record)
+        lines = data.decode("utf-8-sig").split("\n")
     except UnicodeDecodeError as exc:
         return ReadError(fid, ErrorKind.ENCODING, f"not UTF-8 ({exc})")
     out: list[Source] = []
@@ -84,9 +94,11 @@ def read_jsonl(fid: str, data: bytes) -> list[Source] | ReadError:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             return ReadError(fid, ErrorKind.ENCODING, f"line {n} is not JSON ({exc})")
+        except RecursionError:
+            return ReadError(fid, ErrorKind.ENCODING, f"line {n} is nested too deep")
         rid = rec.get("id") if isinstance(rec, dict) else None
         text = rec.get("text") if isinstance(rec, dict) else None
-        if isinstance(rid, int):
+        if isinstance(rid, int) and not isinstance(rid, bool):
             rid = str(rid)
         if not isinstance(rid, str) or not rid or not isinstance(text, str):
             return ReadError(fid, ErrorKind.ENCODING,
@@ -100,7 +112,10 @@ def read_jsonl(fid: str, data: bytes) -> list[Source] | ReadError:
                 if isinstance(rec.get(k), (str, int)) and not isinstance(rec.get(k), bool)}
         printing = "\x1f".join((meta["series"], meta.get("date", ""))) if "series" in meta else ""
         page = meta.get("page") or meta.get("seq", "")
-        out.append(_source(fid, rid, text, printing=printing, page=page))
+        src = _source(fid, rid, text, printing=printing, page=page)
+        if isinstance(src, ReadError):
+            return ReadError(fid, src.kind, f"line {n}: {src.message}")
+        out.append(src)
     if not out:
         return ReadError(fid, ErrorKind.EMPTY, "the archive holds no record with text")
     return out

@@ -11,7 +11,8 @@ the witness lacks.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from itertools import accumulate
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,7 +61,7 @@ def _own_version(canonical: str, s: int, e: int, readings: Sequence[tuple[int, i
 
 
 def _placed(canonical: str, notes: Sequence[dict[str, Any]], info: dict[str, Any], wid: str
-            ) -> tuple[list[_Placed], dict[str, bool], set[str]]:
+            ) -> tuple[list[_Placed], dict[str, bool], set[tuple[str, int, int]]]:
     """What witness ``wid`` prints, in its own order, anchored on the canonical text; for
     each note of no length it reads at an in-order stretch, whether its reading stands at
     the end of the stretch before the place (not at the head of the one after); and the
@@ -79,11 +80,11 @@ def _placed(canonical: str, notes: Sequence[dict[str, Any]], info: dict[str, Any
     # each reading goes to the stretch that holds its place in the witness, as rebuild does
     mine: list[list[tuple[int, int, str]]] = [[] for _ in covers]
     at_end: dict[str, bool] = {}
-    moved: set[str] = set()
+    moved: set[tuple[str, int, int]] = set()  # (note, reading, place) printed out of order
     for n in notes:
         o, L = n["offset"], n["length"]
-        for r in n["readings"]:
-            for w in r["witnesses"]:
+        for ri, r in enumerate(n["readings"]):
+            for wi, w in enumerate(r["witnesses"]):
                 if w["id"] != wid:
                     continue
                 pos = (order.get(w.get("file", wid), 0), w["line"], w["column"])
@@ -94,7 +95,7 @@ def _placed(canonical: str, notes: Sequence[dict[str, Any]], info: dict[str, Any
                 k = before[-1] if before else holders[0]
                 mine[k].append((o, o + L, r["text"]))
                 if k not in keep:
-                    moved.add(n["id"])
+                    moved.add((n["id"], ri, wi))
                 elif not L and r["text"]:  # a reading of nothing stands anywhere
                     (s, e), _ = covers[k]
                     at_end[n["id"]] = e == o and s < o
@@ -181,17 +182,16 @@ def layout(notes_doc: dict[str, Any], canonical: str) -> Layout:
     notes = list(notes_doc["notes"])
     placed: dict[str, list[_Placed]] = {}
     ends: dict[str, list[bool]] = {}
-    moved: dict[str, set[str]] = {}  # note -> witnesses that print its reading elsewhere
+    moved: set[tuple[str, int, int]] = set()
     for wid, info in wits:
         placed[wid], at, away = _placed(canonical, notes, info, wid)
         for nid, end in at.items():
             ends.setdefault(nid, []).append(end)
-        for nid in away:
-            moved.setdefault(nid, set()).add(wid)
+        moved |= away
     if moved:  # a reading printed out of the canonical order is read there, not here
-        notes = [{**n, "readings": [{**r, "witnesses": [w for w in r["witnesses"]
-                                                       if w["id"] not in moved.get(n["id"], ())]}
-                                    for r in n["readings"]]} for n in notes]
+        notes = [{**n, "readings": [{**r, "witnesses": [
+            w for wi, w in enumerate(r["witnesses"]) if (n["id"], ri, wi) not in moved]}
+            for ri, r in enumerate(n["readings"])]} for n in notes]
     spans = sorted((n["offset"], n["offset"] + n["length"]) for n in notes if n["length"])
 
     def snap(p: int) -> int:
@@ -203,7 +203,15 @@ def layout(notes_doc: dict[str, Any], canonical: str) -> Layout:
             k -= 1
         return p
 
-    paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", canonical)]
+    reach = list(accumulate((e for _, e in spans), max))  # the furthest end so far
+    paras: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", canonical):
+        # a note that spans a paragraph break makes the two one (a note is read whole)
+        k = bisect_left(spans, (m.start(), -1))
+        if paras and k and reach[k - 1] > paras[-1][1]:
+            paras[-1] = (paras[-1][0], m.end())
+        else:
+            paras.append((m.start(), m.end()))
     if not paras:
         paras = [(0, 0)]
     cuts = {x for s, e in paras for x in (s, e)}

@@ -363,7 +363,8 @@ def partition(printings: Sequence[Sequence[int]], facts_: Sequence[PageFacts],
         for b in files[i + 1:]:
             if group[a] is group[b]:
                 continue
-            if overlap(a, b) >= max_overlap:
+            one = bool(facts_[a].printing) and facts_[a].printing == facts_[b].printing
+            if overlap(a, b) >= max_overlap and not one:  # (the archive's word stands)
                 same_part.update(((a, b), (b, a)))
                 continue
             s1, _ = link_score(facts_[a], facts_[b], names[a], names[b])

@@ -104,3 +104,19 @@ def test_collatex_table_of_the_seeds_gives_back_every_witness() -> None:
         table = alignment_table(notes, c.canonical.text)
         for r in w.witnesses:
             assert key(witness_text(table, r.id)) == key(rebuild(c.canonical.text, notes, r.id))
+
+
+def test_odd_json_is_read_or_refused_in_one_line(tmp_path: Path) -> None:
+    # a lone surrogate is replaced, not a crash; JSON nested past Python's stack is refused;
+    # a raw U+2028 inside a string does not end a JSON line
+    (lone,) = read_collatex("x.json", b'{"witnesses": [{"id": "A", "content": "ab\\ud800cd"}]}')
+    assert lone.text == "ab\ufffdcd"
+    deep = b"[" * 200_000 + b"]" * 200_000
+    assert isinstance(read_collatex("x.json", deep), ReadError)
+    (page,) = read_jsonl("a.jsonl", '{"id": "p1", "text": "one\u2028two"}\n'.encode())
+    assert page.id == "a.jsonl#p1"
+    assert isinstance(read_jsonl("a.jsonl", b'{"id": true, "text": "x"}\n'), ReadError)
+    (tmp_path / "good.txt").write_text("The council met on Monday and voted.\n", "utf-8")
+    (tmp_path / "bad.jsonl").write_bytes(b'{"id": "p1"}\n')
+    result = run(tmp_path, CONFIG)
+    assert [e.file for e in result.errors] == ["bad.jsonl"] and len(result.records) == 1

@@ -80,3 +80,40 @@ def test_a_moved_section_and_markup_characters_come_back_in_the_witness_order(
     files = _round_trip(tmp_path / "in", tmp_path / "out")
     assert "&amp; benefits &lt;under review&gt;" in files[0].read_text("utf-8")
     _jing(files)
+
+
+def _wit(covers: list, adds: list | None = None) -> dict:
+    return {"role": "edition", "covers": covers, "omitted": [], "additions": adds or [],
+            "differences": {}}
+
+
+def _note(nid: str, at: int, length: int, chosen: str, readings: list) -> dict:
+    return {"id": nid, "offset": at, "length": length, "kind": "substitution",
+            "chosen": chosen, "reason": "why", "confidence": 0.9, "review": False,
+            "context": {"before": "", "after": ""},
+            "readings": [{"text": t, "witnesses": [{"id": w, "line": ln, "column": col}
+                                                   for w, ln, col in ws]} for t, ws in readings]}
+
+
+@pytest.mark.parametrize(("canonical", "witnesses", "notes"), [
+    # a note over a paragraph break
+    ("ab cd\n\nef gh", {"A": _wit([[0, 12, "A", 1, 1]]), "B": _wit([[0, 12, "B", 1, 1]])},
+     [_note("n1", 3, 6, "cd\n\nef", [("cd\n\nef", [("A", 1, 4)]), ("xy zw", [("B", 1, 4)])])]),
+    # B prints a passage twice, reading it differently each time
+    ("one two three four", {"A": _wit([[0, 18, "A", 1, 1]]),
+                            "B": _wit([[0, 18, "B", 1, 1], [4, 3, "B", 2, 1]])},
+     [_note("n1", 4, 3, "two", [("two", [("A", 1, 5)]), ("tvvo", [("B", 1, 5)]),
+                                ("twa", [("B", 2, 1)])])]),
+])
+def test_the_exports_give_back_what_the_notes_rebuild(canonical: str, witnesses: dict,
+                                                      notes: list) -> None:
+    from reconcile.apparatus import rebuild
+    from reconcile.collatex import alignment_table
+    from reconcile.collatex import witness_text as table_text
+    from reconcile.tei import render_tei
+
+    doc = {"work": "x", "summary": {"witnesses": witnesses}, "notes": notes}
+    tei, table = render_tei(doc, canonical, "t"), alignment_table(doc, canonical)
+    for w in witnesses:
+        want = key(rebuild(canonical, doc, w))
+        assert key(witness_text(tei, w)) == want and key(table_text(table, w)) == want
