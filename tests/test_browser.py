@@ -67,6 +67,30 @@ def _report_2023(out: Path) -> tuple[Path, dict]:
     return out / work["report"], work
 
 
+@pytest.fixture(scope="module")
+def large_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Six printings of a 75,000-character English text with a few hundred notes (the
+    benchmark's large case, bench/reportload.py): (input folder, results folder)."""
+    from bench.reportload import build
+
+    folder = build(tmp_path_factory.mktemp("large") / "data")
+    out = tmp_path_factory.mktemp("large-out")
+    write(run(folder, Config(jobs=1)), out)
+    return folder, out
+
+
+@pytest.fixture(params=["seeds", "large English"])
+def review_case(request: pytest.FixtureRequest, seeds_out: Path) -> tuple[Path, Path]:
+    """(report of the work to review, its input folder): the seeds' 2023 report, and the
+    large English work."""
+    if request.param == "seeds":
+        return _report_2023(seeds_out)[0], SEEDS
+    folder, out = request.getfixturevalue("large_out")
+    (work,) = json.loads((out / "summary.json").read_text("utf-8"))["works"]
+    assert work["counts"]["notes"] >= 200
+    return out / work["report"], folder
+
+
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
@@ -252,11 +276,12 @@ def test_index_and_a_narrow_window(page, seeds_out: Path, tmp_path: Path) -> Non
     assert "Noto Serif CJK SC" in fam
 
 
-def test_decide_three_notes_by_keyboard_export_and_run_again(browser, seeds_out: Path,
-                                                             tmp_path: Path) -> None:
+def _decide_export_and_run_again(browser: object, folder: Path, report: Path, typed: str,
+                                 tmp_path: Path) -> None:
+    """Decide three notes by keyboard (those needing review first: the first reading, the
+    second, one typed), reload, export; a run with the exported file finds each pinned."""
     from reconcile.config import load_decisions
 
-    report, work = _report_2023(seeds_out)
     ctx = browser.new_context(viewport={"width": 1280, "height": 900},  # type: ignore[attr-defined]
                               accept_downloads=True)
     page = ctx.new_page()
@@ -265,15 +290,15 @@ def test_decide_three_notes_by_keyboard_export_and_run_again(browser, seeds_out:
     page.goto(report.as_uri())
     data = page.evaluate("JSON.parse(document.getElementById('data').textContent)")
     decided: dict[str, str] = {}
-    page.keyboard.press("n")  # the first note needing review
+    page.keyboard.press("n")  # the first note (needing review, if any does)
     for key in ("1", "2", "typed"):
         i = page.evaluate("+document.activeElement.getAttribute('data-i')")
         note = data["notes"][i]
         if key == "typed":
             page.keyboard.press("e")
-            page.keyboard.type("〇")
+            page.keyboard.type(typed)
             page.keyboard.press("Enter")
-            decided[note["id"]] = "〇"
+            decided[note["id"]] = typed
             page.locator(f"#m-{note['id']}").focus()
         else:
             page.keyboard.press(key)
@@ -295,7 +320,7 @@ def test_decide_three_notes_by_keyboard_export_and_run_again(browser, seeds_out:
 
     pins = load_decisions(exported)
     assert {p.note: p.reading for p in pins} == decided
-    again = run(SEEDS, Config(jobs=1, decisions=pins))
+    again = run(folder, Config(jobs=1, decisions=pins))
     by_id = {n.id: n for c in again.collated for n in c.notes}
     for note_id, reading in decided.items():
         assert by_id[note_id].chosen == reading
@@ -304,9 +329,22 @@ def test_decide_three_notes_by_keyboard_export_and_run_again(browser, seeds_out:
     assert again.unmatched_pins() == []
 
 
-def test_a_note_opens_the_original_file_at_its_line(page, seeds_out: Path,
+def test_decide_three_notes_by_keyboard_export_and_run_again(browser, seeds_out: Path,
+                                                             tmp_path: Path) -> None:
+    report, _ = _report_2023(seeds_out)
+    _decide_export_and_run_again(browser, SEEDS, report, "〇", tmp_path)
+
+
+def test_the_same_on_a_large_english_work(browser, large_out: tuple[Path, Path],
+                                          tmp_path: Path) -> None:
+    folder, out = large_out
+    (work,) = json.loads((out / "summary.json").read_text("utf-8"))["works"]
+    _decide_export_and_run_again(browser, folder, out / work["report"], "plainly", tmp_path)
+
+
+def test_a_note_opens_the_original_file_at_its_line(page, review_case: tuple[Path, Path],
                                                    tmp_path: Path) -> None:
-    report, work = _report_2023(seeds_out)
+    report, folder = review_case
     page.goto(report.as_uri())
     page.keyboard.press("n")
     item = page.locator("#panel ol.readings > li", has=page.locator("a.orig")).first
@@ -320,7 +358,7 @@ def test_a_note_opens_the_original_file_at_its_line(page, seeds_out: Path,
     inside = page.frame_locator("#orig-frame")
     assert inside.locator("mark.at").inner_text()
     assert inside.locator(f"#L{line} .tx").inner_text() == \
-        (SEEDS / file).read_text("utf-8").split("\n")[int(line) - 1]
+        (folder / file).read_text("utf-8").split("\n")[int(line) - 1]
     page.keyboard.press("Escape")
     assert not page.locator("dialog#orig").is_visible()
     # ... and as a page of its own
@@ -329,7 +367,7 @@ def test_a_note_opens_the_original_file_at_its_line(page, seeds_out: Path,
     assert page.url.split("#")[0].endswith(".html") and "/original/" in page.url
     assert file in page.inner_text("header")
     # the line as the file holds it, the reading marked at its column
-    source = (SEEDS / file).read_text("utf-8").split("\n")[int(line) - 1]
+    source = (folder / file).read_text("utf-8").split("\n")[int(line) - 1]
     assert page.inner_text(f"#L{line} .tx") == source
     marked = page.inner_text("mark.at")
     assert marked and source[int(column) - 1:].startswith(marked)
@@ -340,8 +378,9 @@ def test_a_note_opens_the_original_file_at_its_line(page, seeds_out: Path,
     assert page.url.endswith("report.html") or "report.html" in page.url
 
 
-def test_the_coverage_map_is_reached_and_walked_by_keyboard(page, seeds_out: Path) -> None:
-    report, _ = _report_2023(seeds_out)
+def test_the_coverage_map_is_reached_and_walked_by_keyboard(page, review_case: tuple[Path, Path],
+                                                            seeds_out: Path) -> None:
+    report, _ = review_case
     page.goto(report.as_uri())
     in_map = "!!document.activeElement.closest && !!document.activeElement.closest('figure.cov')"
     label = "document.activeElement.getAttribute('aria-label')"
@@ -393,8 +432,9 @@ def test_the_heat_view_shades_places_by_how_many_witnesses_dissent(page, tmp_pat
     assert alphas == sorted(alphas) and alphas[0] < alphas[-1]
 
 
-def test_at_420_px_the_apparatus_is_labelled_cards_and_still_sorts(page, seeds_out: Path) -> None:
-    report, _ = _report_2023(seeds_out)
+def test_at_420_px_the_apparatus_is_labelled_cards_and_still_sorts(
+        page, review_case: tuple[Path, Path]) -> None:
+    report, _ = review_case
     page.set_viewport_size({"width": 420, "height": 900})
     page.goto(report.as_uri())
     label = page.evaluate("getComputedStyle(document.querySelector('#app tbody td:nth-child(3)'),"
