@@ -133,15 +133,18 @@ class Placed:
 
 def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[int, int],
               text: str, loc: Located, digest: Sequence[bool], config: Config,
-              taken: set[str], slip: Callable[[str, str], bool]) -> Placed:
+              taken: set[str], slip: Callable[[str, str], bool], movable: bool = True
+              ) -> Placed:
     """The note of a site. A digest's reading that is no misreading of the chosen one (its
     own wording, a word it cut) is set aside as the digest's: not a variant of the text."""
     s, e = span
     readings_of: list[str] = []
     trails: list[str] = []  # what each witness prints after its reading
+    goes_on = movable  # every witness prints on along the canonical text after its reading
     for w, (a, b) in zip(site.readers, site.ranges):
         reading = table.reading(w, a, b)
         trails.append("")
+        goes_on = goes_on and b < len(table.toks[w]) and table.col_of[w][b] >= 0
         if not ch.text and b > a:
             # where nothing is chosen the place is right after the token before: the
             # reading holds what the witness prints from there
@@ -152,9 +155,11 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
     if not ch.text:
         # what the witnesses print there after the punctuation that closes the text before
         # (芸造。 the 惑) stands after it, as they print it; where a witness closes its own
-        # words with that punctuation too (丯，丯，), the reading ends with it
+        # words with that punctuation too (丯，丯，), the reading ends with it. Not where a
+        # witness stops following the canonical text there (its stretch ends before the mark),
+        # nor where another site stands at the same place (``movable``: their order holds)
         closing = _closing(text, s)
-        if closing and all(r.startswith(closing) for r in readings_of if key(r)):
+        if closing and goes_on and all(r.startswith(closing) for r in readings_of if key(r)):
             s = e = s + len(closing)
             readings_of = [r[len(closing):] + (closing if t.startswith(closing) else "")
                            if key(r) else r for r, t in zip(readings_of, trails)]

@@ -400,9 +400,13 @@ def _notes(work_id: str, table: Table, sites: Sequence[Site], choices: Sequence[
     taken: set[str] = set()
     placed: list[Placed] = []
     found: list[tuple[Note, str, int]] = []
+    # places of the canonical text where more than one site of no length stands (what a
+    # witness adds there, in its order, must not be parted)
+    points = Counter(a for a, b in (rendered.site_span[i] for i in range(len(sites))) if a == b)
+    shared = {p for p, k in points.items() if k > 1}
     for i, (s, ch) in enumerate(zip(sites, choices)):
         pl = site_note(work_id, table, s, ch, rendered.site_span[i], text, loc, digest, config,
-                       taken, slip)
+                       taken, slip, movable=rendered.site_span[i][0] not in shared)
         placed.append(pl)
         if pl.note is not None:
             found.append((pl.note, "site", i))
