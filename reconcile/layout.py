@@ -177,21 +177,48 @@ class Layout:
             yield ("text", cur, b)
 
 
+def _sides(notes: list[dict[str, Any]], ends: dict[str, dict[str, bool]]
+           ) -> tuple[list[dict[str, Any]], dict[str, bool]]:
+    """Notes of no length whose witnesses print their readings on both sides of a stretch
+    boundary (one ends a stretch there, another starts one) are parted in two, one for
+    each side (the second's id ends in "-2"), so that each witness reads its own where it
+    prints it. With each note: whether it stands at the end of the stretch before it."""
+    out: list[dict[str, Any]] = []
+    at_end: dict[str, bool] = {}
+    for n in notes:
+        side = ends.get(n["id"], {})
+        if not side:
+            out.append(n)
+            continue
+        if all(side.values()) or not any(side.values()):
+            at_end[n["id"]] = next(iter(side.values()))
+            out.append(n)
+            continue
+        for nid, end in ((n["id"], True), (n["id"] + "-2", False)):
+            other = {w for w, e in side.items() if e != end}
+            out.append({**n, "id": nid, "readings": [
+                {**r, "witnesses": [w for w in r["witnesses"] if w["id"] not in other]}
+                for r in n["readings"]]})
+            at_end[nid] = end
+    return out, at_end
+
+
 def layout(notes_doc: dict[str, Any], canonical: str) -> Layout:
     wits = list(notes_doc["summary"]["witnesses"].items())
     notes = list(notes_doc["notes"])
     placed: dict[str, list[_Placed]] = {}
-    ends: dict[str, list[bool]] = {}
+    ends: dict[str, dict[str, bool]] = {}  # note -> witness -> its reading ends a stretch
     moved: set[tuple[str, int, int]] = set()
     for wid, info in wits:
         placed[wid], at, away = _placed(canonical, notes, info, wid)
         for nid, end in at.items():
-            ends.setdefault(nid, []).append(end)
+            ends.setdefault(nid, {})[wid] = end
         moved |= away
     if moved:  # a reading printed out of the canonical order is read there, not here
         notes = [{**n, "readings": [{**r, "witnesses": [
             w for wi, w in enumerate(r["witnesses"]) if (n["id"], ri, wi) not in moved]}
             for ri, r in enumerate(n["readings"])]} for n in notes]
+    notes, at_end = _sides(notes, ends)
     spans = sorted((n["offset"], n["offset"] + n["length"]) for n in notes if n["length"])
 
     def snap(p: int) -> int:
@@ -228,7 +255,7 @@ def layout(notes_doc: dict[str, Any], canonical: str) -> Layout:
                 at = adds.setdefault(snap(p.start), {})
                 at[wid] = at.get(wid, "") + p.text
     return Layout(canonical, tuple(w for w, _ in wits), tuple(notes), covered, adds,
-                  {nid: 2 * sum(v) > len(v) for nid, v in ends.items()}, paras, sorted(cuts))
+                  at_end, paras, sorted(cuts))
 
 
 __all__ = ["Layout", "layout"]

@@ -104,6 +104,13 @@ def _note(nid: str, at: int, length: int, chosen: str, readings: list) -> dict:
                             "B": _wit([[0, 18, "B", 1, 1], [4, 3, "B", 2, 1]])},
      [_note("n1", 4, 3, "two", [("two", [("A", 1, 5)]), ("tvvo", [("B", 1, 5)]),
                                 ("twa", [("B", 2, 1)])])]),
+    # two witnesses add a word where their stretch ends, a third where its stretch starts
+    ("aaaa bbbb", {"A": _wit([[0, 9, "A", 1, 1]]),
+                   "C": _wit([[0, 5, "C", 1, 1], [5, 4, "C", 2, 1]]),
+                   "D": _wit([[0, 5, "D", 1, 1], [5, 4, "D", 2, 1]]),
+                   "B": _wit([[5, 4, "B", 1, 1]])},
+     [_note("n1", 5, 0, "", [("", [("A", 1, 6)]),
+                             ("X ", [("C", 1, 6), ("D", 1, 6), ("B", 1, 1)])])]),
 ])
 def test_the_exports_give_back_what_the_notes_rebuild(canonical: str, witnesses: dict,
                                                       notes: list) -> None:

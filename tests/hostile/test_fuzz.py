@@ -1,7 +1,8 @@
 """The fuzz property: on any folder of noisy copies of one text, the run does not crash,
-every witness rebuilds from canonical.txt and notes.json (letters and digits), every offset
-lies inside the canonical text, and nothing a witness prints is silently dropped. 100
-examples in `make test`; `make test-slow` runs 1,000 (RECONCILE_FUZZ_EXAMPLES)."""
+every witness rebuilds from canonical.txt and notes.json (letters and digits), and reads
+back the same from the TEI and the CollateX table, every offset lies inside the canonical
+text, and nothing a witness prints is silently dropped. 100 examples in `make test`;
+`make test-slow` runs 1,000 (RECONCILE_FUZZ_EXAMPLES)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reconcile import collatex, tei
 from reconcile.apparatus import rebuild
 from reconcile.config import Config
 from reconcile.normalize import key
@@ -72,8 +74,12 @@ def _check(folder: dict[str, str]) -> None:
             nd = json.loads(json.dumps(c.notes_dict()))
             for n in nd["notes"]:
                 assert 0 <= n["offset"] <= n["offset"] + n["length"] <= len(canonical)
+            doc = tei.render_tei(nd, canonical, w.title)
+            table = collatex.alignment_table(nd, canonical)
             for wit in edition_texts(result.records, w):
                 assert key(rebuild(canonical, nd, wit.id)) == key(wit.text), wit.id
+                assert key(tei.witness_text(doc, wit.id)) == key(wit.text), wit.id
+                assert key(collatex.witness_text(table, wit.id)) == key(wit.text), wit.id
             printed = "".join(key(x.text) for x in edition_texts(result.records, w))
             if printed:
                 assert key(canonical), "witnesses print letters, the canonical text none"
