@@ -141,40 +141,48 @@ class Layout:
             for at in sorted(k for k in adds if k <= upto):
                 yield ("addition", adds.pop(at))
 
-        by_start = sorted(self.notes, key=lambda n: (n["offset"], n["length"]))
+        segs: list[tuple[int, int, int]] = []  # (paragraph, a, b), in order
         for pk, (ps, pe) in enumerate(self.paragraphs):
-            yield ("paragraph", pk)
-            last = pk == len(self.paragraphs) - 1
-            nxt = len(self.canonical) + 1 if last else self.paragraphs[pk + 1][0]
-            segs = [(max(x, ps), min(y, pe)) for x, y in zip(self.bounds, self.bounds[1:])
-                    if x < pe and y > ps]
-            for k, (a, b) in enumerate(segs):
-                yield from additions(a)
-                # notes of no length past the paragraph's end (before the next) end it
-                upto = nxt if k == len(segs) - 1 else b
-                yield ("segment", a, b, [w for w in self.witnesses if self.covers(w, a, b)])
-                yield from self._inside(by_start, a, b, upto)
-            yield from additions(float("inf") if last else nxt - 1)
-
-    def _inside(self, by_start: Sequence[dict[str, Any]], a: int, b: int, upto: int
-                ) -> Iterator[tuple]:
-        cur = a
-        for n in by_start:
-            o, e = n["offset"], n["offset"] + n["length"]
-            if o < cur or (e > b and not (o == e and b < upto and o < upto)):
+            segs += [(pk, max(x, ps), min(y, pe)) for x, y in zip(self.bounds, self.bounds[1:])
+                     if x < pe and y > ps]
+        starts = [a for _, a, _ in segs]
+        # every note goes to one segment: one of no length at a boundary (or in the gap
+        # between paragraphs) to the stretch its readings are in, before or after it
+        mine: list[list[dict[str, Any]]] = [[] for _ in segs]
+        for n in sorted(self.notes, key=lambda n: (n["offset"], n["length"])) if segs else ():
+            o = n["offset"]
+            i = bisect_right(starts, o) - 1
+            if n["length"]:
+                mine[max(i, 0)].append(n)
                 continue
-            # a note of no length at a boundary goes with the stretch its readings are in
-            end = self.at_end.get(n["id"], False)
-            if o == e and ((o == a and a and end) or (o == b and b == upto and not end)):
-                continue
-            if o > b:  # in the gap between two paragraphs: at the first one's end
-                o = e = b
-            if o > cur:
-                yield ("text", cur, o)
-            yield ("note", n)
-            cur = e
-        if b > cur:
-            yield ("text", cur, b)
+            if i >= 0 and o < segs[i][2]:
+                if o == segs[i][1] and i > 0 and self.at_end.get(n["id"], False):
+                    i -= 1  # at a start: the end of the stretch before
+            elif i < 0 or (i + 1 < len(segs) and not self.at_end.get(n["id"], False)):
+                i += 1  # past a segment's end: the start of the next
+            mine[i].append(n)
+        pk = -1
+        for i, (k, a, b) in enumerate(segs):
+            if k != pk:
+                if pk >= 0:
+                    yield from additions(a - 1)
+                pk = k
+                yield ("paragraph", k)
+            yield from additions(a)
+            yield ("segment", a, b, [w for w in self.witnesses if self.covers(w, a, b)])
+            cur = a
+            for n in mine[i]:
+                o = min(max(n["offset"], a), b)
+                e = o + n["length"] if n["length"] else o
+                if o > cur:
+                    yield ("text", cur, o)
+                yield ("note", n)
+                cur = max(cur, e)
+            if b > cur:
+                yield ("text", cur, b)
+        if not segs:
+            yield ("paragraph", 0)
+        yield from additions(float("inf"))
 
 
 def _sides(notes: list[dict[str, Any]], ends: dict[str, dict[str, bool]]
