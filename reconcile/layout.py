@@ -127,7 +127,10 @@ class Layout:
     bounds: list[int]  # every place where a paragraph or a witness's stretch starts or stops
 
     def covers(self, w: str, a: int, b: int) -> bool:
-        return any(s <= a and b <= e for s, e in self.covered[w])
+        # a witness's in-order stretches follow one another along the canonical text
+        spans = self.covered[w]
+        k = bisect_right(spans, (a, 1 << 62)) - 1
+        return k >= 0 and spans[k][0] <= a and b <= spans[k][1]
 
     def walk(self) -> Iterator[tuple]:
         """The work in canonical order: ``("paragraph", k)`` where paragraph k starts;
