@@ -299,6 +299,22 @@ class CharModel:
         return total
 
 
+def _most_frequent(freqs: dict[str, float], n: int) -> list[tuple[str, float]]:
+    """The ``n`` most frequent words, ties by the word: only the words at or above the
+    frequency where the ``n``-th stands are sorted (a list holds hundreds of thousands)."""
+    if n <= 0:
+        return []
+    counts = Counter(freqs.values())
+    seen, cut = 0, 0.0
+    for f in sorted(counts, reverse=True):
+        seen += counts[f]
+        cut = f
+        if seen >= n:
+            break
+    return sorted(((w, f) for w, f in freqs.items() if f >= cut),
+                  key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
 @lru_cache(maxsize=8)
 def general_model(lang: str, order: int, beta: float, words: int, mass: float) -> CharModel:
     """Character n-grams of the language's most frequent words (``wordfreq``), weighted by
@@ -311,7 +327,7 @@ def general_model(lang: str, order: int, beta: float, words: int, mass: float) -
         freqs = wordfreq.get_frequency_dict(lang, "best")
     except (ImportError, LookupError, ValueError, OSError):
         return m
-    top = sorted(freqs.items(), key=lambda kv: (-kv[1], kv[0]))[:words]
+    top = _most_frequent(freqs, words)
     total = sum(f for _, f in top) or 1.0
     for w, f in top:
         m.add(w if all(is_cjk_token(ch) for ch in w) else f" {w} ", weight=mass * f / total)
