@@ -28,11 +28,13 @@ The posterior over the candidates is the note's confidence.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
 
 from rapidfuzz.distance import Levenshtein
 
@@ -55,24 +57,36 @@ def _four_corner() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _confusables() -> dict[str, frozenset[str]]:
-    """Unicode's confusables (TR39), folded to lower case, single characters only."""
+def _tr39() -> tuple[dict[str, frozenset[str]], frozenset[Op]]:
+    """Unicode's confusables (TR39), folded to lower case: single characters (one side
+    ASCII), and one ASCII letter against two ("m" / "rn")."""
     try:
         from confusable_homoglyphs import confusables
     except ImportError:  # pragma: no cover
-        return {}
-    data = confusables.confusables_data
-    out: dict[str, set[str]] = {}
-    for ch, items in data.items():
+        return {}, frozenset()
+    single: dict[str, set[str]] = {}
+    pairs: set[Op] = set()
+    for ch, items in confusables.confusables_data.items():
         if len(ch) != 1:
             continue
         a = ch.lower()
         for item in items:
-            b = item.get("c", "").lower()
+            c = item.get("c", "")
+            b = c.lower()
             if len(b) == 1 and b != a and (a.isascii() or b.isascii()):
-                out.setdefault(a, set()).add(b)
-                out.setdefault(b, set()).add(a)
-    return {k: frozenset(v) for k, v in out.items()}
+                single.setdefault(a, set()).add(b)
+                single.setdefault(b, set()).add(a)
+            elif ch.isascii() and ch.isalpha() and len(c) == 2 and c.isascii() and c.isalpha():
+                pairs.update({(a, b), (b, a)})
+    return {k: frozenset(v) for k, v in single.items()}, frozenset(pairs)
+
+
+def _confusables() -> dict[str, frozenset[str]]:
+    return _tr39()[0]
+
+
+def _split_glyphs() -> frozenset[Op]:
+    return _tr39()[1]
 
 
 @lru_cache(maxsize=65536)
@@ -87,50 +101,34 @@ def looks_alike(a: str, b: str) -> bool:
     return b in _confusables().get(a, ())
 
 
+@lru_cache(maxsize=1 << 16)
+def _alignment(t: str, x: str) -> tuple[tuple[Op, ...], tuple[Op, ...]]:
+    """One optimal alignment of ``t`` with ``x``: its character edits, and its runs of edits
+    (both are asked of the same pair: the channel learns from each, and judges slips by each)."""
+    eo = Levenshtein.editops(t, x)
+    ops = tuple((t[op.src_pos] if op.tag != "insert" else "",
+                 x[op.dest_pos] if op.tag != "delete" else "") for op in eo)
+    runs = []
+    for same, group in groupby(eo.as_opcodes(), key=lambda op: op.tag == "equal"):
+        if not same:
+            g = list(group)
+            runs.append((t[g[0].src_start:g[-1].src_end], x[g[0].dest_start:g[-1].dest_end]))
+    return ops, tuple(runs)
+
+
 def edit_ops(t: str, x: str) -> list[Op]:
     """The character edits that turn ``t`` into ``x`` (an optimal alignment)."""
-    out: list[Op] = []
-    for op in Levenshtein.editops(t, x):
-        a = t[op.src_pos] if op.tag != "insert" else ""
-        b = x[op.dest_pos] if op.tag != "delete" else ""
-        out.append((a, b))
-    return out
+    return list(_alignment(t, x)[0])
 
 
 def stretches(t: str, x: str) -> list[Op]:
     """The runs of edits that turn ``t`` into ``x``: (what ``t`` has, what ``x`` has)."""
-    out: list[Op] = []
-    ops = list(Levenshtein.opcodes(t, x))
-    start = None
-    for k, op in enumerate(ops):
-        if op.tag != "equal" and start is None:
-            start = (op.src_start, op.dest_start)
-        if start is not None and (k + 1 == len(ops) or ops[k + 1].tag == "equal"):
-            out.append((t[start[0]:op.src_end], x[start[1]:op.dest_end]))
-            start = None
-    return out
+    return list(_alignment(t, x)[1])
 
 
 def _split_glyph(op: Op) -> bool:
     """One letter against two: a glyph the scanner split or joined (d / cl, m / rn)."""
     return bool(op[0] and op[1]) and sorted((len(op[0]), len(op[1]))) == [1, 2]
-
-
-@lru_cache(maxsize=1)
-def _split_glyphs() -> frozenset[Op]:
-    """Unicode's confusables (TR39) of one ASCII letter with two ("m" / "rn")."""
-    try:
-        from confusable_homoglyphs import confusables
-    except ImportError:  # pragma: no cover
-        return frozenset()
-    out: set[Op] = set()
-    for ch, items in confusables.confusables_data.items():
-        for item in items:
-            two = item.get("c", "")
-            if len(ch) == 1 and ch.isascii() and ch.isalpha() and len(two) == 2 and \
-                    two.isascii() and two.isalpha():
-                out.update({(ch.lower(), two.lower()), (two.lower(), ch.lower())})
-    return frozenset(out)
 
 
 @dataclass
@@ -300,19 +298,8 @@ class CharModel:
 
 
 def _most_frequent(freqs: dict[str, float], n: int) -> list[tuple[str, float]]:
-    """The ``n`` most frequent words, ties by the word: only the words at or above the
-    frequency where the ``n``-th stands are sorted (a list holds hundreds of thousands)."""
-    if n <= 0:
-        return []
-    counts = Counter(freqs.values())
-    seen, cut = 0, 0.0
-    for f in sorted(counts, reverse=True):
-        seen += counts[f]
-        cut = f
-        if seen >= n:
-            break
-    return sorted(((w, f) for w, f in freqs.items() if f >= cut),
-                  key=lambda kv: (-kv[1], kv[0]))[:n]
+    """The ``n`` most frequent words, ties by the word."""
+    return heapq.nsmallest(n, freqs.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 @lru_cache(maxsize=8)
