@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .layout import layout
+from .layout import Layout, layout
 from .normalize import key
 
 # A token: one ideograph (or kana, hangul) or a run of other non-space characters, with the
@@ -27,9 +27,10 @@ def tokens(text: str) -> list[dict[str, str]]:
     return [{"n": key(t) or t.strip(), "t": t} for t in _TOKEN.findall(text)]
 
 
-def alignment_table(notes_doc: dict[str, Any], canonical: str) -> dict[str, Any]:
+def alignment_table(notes_doc: dict[str, Any], canonical: str,
+                    lay: Layout | None = None) -> dict[str, Any]:
     """The work's alignment as CollateX's JSON alignment table."""
-    lay = layout(notes_doc, canonical)
+    lay = lay or layout(notes_doc, canonical)  # (one layout serves every export)
     wids = list(lay.witnesses)
     columns: list[dict[str, str]] = []
     readers: list[str] = []

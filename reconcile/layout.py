@@ -138,16 +138,23 @@ class Layout:
         ``("segment", a, b, readers)`` for canonical ``[a, b)`` and the witnesses that print
         it (no witness starts or stops inside it); ``("note", note)`` inside a segment, in
         place, with the canonical text between as ``("text", a, b)``."""
-        adds = dict(self.additions)
+        places = sorted(self.additions)
+        done = 0  # additions written so far, in the order of their places
 
         def additions(upto: float) -> Iterator[tuple]:
-            for at in sorted(k for k in adds if k <= upto):
-                yield ("addition", adds.pop(at))
+            nonlocal done
+            while done < len(places) and places[done] <= upto:
+                yield ("addition", self.additions[places[done]])
+                done += 1
 
+        # every paragraph's edges are bounds: each stretch between two bounds lies inside
+        # one paragraph or between two
+        pstarts = [ps for ps, _ in self.paragraphs]
         segs: list[tuple[int, int, int]] = []  # (paragraph, a, b), in order
-        for pk, (ps, pe) in enumerate(self.paragraphs):
-            segs += [(pk, max(x, ps), min(y, pe)) for x, y in zip(self.bounds, self.bounds[1:])
-                     if x < pe and y > ps]
+        for x, y in zip(self.bounds, self.bounds[1:]):
+            pk = bisect_right(pstarts, x) - 1
+            if pk >= 0 and y <= self.paragraphs[pk][1]:
+                segs.append((pk, x, y))
         starts = [a for _, a, _ in segs]
         # every note goes to one segment: one of no length at a boundary (or in the gap
         # between paragraphs) to the stretch its readings are in, before or after it

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .collatex import alignment_table
+from .layout import layout
 from .notes_md import render_notes
 from .pipeline import Result
 from .pool import jobs_of, shared_map
@@ -110,12 +111,13 @@ def _work_files(result: Result, i: int) -> list[tuple[str, str]]:
     paths = work_paths(w.id, result.config.formats)
     originals = original_files(result, i)
     notes = c.notes_dict()
-    extra = [(paths["collatex"], dumps(alignment_table(notes, c.canonical.text)))] \
+    lay = layout(notes, c.canonical.text)
+    extra = [(paths["collatex"], dumps(alignment_table(notes, c.canonical.text, lay)))] \
         if "collatex" in paths else []
     return extra + [(paths["canonical"], c.canonical_file()),
             (paths["notes"], dumps(notes)),
             (paths["tei"], render_tei(notes, c.canonical.text, w.title,
-                                      c.summary.get("language", ""))),
+                                      c.summary.get("language", ""), lay)),
             (paths["notes_md"], render_notes(c, w.copy_text)),
             (paths["shared"], dumps({"work": w.id,
                                      "paragraphs": [s.to_dict() for s in w.shared]})),

@@ -34,10 +34,11 @@ def _x(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def render_tei(notes_doc: dict[str, Any], canonical: str, title: str, lang: str = "") -> str:
+def render_tei(notes_doc: dict[str, Any], canonical: str, title: str, lang: str = "",
+               lay: Layout | None = None) -> str:
     """The TEI document of one work from its ``notes.json`` content and canonical text."""
     ET.register_namespace("", TEI_NS)
-    lay = layout(notes_doc, canonical)
+    lay = lay or layout(notes_doc, canonical)  # (one layout serves every export)
     wits = list(notes_doc["summary"]["witnesses"].items())
     sigil = {wid: f"w{k + 1}" for k, (wid, _) in enumerate(wits)}
 
