@@ -366,7 +366,7 @@ def _open_cache(config: Config, ui: _UI) -> Any:
 
 
 def _work(job: _Job, ui: _UI) -> int:
-    from .containers import SUFFIXES as CONTAINERS
+    from .containers import is_container
     from .output import OutputError, work_paths, write, write_atomic
     from .pipeline import run as run_pipeline
 
@@ -374,7 +374,7 @@ def _work(job: _Job, ui: _UI) -> int:
     folder, config = job.folder, job.config
     if not folder.exists():
         raise _InputError(f"{folder}: no such folder")
-    many = folder.is_file() and folder.name.lower().endswith(CONTAINERS)
+    many = folder.is_file() and is_container(folder.name)
     if not folder.is_dir() and not many:
         raise _InputError(f"{folder}: not a folder (nor a .json or .jsonl file of witnesses)")
     if job.out is not None:

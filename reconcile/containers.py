@@ -22,6 +22,11 @@ from .records import ErrorKind, ReadError, Source
 SUFFIXES = (".json", ".jsonl")
 
 
+def is_container(name: str) -> bool:
+    """Whether a file of this name holds many witnesses (read here, not as text)."""
+    return name.lower().endswith(SUFFIXES)
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -128,4 +133,4 @@ def read_container(fid: str, data: bytes) -> list[Source] | ReadError:
     return read_collatex(fid, data)
 
 
-__all__ = ["SUFFIXES", "read_collatex", "read_container", "read_jsonl"]
+__all__ = ["SUFFIXES", "is_container", "read_collatex", "read_container", "read_jsonl"]

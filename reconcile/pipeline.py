@@ -21,8 +21,7 @@ from .duplicates import Duplicate, across_files, within_file
 from .fingerprint import Fingerprinted, fingerprint
 from .group import Related, Work, group
 from .join import join
-from .containers import SUFFIXES as CONTAINERS
-from .containers import read_container
+from .containers import is_container, read_container
 from .read import discover, read_bytes, read_source, relative_id
 from .records import ReadError, Source
 from .pool import jobs_of, shared_map
@@ -211,15 +210,15 @@ def run(folder: Path, config: Config | None = None,
     is done (``"works"``)."""
     config = config or Config()
     folder = Path(folder)
-    if folder.is_file() and folder.name.lower().endswith(CONTAINERS):
+    if folder.is_file() and is_container(folder.name):
         folder, paths = folder.parent, [folder]  # one file of many witnesses
     elif not folder.is_dir():
         raise NotADirectoryError(f"{folder}: not a folder")
     else:
         paths = discover(folder, config)
     # files of many witnesses are read here, in this process, and not cached
-    many = [p for p in paths if p.name.lower().endswith(CONTAINERS)]
-    paths = [p for p in paths if not p.name.lower().endswith(CONTAINERS)]
+    many = [p for p in paths if is_container(p.name)]
+    paths = [p for p in paths if not is_container(p.name)]
     got: list[Fingerprinted | ReadError | None] = [None] * len(paths)
     keys: list = [None] * len(paths)
     done = 0
