@@ -243,9 +243,14 @@ def _draws_from_both(t: _Tally, c: int, a: int, b: int, config: Config) -> bool:
     return min(ca, cb) >= _LINK_SHARE and ca + cb >= config.edition_min_coverage
 
 
-def _prints_both(t: _Tally, a: int, b: int, config: Config) -> bool:
-    """Whether a third file prints text of both ``a`` and ``b``."""
-    return any(_draws_from_both(t, c, a, b, config) for c in _partners(t, a) & _partners(t, b))
+def _prints_both(t: _Tally, a: int, b: int, config: Config, pages_share: bool = False
+                 ) -> bool:
+    """Whether a third file prints text of both ``a`` and ``b``: it draws enough of its own
+    text from each, or (``pages_share``) prints enough of each page's (a long digest quotes
+    a sentence of a short page)."""
+    return any(_draws_from_both(t, c, a, b, config) or pages_share and
+               min(coverage_of(t, a, c), coverage_of(t, b, c)) >= _LINK_SHARE
+               for c in _partners(t, a) & _partners(t, b))
 
 
 def coverage_of(t: _Tally, a: int, b: int) -> float:
@@ -623,9 +628,11 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
             continue  # pages of one printing print different text
         if link.joins():
             uf.union(a, b)
-        elif link.joins(least=pages.MARKER, unique=False) and _prints_both(t, a, b, config):
+        elif link.joins(least=pages.MARKER, unique=False) and _prints_both(
+                t, a, b, config, pages_share=link.score >= 2 * pages.MARKER):
             # a marker alone names a page many articles could be on; a witness that
-            # prints text of both pages (a digest of the report they carry) makes the link
+            # prints text of both pages (a digest of the report they carry) makes the link.
+            # Two pages that name each other need less of it: a sentence of each.
             uf.union(a, b)
         elif link.score >= 2 * pages.MARKER and unrivalled(link) and {a, b} & alone:
             # a page that shares no text with any file would be a work of its own: two

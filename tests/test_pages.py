@@ -260,6 +260,27 @@ def test_two_pages_that_name_each_other_join_unless_another_page_answers_too(tmp
     assert len(result.works) == 3
 
 
+def test_two_pages_that_name_each_other_join_when_a_digest_quotes_a_sentence_of_each(
+        tmp_path: Path) -> None:
+    # two printings, each over pages 3 and 5 that name each other (scanner's hashes for
+    # names): the markers alone cannot say which page 5 goes with which page 3. A long digest prints much of one page 3 and a
+    # paragraph of its page 5: a small share of the digest, a large one of the short page.
+    paras = synth.report(94, "latin", paragraphs=24)
+    first, second = paras[:20], paras[20:]
+    rival = synth.report(95, "latin", paragraphs=12)
+    _write(tmp_path, {
+        "5d0e9c41a7b2_p3.txt": synth.render(first, "latin") + "\n\n(Continued on page 5)",
+        "e83a6f0b2c19_p5.txt": "(Continued from page 3)\n\n" + synth.render(second, "latin"),
+        "71c4b8d2e0fa_p3.txt": synth.render(rival[:8], "latin") + "\n\n(Continued on page 5)",
+        "0a9f3e6d5c87_p5.txt": "(Continued from page 3)\n\n" + synth.render(rival[8:], "latin"),
+        "digest.txt": synth.render(first[2:18] + second[1:2], "latin")})
+    result = run(tmp_path, CONFIG)
+    work = next(w for w in result.works if any("digest.txt" in r.files for r in w.witnesses))
+    files = {f for r in work.witnesses for f in r.files}
+    assert files == {"5d0e9c41a7b2_p3.txt", "e83a6f0b2c19_p5.txt", "digest.txt"}
+    assert any(r.files == ("5d0e9c41a7b2_p3.txt", "e83a6f0b2c19_p5.txt") for r in work.witnesses)
+
+
 def _mixed_digest(paras: list[list[str]], cut: int, seed: int) -> str:
     """A digest with text of its own and a sentence of two paragraphs from each side of
     ``cut``: about a quarter of it from each, too little to make it an edition of either."""
