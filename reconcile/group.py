@@ -323,13 +323,16 @@ _ABRIDGES_SHARE = 0.5
 
 
 def _abridges(records: Sequence[Fingerprinted], t: _Tally, printing: Sequence[int],
-              others: Sequence[Sequence[int]], config: Config) -> bool:
+              others: Sequence[Sequence[int]], config: Config,
+              incomplete: Sequence[bool] = ()) -> bool:
     """Whether a printing (its files in page order) is a digest of one of ``others``: it
     prints at most ``digest_max_ratio`` as much text as that printing, and its stretch of
     text over the passages they share is at most that ratio of that printing's stretch
     over them. Measured on text, not paragraphs, so that a layout with a paragraph per
     line is no digest; measured against whole printings, so that a digest of a report
-    printed over pages is no full text beside one of its pages."""
+    printed over pages is no full text beside one of its pages. Against a printing that
+    lacks a page its markers name (``incomplete``) only the stretch counts: the digest may
+    print more in all, from the lost page."""
     where: dict[int, int] = {}  # file -> the other printing it belongs to
     for k, g in enumerate(others):
         for f in g:
@@ -373,7 +376,8 @@ def _abridges(records: Sequence[Fingerprinted], t: _Tally, printing: Sequence[in
     k = max((k for k in drawn if mine[k] >= _ABRIDGES_SHARE * most), key=lambda k: (size(k), -k))
     # a digest prints less than its source, in all as well as over the passages they
     # share (two OCR readings of one page differ in size by their slips only)
-    if sum(t.totals[f] for f in printing) > config.digest_max_ratio * size(k):
+    if not (incomplete and incomplete[k]) and \
+            sum(t.totals[f] for f in printing) > config.digest_max_ratio * size(k):
         return False
     units = [(f, ui) for f in others[k] for ui in range(len(t.sizes[f]))]
     # that printing's stretch over them, a passage it prints twice counted once; bounded
@@ -985,8 +989,13 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
     sure = [pages.order(g, facts, names, ids, lambda a, b: 0)[0] for g in pages.partition(
         [[f] for f in rest], facts, names, overlap, ids, base=lambda a, b: 0, least=pages.PAGES,
         junction=junction)]
+    def lacking(printings: Sequence[Sequence[int]]) -> list[bool]:
+        return [bool(pages.missing_pages(g, lambda f: records[f].witness, facts, names))
+                for g in printings]
+    lacks = lacking(sure)
     digest = {f for k, g in enumerate(sure) for f in g
-              if _abridges(records, t, g, sure[:k] + sure[k + 1:], config)}
+              if _abridges(records, t, g, sure[:k] + sure[k + 1:], config,
+                           lacks[:k] + lacks[k + 1:])}
 
     # a file of one line is no page: readings of one line never join on that base
     short = {f for f in members
@@ -1002,7 +1011,9 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
     # a printing is a digest when it abridges another printing, whole: the files judged
     # one by one above only decide which files need evidence of their own to be joined
     printings = [o for o, _ in first]
-    abridged = [_abridges(records, t, o, printings[:k] + printings[k + 1:], config)
+    lacks = lacking(printings)
+    abridged = [_abridges(records, t, o, printings[:k] + printings[k + 1:], config,
+                          lacks[:k] + lacks[k + 1:])
                 for k, o in enumerate(printings)]
     groups += [[f] for f in sorted(dups)]
     first += [([f], "") for f in sorted(dups)]

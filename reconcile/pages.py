@@ -195,7 +195,7 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
         return (STRONG if same else -2 * STRONG), (["the archive's series"] if same else [])
     la = fa.printed or (na.page if na else "")
     lb = fb.printed or (nb.page if nb else "")
-    score, kinds = 0, []
+    score, kinds, lost = 0, [], False
     forward, back = bool(lb and lb in fa.to), bool(la and la in fb.frm)
     if forward or back:
         # each page naming the other is two pieces of evidence, not one
@@ -209,6 +209,7 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
         # both name the page between them, which neither is (a page lost)
         score += MARKER
         kinds.append("markers")
+        lost = True
     elif fa.to and fb.frm:
         score += DIRECTION
         kinds.append("markers")
@@ -220,7 +221,9 @@ def link_score(fa: PageFacts, fb: PageFacts, na: NamePage | None, nb: NamePage |
     if fa.printed and fb.printed and follows(fa.printed, fb.printed):
         score += PRINTED
         kinds.append("page numbers")
-    if _names_another(fa.to, lb) or _names_another(fb.frm, la):
+    if lost:
+        pass  # the page their markers name is the lost one between them
+    elif _names_another(fa.to, lb) or _names_another(fb.frm, la):
         # a marker says the neighbour is another page: a sentence cut at a's foot goes on
         # there, not at b's head
         score -= DIRECTION
@@ -303,6 +306,8 @@ def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]) ->
             if prev and prev[1] > 0:
                 back = f"{prev[0]}{prev[1] - 1}"
                 cands.update((i, j) for j in by_from.get(back, ()) if j != i)
+            # a goes on to page N and b comes from it: the page between them is lost
+            cands.update((i, j) for j in by_from.get(lb, ()) if j != i)
         for lb in f.frm:
             cands.update((j, i) for j in by_label.get(lb, ()) if j != i)
     scored = {(a, b): link_score(facts_[a], facts_[b], names[a], names[b])
@@ -508,7 +513,11 @@ def missing_pages(files: Sequence[int], records_witness: Callable[[int], Witness
             if not lb or lb in have:
                 continue
             if points_inside(direction, k, len(files)):
-                continue  # the neighbouring page is here, under another number
+                nb = facts_[files[k + 1]].frm if direction == "to" else ()
+                if lb not in nb:
+                    continue  # the neighbouring page is here, under another number
+                # the next page comes from the one this goes on to: that one is lost
+                # between them (said once, where the text breaks off)
             line, col = w.source.position(r.start)
             out.append(Missing(lb, w.id, line, col, "before" if direction == "from" else "after"))
     return tuple(dict.fromkeys(out))

@@ -140,6 +140,35 @@ def test_a_missing_page_is_reported_with_the_witnesses_that_supply_its_text(tmp_
     assert "<code>digest.txt</code>" in gap_line
 
 
+def test_two_pages_that_name_the_lost_page_between_them_are_one_printing(tmp_path: Path) -> None:
+    # page 2 goes on to page 3, page 7 comes from page 3, and page 3 is not in the folder:
+    # the numbers are only in the names, and a digest prints passages of both pages
+    paras = _report(seed=96, paragraphs=24)
+    first, lost, last = _pages(paras, (8, 16))
+    _write(tmp_path / "in", {
+        "d85f0c2b_02.txt": synth.render(first, "cjk") + "\n下转第3版",
+        "654e1a9d_07.txt": "上接第3版\n\n" + synth.render(last, "cjk"),
+        "digest.txt": synth.render([p[:2] for p in paras[::2]], "cjk")})
+    summary = json.loads(write(run(tmp_path / "in", CONFIG), tmp_path / "out").read_text("utf-8"))
+    (w,) = summary["works"]
+    edition = next(x for x in w["witnesses"] if x["role"] == "edition")
+    assert [f["file"] for f in edition["files"]] == ["d85f0c2b_02.txt", "654e1a9d_07.txt"]
+    assert {g["page"] for g in w["missing_pages"]} == {"3"}
+
+
+def test_a_digest_is_no_edition_beside_a_printing_that_lost_a_page(tmp_path: Path) -> None:
+    # the only printing lacks its first page; the digest prints that page's text whole and
+    # abridges the rest: more text in all than the printing, but a digest of it
+    paras = _report(seed=97, paragraphs=16)
+    lost, kept = _pages(paras, (5,))
+    _write(tmp_path, {
+        "b1e0c4_S2.txt": "（上接第1版）\n\n" + synth.render(kept, "cjk"),
+        "digest.txt": synth.render(lost + [p[:3] for p in kept[::2]], "cjk")})
+    (work,) = run(tmp_path, CONFIG).works
+    assert {r.files: r.role for r in work.witnesses} == {
+        ("b1e0c4_S2.txt",): "edition", ("digest.txt",): "digest"}
+
+
 def _paged_folder(root: Path, names: list[str], seed: int) -> None:
     paras = _report(seed=76)
     pages = _pages(paras, (6, 12))
