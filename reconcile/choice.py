@@ -320,7 +320,9 @@ def decide_site(ctx: Context, site: Site) -> Choice:
                     typical[(k, x)] = True
     scores = ctx.evidence.score(cands, [(w, k) for w, k, _ in readings], left, right,
                                 typical, use_plausibility=not revision,
-                                neighbours=ctx.neighbours(site.start, site.end))
+                                neighbours=ctx.neighbours(site.start, site.end),
+                                words=[known_words(c, ctx.lang, strict=True)
+                                       for c in cands])
     rank = {w: i for i, w in enumerate(ctx.order)}
 
     def prio(s: Score) -> tuple:
@@ -389,12 +391,12 @@ def _word_langs() -> frozenset[str]:
     return frozenset(wordfreq.available_languages("best"))
 
 
-def known_words(text: str, lang: str) -> bool:
+def known_words(text: str, lang: str, strict: bool = False) -> bool:
     """Whether every word of ``text`` is a word of ``lang``; True when the language is
     unknown, has no word list, or writes without spaces (its readings are compared by
-    characters)."""
+    characters), False then if ``strict``."""
     if not lang or lang not in _word_langs() or lang in ("zh", "ja", "ko"):
-        return True
+        return not strict
     words = [w for w in re.findall(r"[^\W\d_]+", fold(text))]
     return all(_zipf(w, lang) >= _KNOWN_ZIPF for w in words)
 
@@ -427,6 +429,14 @@ def _reason(ctx: Context, readings: Sequence[tuple[int, str, str]], scores: Sequ
         bits = [f"witness evidence {gain_votes:+.1f}"]
         if abs(gain_plaus) >= 0.05:
             bits.append(f"plausibility in context {gain_plaus:+.1f}")
+        if best.text and second.text and not revision:
+            word = known_words(best.text, ctx.lang, strict=True)
+            if word != known_words(second.text, ctx.lang, strict=True):
+                w = ctx.config.lexicon_weight
+                bits.append(f"of it {w if word else -w:+.1f} for being a word of the "
+                            f"language ({ctx.lang}) where the other is none" if word else
+                            f"of it {-w:+.1f} for being no word of the language "
+                            f"({ctx.lang}) where the other is one")
         parts.append(f"against the next reading: {', '.join(bits)} (log-odds)")
         if abs(best.votes - second.votes) < 0.5:
             parts.append("the witnesses are tied" + (

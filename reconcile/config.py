@@ -217,6 +217,10 @@ class Config:
     #: counted up to ``support_cap`` texts.
     support_weight: float = 3.0
     support_cap: float = 3.0
+    #: Weight (nats) of being a word of the language (``wordfreq``; languages written with
+    #: spaces) where some readings of a place are words and others are not: engines that
+    #: share a glyph's misreading (Fraktur "tz" read "h") outvote the one that read it.
+    lexicon_weight: float = 4.0
     #: The character n-gram model of plausibility: order and smoothing.
     lm_order: int = 4
     lm_beta: float = 2.0

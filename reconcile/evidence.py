@@ -426,7 +426,8 @@ class Evidence:
     def score(self, candidates: Sequence[str], readers: Sequence[tuple[int, str]],
               left: str, right: str, typical: dict[tuple[str, str], bool] | None = None,
               use_plausibility: bool = True, neighbours: tuple[str, str] = ("", ""),
-              cap: float | None = None, held_out: str | None = None) -> list[Score]:
+              cap: float | None = None, held_out: str | None = None,
+              words: Sequence[bool] = ()) -> list[Score]:
         """Posterior of each candidate (keys) given what each reader prints (keys), with
         the text ``left`` and ``right`` of the place in language-model form."""
         cfg = self.config
@@ -455,6 +456,12 @@ class Evidence:
                    for t in candidates]
             top = max(sup)
             plaus = [p + cfg.support_weight * (s_ - top) for p, s_ in zip(plaus, sup)]
+        # ``words``: whether each candidate is a word of the language; the empty reading
+        # is neither (a name the word list lacks is no reason to drop it)
+        said = [k for t, k in zip(candidates, words) if t]
+        if use_plausibility and any(said) and not all(said):
+            plaus = [p + (cfg.lexicon_weight if t and k else 0.0)
+                     for p, t, k in zip(plaus, candidates, words)]
         total = [v + p for v, p in zip(votes, plaus)]
         m = max(total)
         z = sum(math.exp(x - m) for x in total)

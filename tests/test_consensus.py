@@ -75,6 +75,37 @@ def test_neighbouring_words_each_misread_are_voted_on_one_by_one(tmp_path: Path)
     assert not any(n.kind == "revision" for n in c.notes)
 
 
+def test_a_word_outweighs_a_non_word_by_the_lexicon_weight_and_an_omission_by_nothing() -> None:
+    # two engines misread one glyph alike (Fraktur "tz" as "h"): the majority prints no
+    # word of the language, the third engine a word. Being a word counts lexicon_weight
+    # nats; where the readings are all words, or all not, or one is nothing, it counts none.
+    import math
+
+    from reconcile.choice import known_words
+    from reconcile.evidence import CharModel, Evidence
+
+    ev = Evidence(CONFIG, 3, [1.0] * 3, [False] * 3, CharModel(CONFIG.lm_order, CONFIG.lm_beta))
+
+    def odds(cands: list[str], readers: list[tuple[int, str]]) -> float:
+        words = [known_words(c, "de", strict=True) for c in cands]
+        p = {s.text: s.posterior for s in ev.score(cands, readers, "sie ", " sich", words=words)}
+        return math.log(p[cands[1]] / p[cands[0]])
+
+    def plain(cands: list[str], readers: list[tuple[int, str]]) -> float:
+        p = {s.text: s.posterior for s in ev.score(cands, readers, "sie ", " sich")}
+        return math.log(p[cands[1]] / p[cands[0]])
+    two_one = [(0, "sehte"), (1, "sehte"), (2, "setzte")]
+    assert known_words("setzte", "de") and not known_words("sehte", "de")
+    assert odds(["sehte", "setzte"], two_one) == pytest.approx(
+        plain(["sehte", "setzte"], two_one) + CONFIG.lexicon_weight)
+    words = [(0, "Fisch"), (1, "Fisch"), (2, "Tisch")]
+    assert odds(["Fisch", "Tisch"], words) == pytest.approx(plain(["Fisch", "Tisch"], words))
+    gap = [(0, ""), (1, ""), (2, "Ottilie")]
+    assert odds(["", "Ottilie"], gap) == pytest.approx(plain(["", "Ottilie"], gap))
+    # Chinese has no word list: never a word, never a difference
+    assert not known_words("发展", "zh", strict=True) and known_words("发展", "zh")
+
+
 def test_short_readings_too_noisy_to_share_a_sentence_still_join(tmp_path: Path) -> None:
     # three readings of one line; the third shares no sentence-sized unit with the others,
     # but is far likelier to them than to the other lines of the folder
