@@ -28,7 +28,6 @@ The posterior over the candidates is the note's confidence.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -264,6 +263,23 @@ class CharModel:
                 h[g[:-1]] += weight
         self.chars.update(text)
 
+    def add_all(self, texts: Sequence[str], weight: float) -> None:
+        """``add`` each of ``texts`` with one weight: their k-grams counted in one pass
+        over them joined (by a character no text holds; grams across it are dropped),
+        weighted once, each gram's context counted with it."""
+        joined = "\x00".join(texts)
+        n = len(joined)
+        grams: Counter[str] = Counter()
+        for k in range(1, self.order + 1):
+            grams.update(map(joined.__getitem__, map(slice, range(n - k + 1), range(k, n + 1))))
+        c, h = self.counts, self.ctx
+        for g, k in grams.items():
+            if "\x00" not in g:
+                c[g] += k * weight
+                h[g[:-1]] += k * weight
+        self.chars.update(joined)
+        self.chars.discard("\x00")
+
     def merge(self, other: CharModel) -> None:
         self.counts.update(other.counts)
         self.ctx.update(other.ctx)
@@ -297,9 +313,20 @@ class CharModel:
         return total
 
 
-def _most_frequent(freqs: dict[str, float], n: int) -> list[tuple[str, float]]:
-    """The ``n`` most frequent words, ties by the word."""
-    return heapq.nsmallest(n, freqs.items(), key=lambda kv: (-kv[1], kv[0]))
+def _most_frequent(buckets: Sequence[Sequence[str]], n: int
+                   ) -> list[tuple[float, list[str]]]:
+    """The ``n`` most frequent words of a ``wordfreq`` frequency list (buckets of words, a
+    centibel apart, commonest first), ties by the word: (frequency, words) per bucket."""
+    out: list[tuple[float, list[str]]] = []
+    left = n
+    for index, bucket in enumerate(buckets):
+        if left <= 0:
+            break
+        if bucket:
+            got = sorted(bucket)[:left]
+            out.append((10.0 ** (-index / 100.0), got))
+            left -= len(got)
+    return out
 
 
 @lru_cache(maxsize=8)
@@ -311,13 +338,15 @@ def general_model(lang: str, order: int, beta: float, words: int, mass: float) -
         return m
     try:
         import wordfreq
-        freqs = wordfreq.get_frequency_dict(lang, "best")
+        buckets = wordfreq.get_frequency_list(lang, "best")
     except (ImportError, LookupError, ValueError, OSError):
         return m
-    top = _most_frequent(freqs, words)
-    total = sum(f for _, f in top) or 1.0
-    for w, f in top:
-        m.add(w if all(is_cjk_token(ch) for ch in w) else f" {w} ", weight=mass * f / total)
+    top = _most_frequent(buckets, words)
+    total = sum(f * len(ws) for f, ws in top) or 1.0
+    for f, ws in top:
+        # the words of one bucket weigh alike: counted together, then weighted once
+        m.add_all([w if all(is_cjk_token(ch) for ch in w) else f" {w} " for w in ws],
+                  weight=mass * f / total)
     return m
 
 
