@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .classify import INTRUSION, REPETITION, REVISION, classify
 from .config import Config
-from .evidence import Evidence, Score, looks_alike, lm_text
+from .evidence import Evidence, Score, known_words, lm_text, looks_alike
 from .normalize import fold
 from .sites import Site, Table, site_mask
 from .tokens import is_cjk_token, tokenize
@@ -371,36 +371,6 @@ def _is_revision(ctx: Context, readings: Sequence[tuple[int, str, str]]) -> bool
     return False
 
 
-#: Zipf frequency (wordfreq) a word needs to count as a word of the language: about once
-#: in ten million words. OCR garbage mostly falls below; an archaic spelling may too, and
-#: is then voted on letter by letter like a misreading.
-_KNOWN_ZIPF = 2.0
-
-
-@lru_cache(maxsize=65536)
-def _zipf(word: str, lang: str) -> float:
-    import wordfreq
-
-    return wordfreq.zipf_frequency(word, lang)
-
-
-@lru_cache(maxsize=1)
-def _word_langs() -> frozenset[str]:
-    import wordfreq
-
-    return frozenset(wordfreq.available_languages("best"))
-
-
-def known_words(text: str, lang: str, strict: bool = False) -> bool:
-    """Whether every word of ``text`` is a word of ``lang``; True when the language is
-    unknown, has no word list, or writes without spaces (its readings are compared by
-    characters), False then if ``strict``."""
-    if not lang or lang not in _word_langs() or lang in ("zh", "ja", "ko"):
-        return not strict
-    words = [w for w in re.findall(r"[^\W\d_]+", fold(text))]
-    return all(_zipf(w, lang) >= _KNOWN_ZIPF for w in words)
-
-
 def _names(ctx: Context, ws: Sequence[int]) -> str:
     return ", ".join(ctx.names[w] for w in sorted(ws, key=lambda w: ctx.names[w]))
 
@@ -469,7 +439,7 @@ def _learn(ctx: Context, sites: Sequence[Site], choices: Sequence[Choice]) -> No
             continue  # a tie says nothing of who reads better
         for w, (a, b) in zip(s.readers, s.ranges):
             k = t.reading_key(w, a, b)
-            if k != ch.key and ctx.digest[w] and not ev.channel.slip_like(ch.key, k):
+            if k != ch.key and ctx.digest[w] and not ev.slip_like(ch.key, k):
                 continue  # a digest's own editing says nothing of how well it was read
             events[w] += 1
             if k == ch.key:

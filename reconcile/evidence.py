@@ -29,6 +29,7 @@ The posterior over the candidates is the note's confidence.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from itertools import groupby
 from rapidfuzz.distance import Levenshtein
 
 from .config import Config
+from .normalize import fold
 from .tokens import is_cjk_token
 
 Op = tuple[str, str]  # (from, to): a substitution, or a deletion ('x', '') / insertion ('', 'x')
@@ -128,6 +130,36 @@ def stretches(t: str, x: str) -> list[Op]:
 def _split_glyph(op: Op) -> bool:
     """One letter against two: a glyph the scanner split or joined (d / cl, m / rn)."""
     return bool(op[0] and op[1]) and sorted((len(op[0]), len(op[1]))) == [1, 2]
+
+
+#: Zipf frequency (wordfreq) a word needs to count as a word of the language: about once
+#: in ten million words. OCR garbage mostly falls below; an archaic spelling may too, and
+#: is then voted on letter by letter like a misreading.
+_KNOWN_ZIPF = 2.0
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str, lang: str) -> float:
+    import wordfreq
+
+    return wordfreq.zipf_frequency(word, lang)
+
+
+@lru_cache(maxsize=1)
+def _word_langs() -> frozenset[str]:
+    import wordfreq
+
+    return frozenset(wordfreq.available_languages("best"))
+
+
+def known_words(text: str, lang: str, strict: bool = False) -> bool:
+    """Whether every word of ``text`` is a word of ``lang``; True when the language is
+    unknown, has no word list, or writes without spaces (its readings are compared by
+    characters), False then if ``strict``."""
+    if not lang or lang not in _word_langs() or lang in ("zh", "ja", "ko"):
+        return not strict
+    words = [w for w in re.findall(r"[^\W\d_]+", fold(text))]
+    return all(_zipf(w, lang) >= _KNOWN_ZIPF for w in words)
 
 
 @dataclass
@@ -404,9 +436,10 @@ class Evidence:
     """The work-wide parts of the evidence: reliability, channel, plausibility."""
 
     def __init__(self, config: Config, n_witnesses: int, voter_weight: Sequence[float],
-                 digest: Sequence[bool], model: CharModel, support: Support | None = None
-                 ) -> None:
+                 digest: Sequence[bool], model: CharModel, support: Support | None = None,
+                 lang: str = "") -> None:
         self.config = config
+        self.lang = lang
         self.acc = [config.prior_accuracy] * n_witnesses
         self.weight = list(voter_weight)
         self.digest = list(digest)
@@ -418,6 +451,17 @@ class Evidence:
         self._plaus: dict[tuple[str, str, str, str], float] = {}
         self._sup: dict[tuple[str, tuple[str, str], frozenset[int]], float] = {}
 
+    def slip_like(self, t: str, x: str) -> bool:
+        """Whether ``x`` differs from ``t`` as a misreading does: the channel says so, or
+        (a language with a word list) ``t`` is a word, ``x`` none, a letter or two apart
+        ('law' / 'lavv'): what an editor's rewording never makes."""
+        if self.channel.slip_like(t, x):
+            return True
+        if not t or not x or " " in t or " " in x or not self.lang:
+            return False
+        return Levenshtein.distance(t, x) <= 2 and known_words(t, self.lang, strict=True) \
+            and not known_words(x, self.lang, strict=True)
+
     def likelihood(self, w: int, x: str, t: str, typical: bool = False,
                    flawed: bool = False) -> float:
         """log P(witness w prints x | the text reads t). ``typical``: x is t with a typical
@@ -427,7 +471,7 @@ class Evidence:
             return math.log(a)
         if typical:
             ch = math.log(self.config.channel_typical)
-        elif self.digest[w] and not flawed and not self.channel.slip_like(t, x):
+        elif self.digest[w] and not flawed and not self.slip_like(t, x):
             # a digest words things its own way: a difference that is no misreading says
             # little about the text
             ch = math.log(self.config.digest_rewording)

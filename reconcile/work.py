@@ -285,7 +285,7 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
     model = _Plausibility(own, general)
     support = Support([t.keys for t in toks] + list(rel_keys),
                       list(range(len(toks))) + [-1] * len(rel_keys))
-    ev = Evidence(config, len(eds), _voter_weights(eds, roles), digest, model, support)
+    ev = Evidence(config, len(eds), _voter_weights(eds, roles), digest, model, support, lang)
     names = [e.id for e in eds]
     ctx = Context(table, ev, config, names, order, digest, plain, skipped, lang)
     choices = decide_all(ctx, sites)
@@ -300,13 +300,13 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
     scripts = [script_of(e.text) for e in eds]
     to = target(config.script, scripts[order[0]])
     found, placed, rendered = _notes(work.id, table, sites, choices, lones, order, loc,
-                                     digest, config, ev.channel.slip_like, scripts, to)
+                                     digest, config, ev.slip_like, scripts, to)
     matched: list[int] = []
     if config.decisions:
         choices, lones, matched = _apply_pins(work.id, config.decisions, found, choices, lones)
         if matched:
             found, placed, rendered = _notes(work.id, table, sites, choices, lones, order,
-                                             loc, digest, config, ev.channel.slip_like,
+                                             loc, digest, config, ev.slip_like,
                                              scripts, to)
     notes = [n for n, _, _ in found]
 

@@ -81,7 +81,7 @@ def test_a_word_outweighs_a_non_word_by_the_lexicon_weight_and_an_omission_by_no
     # nats; where the readings are all words, or all not, or one is nothing, it counts none.
     import math
 
-    from reconcile.choice import known_words
+    from reconcile.evidence import known_words
     from reconcile.evidence import CharModel, Evidence
 
     ev = Evidence(CONFIG, 3, [1.0] * 3, [False] * 3, CharModel(CONFIG.lm_order, CONFIG.lm_beta))
@@ -104,6 +104,27 @@ def test_a_word_outweighs_a_non_word_by_the_lexicon_weight_and_an_omission_by_no
     assert odds(["", "Ottilie"], gap) == pytest.approx(plain(["", "Ottilie"], gap))
     # Chinese has no word list: never a word, never a difference
     assert not known_words("发展", "zh", strict=True) and known_words("发展", "zh")
+
+
+def test_a_digest_misreading_a_word_into_no_word_is_a_note_its_rewording_is_not(
+        tmp_path: Path) -> None:
+    # the digest reads "law" as "lavv" (a letter read as two, which no table lists): no
+    # word of English, a letter or two from the word the editions print: a misreading,
+    # noted. Where it prints another word ("rule"), that is its own wording, set aside.
+    paras = ["The court shall hear every case at common law within the year.",
+             "No person shall be held to answer for a crime unless on a presentment.",
+             "The members shall receive a compensation for their services.",
+             "Every bill which shall have passed shall be presented to the president.",
+             "The judicial power shall extend to all cases in law and equity."]
+    full = "\n\n".join(paras) + "\n"
+    digest = "\n\n".join([paras[0], paras[3]]) + "\n"
+    for misread, noted in (("lavv", True), ("rule", False)):
+        _write(tmp_path, {"one.txt": full, "two.txt": full,
+                          "digest.txt": digest.replace("common law", f"common {misread}")})
+        c = _one_work(tmp_path)
+        assert c.canonical_file() == full
+        got = [n for n in c.notes if any(r.text == misread for r in n.readings)]
+        assert bool(got) == noted, (misread, [n.reason for n in c.notes])
 
 
 def test_short_readings_too_noisy_to_share_a_sentence_still_join(tmp_path: Path) -> None:
