@@ -325,13 +325,19 @@ def _extend(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
                 used[i] = True
                 i, jj = i + step, jj + step
             same = sum(1 for x, y in run if ia[x] == ib[y])
-            if run and 2 * same >= len(run):
+            # mostly the same tokens; or a misread word or two, each plainly the other's
+            # ('Impeaehmeuts' at the edge of a digest's cut, beside its anchor)
+            alike = len(run) <= 2 and all(_similar(a[x], b[y]) >= _ALIKE and len(a[x]) >= 4
+                                          for x, y in run)
+            if run and (2 * same >= len(run) or alike):
                 for x, y in run:
                     out[y] = x
             else:
                 for x, _ in run:
                     used[x] = False
 
+
+_ALIKE = 0.75  # letter similarity of a misread word to the word (Indel, normalised)
 
 _REPEAT = 8  # tokens: a run printed twice by mistake (a syllable, a word, a phrase)
 

@@ -125,6 +125,23 @@ def test_a_moved_section_pairs_from_its_first_word_not_from_its_first_anchor() -
     assert list(got[start:start + 3]) == [15, 16, 17]
 
 
+def test_a_misread_word_beside_a_cut_pairs_with_the_word_it_stands_for() -> None:
+    # a digest cuts a sentence and goes on with the next, whose first words it misreads;
+    # an alike word at the edge of the cut pairs with its word (not left as an addition),
+    # a word merely similar in length does not
+    rng = random.Random(6)
+    words = [f"w{k}" for k in range(400)]
+    before, cut, after = rng.sample(words, 12), rng.sample(words, 30), rng.sample(words, 12)
+    # the cut sentence starts with the word the next one starts with: the digest's "gave"
+    # pairs with the first, its misread word stands at the cut's far edge
+    ref = before + ["gave"] + cut + ["gave", "impeachments"] + after
+    at = len(before) + 1
+    got = align_pair(ref, before + ["gave", "impeaehmeuts"] + after).a_of_b
+    assert got[at] == len(ref) - len(after) - 1
+    got = align_pair(ref, before + ["gave", "appropriated"] + after).a_of_b
+    assert got[at] == -1
+
+
 def test_a_gap_moves_over_a_repeated_token_but_not_across_a_passage() -> None:
     # witness token 1 pairs with reference token 31 after 29 tokens it does not print; the
     # first of those is the same character: chance, not a repeat, so it stays
