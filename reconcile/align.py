@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
+from .evidence import looks_alike
 from .normalize import has_han
 from .tokens import Tokens
 
@@ -307,9 +308,14 @@ def _extend(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
             return False
         if ia[i] == ib[j] or _similar(a[i], b[j]) >= 0.5:
             return True
-        i2, j2 = i + step, j + step  # one misread character, the next one agreeing
-        return len(a[i]) == len(b[j]) == 1 and 0 <= i2 < n and 0 <= j2 < m and \
-            out[j2] < 0 and not used[i2] and ia[i2] == ib[j2]
+        if len(a[i]) != 1 or len(b[j]) != 1:
+            return False
+        i2, j2 = i + step, j + step  # one misread character, the next one agreeing ...
+        if 0 <= i2 < n and 0 <= j2 < m and out[j2] < 0 and not used[i2] and ia[i2] == ib[j2]:
+            return True
+        # ... or, looking like it, the only one left between two stretches (天 read 夭
+        # just after a cut)
+        return (not (0 <= j2 < m) or out[j2] >= 0) and looks_alike(a[i], b[j])
     for step in (1, -1):
         js = range(m) if step == 1 else range(m - 1, -1, -1)
         for j in js:
@@ -328,7 +334,8 @@ def _extend(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
             # mostly the same tokens; or a misread word or two, each plainly the other's
             # ('Impeaehmeuts' at the edge of a digest's cut, beside its anchor)
             alike = len(run) <= 2 and all(_similar(a[x], b[y]) >= _ALIKE and len(a[x]) >= 4
-                                          for x, y in run)
+                                          for x, y in run) or \
+                len(run) == 1 and len(a[run[0][0]]) == len(b[run[0][1]]) == 1
             if run and (2 * same >= len(run) or alike):
                 for x, y in run:
                     out[y] = x

@@ -142,6 +142,19 @@ def test_a_misread_word_beside_a_cut_pairs_with_the_word_it_stands_for() -> None
     assert got[at] == -1
 
 
+def test_a_misread_character_just_after_a_cut_pairs_with_the_one_it_looks_like() -> None:
+    # the digest cuts a clause and misreads the next character (天 as 夭, alike in shape):
+    # it pairs with 天, not with the cut clause's first character, nor stays an addition
+    ref = list("天下之难事必作于易天下之大事必作于细是以圣人终不为大图难于其易似大于其细天下难事必作于易")
+    wit = list("天下之难事必作于易天下之大事必作于细是以圣人终不为大图难于其易夭下难事必作于易")
+    got = align_pair(ref, wit).a_of_b
+    at = wit.index("夭")
+    assert ref[got[at]] == "天" and got[at] == ref.index("似") + 5
+    # a character that looks like neither stays apart
+    wit[at] = "鱼"
+    assert align_pair(ref, wit).a_of_b[at] == -1
+
+
 def test_a_gap_moves_over_a_repeated_token_but_not_across_a_passage() -> None:
     # witness token 1 pairs with reference token 31 after 29 tokens it does not print; the
     # first of those is the same character: chance, not a repeat, so it stays
