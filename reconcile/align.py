@@ -392,6 +392,9 @@ def _shift_gaps(ia: np.ndarray, ib: np.ndarray, out: np.ndarray) -> None:
         j = j1
 
 
+_CUT_INSIDE = 24  # anchor sizes: the longest cut inside a moved passage that still joins it
+
+
 def _moved_blocks(pa: np.ndarray, pb: np.ndarray, chain: set[int], k: int
                   ) -> list[tuple[int, int, int, int]]:
     """Runs of anchors off the main chain that agree among themselves and lie where the
@@ -404,7 +407,8 @@ def _moved_blocks(pa: np.ndarray, pb: np.ndarray, chain: set[int], k: int
             continue
         if runs:
             last = runs[-1][-1]
-            if 0 < pa[i] - pa[last] <= 4 * k and 0 < pb[i] - pb[last] <= 4 * k:
+            # (the witness may cut a clause or a sentence inside the passage it moved)
+            if 0 < pa[i] - pa[last] <= _CUT_INSIDE * k and 0 < pb[i] - pb[last] <= 4 * k:
                 runs[-1].append(i)
                 continue
         runs.append([i])

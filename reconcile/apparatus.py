@@ -131,6 +131,18 @@ class Placed:
     aside: dict[int, str]  # witness -> OMISSION / ADDITION: not a variant, summarised
 
 
+def _heads_paragraph(table: Table, w: int, a: int) -> bool:
+    """Whether nothing of witness ``w``'s paragraph before its token ``a`` stands in a
+    column (a paragraph starts there, or only its own lead-in precedes it)."""
+    toks, cols = table.toks[w], table.col_of[w]
+    for t in range(a - 1, -1, -1):
+        if "\n\n" in toks.trail(t):
+            return True
+        if cols[t] >= 0:
+            return False
+    return True
+
+
 def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[int, int],
               text: str, loc: Located, digest: Sequence[bool], config: Config,
               taken: set[str], slip: Callable[[str, str], bool], movable: bool = True
@@ -174,6 +186,10 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
             kind = classify(ch.text, reading, before, after, least_for(digest[w], config))
             edited = digest[w] and kind not in _SLIPS and not slip(ch.key, k) and \
                 not _dropped_in_clause(kind, ch.text, before, after)
+            # what a digest prints at the head of its own paragraph, before anything of
+            # the text (after its lead-in: "报告指出，要以…"), is its framing
+            edited = edited or digest[w] and not ch.text and b > a and \
+                _heads_paragraph(table, w, a)
             if kind in (OMISSION, ADDITION) or (digest[w] and kind == REVISION) or edited:
                 aside[w] = OMISSION if not reading.strip() or kind == OMISSION else ADDITION
                 continue

@@ -155,6 +155,21 @@ def test_a_misread_character_just_after_a_cut_pairs_with_the_one_it_looks_like()
     assert align_pair(ref, wit).a_of_b[at] == -1
 
 
+def test_a_moved_passage_with_a_sentence_cut_inside_it_still_pairs_where_it_stands() -> None:
+    # the witness prints a passage elsewhere and cuts a sentence out of its middle: each
+    # half alone is too short to count as a moved passage, the two together are one
+    rng = random.Random(7)
+    words = [f"w{k}" for k in range(600)]
+    a_, m1, cut, m2, c_ = (rng.sample(words, n) for n in (40, 10, 20, 10, 40))
+    ref = a_ + m1 + cut + m2 + c_
+    wit = a_ + c_ + m1 + m2
+    got = align_pair(ref, wit).a_of_b
+    start = len(a_) + len(c_)
+    assert list(got[start:start + 10]) == list(range(len(a_), len(a_) + 10))
+    tail = len(a_) + 10 + len(cut)
+    assert list(got[start + 10:]) == list(range(tail, tail + 10))
+
+
 def test_a_gap_moves_over_a_repeated_token_but_not_across_a_passage() -> None:
     # witness token 1 pairs with reference token 31 after 29 tokens it does not print; the
     # first of those is the same character: chance, not a repeat, so it stays

@@ -241,6 +241,23 @@ def test_a_digest_missing_a_character_inside_a_clause_gets_a_deletion_note(tmp_p
     assert c.summary["witnesses"]["digest.txt"]["omitted"]  # the cut sentence, and more
 
 
+def test_what_a_digest_puts_at_the_head_of_its_paragraphs_is_its_own_not_a_note(
+        tmp_path: Path) -> None:
+    # the digest opens each paragraph with its lead-in and a word of its own ("报告指出，要")
+    # before the report's sentence; the same word inside a sentence is an insertion
+    paras = synth.report(13, paragraphs=8)
+    full = synth.render(paras, "cjk")
+    (tmp_path / "a.txt").write_text(full, "utf-8")
+    (tmp_path / "b.txt").write_text(full, "utf-8")
+    kept = [[("报告指出，要" + p[0])] + p[1:] for p in paras[::2]]
+    sentence = kept[1][1]
+    kept[1][1] = sentence[:6] + "要" + sentence[6:]
+    (tmp_path / "digest.txt").write_text(synth.render(kept, "cjk", title="摘登"), "utf-8")
+    (c,) = run(tmp_path, CONFIG).collated
+    got = [[r.text for r in n.readings] for n in c.notes if n.kind == k.INSERTION]
+    assert got == [["", "要"]]
+
+
 def test_a_word_a_witness_adds_after_a_full_stop_is_noted_after_it(tmp_path: Path) -> None:
     paras = synth.report(13, paragraphs=6)
     full = synth.render(paras, "cjk")
