@@ -453,14 +453,16 @@ class Evidence:
 
     def slip_like(self, t: str, x: str) -> bool:
         """Whether ``x`` differs from ``t`` as a misreading does: the channel says so, or
-        (a language with a word list) ``t`` is a word, ``x`` none, a letter or two apart
-        ('law' / 'lavv'): what an editor's rewording never makes."""
+        (a language with a word list) one of them is a word and the other none, a few
+        letters apart ('law' / 'lavv', 'clenicd' / 'denied'): what an editor's rewording
+        never makes, whichever of the two was misread."""
         if self.channel.slip_like(t, x):
             return True
         if not t or not x or " " in t or " " in x or not self.lang:
             return False
-        return Levenshtein.distance(t, x) <= 2 and known_words(t, self.lang, strict=True) \
-            and not known_words(x, self.lang, strict=True)
+        if Levenshtein.distance(t, x) > max(2, min(len(t), len(x)) // 2):
+            return False
+        return known_words(t, self.lang, strict=True) != known_words(x, self.lang, strict=True)
 
     def likelihood(self, w: int, x: str, t: str, typical: bool = False,
                    flawed: bool = False) -> float:

@@ -125,6 +125,14 @@ def test_a_digest_misreading_a_word_into_no_word_is_a_note_its_rewording_is_not(
         assert c.canonical_file() == full
         got = [n for n in c.notes if any(r.text == misread for r in n.readings)]
         assert bool(got) == noted, (misread, [n.reason for n in c.notes])
+    # the other way round: the one full printing misreads ("lavv"), the digest prints the
+    # word; a misreading of one of them either way, and the word is the text
+    _write(tmp_path, {"one.txt": full.replace("common law", "common lavv"),
+                      "digest.txt": digest})
+    (tmp_path / "two.txt").unlink()
+    c = _one_work(tmp_path)
+    assert c.canonical_file() == full
+    assert any({r.text for r in n.readings} == {"law", "lavv"} for n in c.notes)
 
 
 def test_short_readings_too_noisy_to_share_a_sentence_still_join(tmp_path: Path) -> None:
