@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz.distance import Indel
 
 from .align import Alignment
 from .tokens import Tokens, is_cjk_token
@@ -166,14 +167,60 @@ def find_sites(t: Table) -> list[Site]:
 def _apart(t: Table, c0: int, c1: int) -> bool:
     """Two neighbouring columns are independent places when every witness that covers
     them has a token in each: a word misread beside a word misread, each to be decided on
-    its own (a witness with a gap in one of them read the two as one, or reworded them)."""
+    its own (a witness with a gap in one of them read the two as one, or reworded them);
+    or when a witness with a gap in one prints in the other a word plainly the others'
+    ('obtaining' beside a cut 'shall', against 'ohtaining shall')."""
     v = t.vals[:, [c0, c1]]
-    covered = (v != -2).any(axis=1)
-    if not (v[covered] >= 0).all():
-        return False
+    covered = np.flatnonzero((v != -2).any(axis=1))
     # characters of a script without spaces are not words: 制造 / 研发 is one word reworded
-    return not any(is_cjk_token(t.toks[w].keys[t.al.cells[w][c]])
-                   for w in np.flatnonzero(covered) for c in (c0, c1))
+    if any(is_cjk_token(t.toks[w].keys[t.al.cells[w][c]])
+           for w in covered for c in (c0, c1) if t.al.cells[w][c] >= 0):
+        return False
+    for w in covered:
+        if (v[w] >= 0).all():
+            continue
+        if (v[w] < 0).all():
+            return False
+        c = c0 if v[w][0] >= 0 else c1
+        mine = t.toks[w].keys[t.al.cells[w][c]]
+        if len(mine) < 4:
+            return False
+        alike = False
+        for o in covered:
+            if o == w or t.al.cells[o][c] < 0:
+                continue
+            x = t.toks[o].keys[t.al.cells[o][c]]
+            near = Indel.normalized_similarity(mine, x)
+            if (v[o] >= 0).all():
+                # the other prints two tokens where this one prints a word: a word broken
+                # in two ('An swer' / 'Answer') is one place
+                both = "".join(t.toks[o].keys[t.al.cells[o][k]] for k in (c0, c1))
+                if Indel.normalized_similarity(mine, both) >= near:
+                    return False
+            alike = alike or near >= _ALIKE
+        if not alike or not _cut_only(t, w, c1 if c == c0 else c0, 1 if c == c0 else -1):
+            return False
+    return True
+
+
+def _cut_only(t: Table, w: int, c: int, step: int) -> bool:
+    """Whether witness ``w``, from its gap at column ``c`` on (in direction ``step``), only
+    leaves tokens out until it prints what another witness prints: a cut, not a wording of
+    its own ('Habit also has' / 'Habits are inherited and have')."""
+    # the witnesses it cut against: those that print the column it leaves out
+    against = [o for o in range(t.vals.shape[0]) if o != w and t.vals[o, c] >= 0]
+    while 0 <= c < t.n:
+        col = t.vals[:, c]
+        if col[w] == -2:
+            return True
+        if col[w] >= 0:
+            return any(col[o] == col[w] for o in against)
+        c += step
+    return True
+
+
+#: Letter similarity (Indel, normalised) of a word a witness plainly prints as the others do.
+_ALIKE = 0.75
 
 
 def _join_transposed(t: Table, spans: list[tuple[int, int]], between: int

@@ -133,6 +133,13 @@ def test_a_digest_misreading_a_word_into_no_word_is_a_note_its_rewording_is_not(
     c = _one_work(tmp_path)
     assert c.canonical_file() == full
     assert any({r.text for r in n.readings} == {"law", "lavv"} for n in c.notes)
+    # and where the digest also cuts the next word ("to"), the misreading is a place of
+    # its own, and the cut is the digest's
+    _write(tmp_path, {"one.txt": full.replace("be presented", "be prcsented"),
+                      "digest.txt": digest.replace("presented to", "presented")})
+    c = _one_work(tmp_path)
+    assert c.canonical_file() == full
+    assert [{r.text for r in n.readings} for n in c.notes] == [{"presented", "prcsented"}]
 
 
 def test_short_readings_too_noisy_to_share_a_sentence_still_join(tmp_path: Path) -> None:
