@@ -187,16 +187,15 @@ def _apart(t: Table, c0: int, c1: int) -> bool:
             return False
         alike = False
         for o in covered:
-            if o == w or t.al.cells[o][c] < 0:
-                continue
+            if o == w or not (v[o] >= 0).all():
+                continue  # against the witnesses that print the word it leaves out
             x = t.toks[o].keys[t.al.cells[o][c]]
             near = Indel.normalized_similarity(mine, x)
-            if (v[o] >= 0).all():
-                # the other prints two tokens where this one prints a word: a word broken
-                # in two ('An swer' / 'Answer') is one place
-                both = "".join(t.toks[o].keys[t.al.cells[o][k]] for k in (c0, c1))
-                if Indel.normalized_similarity(mine, both) >= near:
-                    return False
+            # the other prints two tokens where this one prints a word: a word broken in
+            # two ('An swer' / 'Answer') is one place
+            both = "".join(t.toks[o].keys[t.al.cells[o][k]] for k in (c0, c1))
+            if Indel.normalized_similarity(mine, both) >= near:
+                return False
             alike = alike or near >= _ALIKE
         if not alike or not _cut_only(t, w, c1 if c == c0 else c0, 1 if c == c0 else -1):
             return False
