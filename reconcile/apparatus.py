@@ -175,6 +175,12 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
             s = e = s + len(closing)
             readings_of = [r[len(closing):] + (closing if t.startswith(closing) else "")
                            if key(r) else r for r, t in zip(readings_of, trails)]
+        # and after the mark that opens the text after, where they print that too
+        # (辱曰：“古者 against 辱曰：“者: 古 stands after the quotation mark)
+        opening = _opening(text, s)
+        if opening and goes_on and all(r.startswith(opening) for r in readings_of if key(r)):
+            s = e = s + len(opening)
+            readings_of = [r[len(opening):] if key(r) else r for r in readings_of]
     before, after = _context(text, s, e, config)
     groups: dict[str, list[WitnessRef]] = {}
     forms: dict[str, Counter[str]] = {}
@@ -475,6 +481,14 @@ def _closing(text: str, at: int) -> str:
     i = at
     while i < len(text) and not text[i].isalnum() and not text[i].isspace() and \
             text[i] not in OPENING:
+        i += 1
+    return text[at:i]
+
+
+def _opening(text: str, at: int) -> str:
+    """The marks that open the text at ``at`` (quotation marks, brackets)."""
+    i = at
+    while i < len(text) and text[i] in OPENING:
         i += 1
     return text[at:i]
 

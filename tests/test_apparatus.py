@@ -272,6 +272,21 @@ def test_a_word_a_witness_adds_after_a_full_stop_is_noted_after_it(tmp_path: Pat
     assert [r.text.strip() for r in note.readings] == ["", "the"]
 
 
+def test_a_character_one_printing_has_after_an_opening_quote_is_noted_after_it(
+        tmp_path: Path) -> None:
+    # 辱曰：“古者言之 against 辱曰：“者言之: the place is after the quotation mark both print
+    text = "子曰：“学而时习之，不亦说乎？”子曰：“古者言之不出，耻躬之不逮也。”子曰：“君子欲讷于言而敏于行。”\n"
+    (tmp_path / "a.txt").write_text(text, "utf-8")
+    (tmp_path / "b.txt").write_text(text.replace("“古者", "“者"), "utf-8")
+    (c,) = run(tmp_path, CONFIG).collated
+    (note,) = c.notes
+    assert c.canonical.text[note.offset - 1] == "“"
+    assert sorted(r.text for r in note.readings) == ["", "古"]
+    nd = c.notes_dict()
+    for w in ("a.txt", "b.txt"):  # and each printing is still rebuilt exactly
+        assert key(rebuild(c.canonical.text, nd, w)) == key((tmp_path / w).read_text("utf-8"))
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_file_order_changes_no_note(tmp_path_factory, data) -> None:
