@@ -195,7 +195,7 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
             # what a digest prints at the head of its own paragraph, before anything of
             # the text (after its lead-in: "报告指出，要以…"), is its framing
             edited = edited or digest[w] and not ch.text and b > a and \
-                _heads_paragraph(table, w, a)
+                kind != INTRUSION and _heads_paragraph(table, w, a)
             if kind in (OMISSION, ADDITION) or (digest[w] and kind == REVISION) or edited:
                 aside[w] = OMISSION if not reading.strip() or kind == OMISSION else ADDITION
                 continue

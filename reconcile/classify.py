@@ -103,6 +103,8 @@ def classify(canon: str, reading: str, before: str = "", after: str = "",
         return REPETITION
     if len(kc) == len(kr) >= 2 and sorted(kc) == sorted(kr):
         return TRANSPOSITION
+    if dom is not None and dom != "cjk":
+        omission_min_chars *= 3  # a word of a spaced script is about three Chinese characters
     if len(kc) >= omission_min_chars and len(kr) * 3 <= len(kc):
         return OMISSION
     if len(kr) >= omission_min_chars and len(kc) * 3 <= len(kr):

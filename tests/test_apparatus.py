@@ -38,6 +38,9 @@ CONFIG = Config(jobs=1)
     ("，", "。", "城市", "建设", k.PUNCTUATION),
     ("前", "", "年底", "竣工", k.DELETION),
     ("", "前", "年底", "竣工", k.INSERTION),
+    # in a spaced script a word is about three characters: one word is a slip, a clause not
+    ("", " dans ", "The judicial", "Power account", k.INSERTION),
+    ("", " and the Senate shall ", "The judicial", "Power account", k.ADDITION),
     ("严格落实市领导联系企业", "", "关系，", "。", k.OMISSION),
     ("", "本报讯 报告指出，", "", "要以", k.ADDITION),
     ("council", "counsel", "The ", " met", k.SUBSTITUTION),
