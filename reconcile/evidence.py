@@ -279,26 +279,10 @@ class CharModel:
         self.ctx: Counter[str] = Counter()
         self.chars: set[str] = set()
 
-    def add(self, text: str, weight: float = 1.0) -> None:
-        n = len(text)
-        c, h = self.counts, self.ctx
-        for k in range(1, self.order + 1):
-            if weight == 1:
-                # every k-gram and its context counted in C (a work's text is added in
-                # full: this is most of building its model)
-                c.update(map(text.__getitem__, map(slice, range(n - k + 1), range(k, n + 1))))
-                h.update(map(text.__getitem__, map(slice, range(n - k + 1), range(k - 1, n))))
-                continue
-            for i in range(n - k + 1):
-                g = text[i:i + k]
-                c[g] += weight
-                h[g[:-1]] += weight
-        self.chars.update(text)
-
-    def add_all(self, texts: Sequence[str], weight: float) -> None:
-        """``add`` each of ``texts`` with one weight: their k-grams counted in one pass
-        over them joined (by a character no text holds; grams across it are dropped),
-        weighted once, each gram's context counted with it."""
+    def add(self, texts: Sequence[str], weight: float = 1.0) -> None:
+        """Count the k-grams of each of ``texts`` (no gram across two), with one weight:
+        counted in one pass over them joined by a character no text holds (grams across it
+        are dropped), weighted once, each gram's context counted with it."""
         joined = "\x00".join(texts)
         n = len(joined)
         grams: Counter[str] = Counter()
@@ -309,13 +293,8 @@ class CharModel:
             if "\x00" not in g:
                 c[g] += k * weight
                 h[g[:-1]] += k * weight
-        self.chars.update(joined)
-        self.chars.discard("\x00")
-
-    def merge(self, other: CharModel) -> None:
-        self.counts.update(other.counts)
-        self.ctx.update(other.ctx)
-        self.chars |= other.chars
+        for t in texts:
+            self.chars.update(t)
 
     def logp(self, s: str, start: int = 0, minus: str = "") -> float:
         """log P of ``s[start:]`` given what precedes it in ``s``; ``minus``: text the
@@ -377,7 +356,7 @@ def general_model(lang: str, order: int, beta: float, words: int, mass: float) -
     total = sum(f * len(ws) for f, ws in top) or 1.0
     for f, ws in top:
         # the words of one bucket weigh alike: counted together, then weighted once
-        m.add_all([w if all(is_cjk_token(ch) for ch in w) else f" {w} " for w in ws],
+        m.add([w if all(is_cjk_token(ch) for ch in w) else f" {w} " for w in ws],
                   weight=mass * f / total)
     return m
 

@@ -275,10 +275,8 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
     rel_keys = [_keys_of(records[i].witness.text) for i in related]
     lang = config.language or detect_language([k for t in toks[:1] for k in t.keys])
     own = CharModel(config.lm_order, config.lm_beta)
-    for piece in agreed_keys:
-        own.add(f" {lm_text(piece)} ")
-    for ks in rel_keys:
-        own.add(f" {lm_text(ks)} ")
+    own.add([f" {lm_text(piece)} " for piece in agreed_keys] +
+                [f" {lm_text(ks)} " for ks in rel_keys], 1.0)
     general = general_model(lang, config.lm_order, config.lm_beta, config.general_words,
                             config.general_mass) if config.general_mass > 0 else CharModel(
         config.lm_order, config.lm_beta)
