@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .classify import INTRUSION, REPETITION, REVISION, classify
 from .config import Config
-from .evidence import Evidence, Score, known_words, lm_text, looks_alike
+from .evidence import Evidence, Score, known_words, lm_text, looks_alike, word_zipf
 from .normalize import fold
 from .sites import Site, Table, site_mask
 from .tokens import is_cjk_token, tokenize
@@ -511,6 +511,12 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
             if cohesive(a, b):
                 after.setdefault(a, set()).add(b)
                 before.setdefault(b, set()).add(a)
+    # each token's neighbours on either side, counted
+    left_of: dict[str, Counter[str]] = {}
+    right_of: dict[str, Counter[str]] = {}
+    for (a, b), n in counts.items():
+        left_of.setdefault(b, Counter())[a] += n
+        right_of.setdefault(a, Counter())[b] += n
     forms: dict[str, Counter[str]] = {}
 
     def printed(k: str) -> str:
@@ -539,6 +545,9 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
         if k in foreign and _inside_cjk(prev, nxt):
             cands = [foreign[k]]
         elif is_cjk_token(k):
+            if ctx.lang and max(word_zipf(prev + k, ctx.lang), word_zipf(k + nxt, ctx.lang)) \
+                    >= _WORD_ZIPF:
+                continue  # it makes a word of the language with its neighbour (两端, 老牌)
             cands = sorted(x for x in near if x != k and is_cjk_token(x) and (
                 looks_alike(k, x) or x in learned.get(k, ())))
         elif len(k) >= 3 and not k.isdigit():
@@ -552,6 +561,9 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
         if best is None:
             continue
         cand, seen = best
+        if k not in foreign and (_bound_elsewhere(cand, prev, counts, left_of, 0, cfg) or
+                                 _bound_elsewhere(cand, nxt, counts, right_of, 1, cfg)):
+            continue  # 绣 stands after 锦 wherever the work prints it, never after 区
         left, right = ctx.left(c), ctx.right(c + 1)
         # one witness and the whole work: plausibility is not capped as it is against
         # several witnesses' votes
@@ -577,6 +589,25 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
             reason += f"; '{k}' is a word of another script inside the text"
         out.append(Lone(w, c, c + 1, tok, tok + 1, text, reason + ".", round(post, 2)))
     return out
+
+
+#: A lone witness's character that makes a word this common (Zipf) with a neighbour is read
+#: as printed: an OCR slip rarely lands on a common word (两端 for 高端, 老牌 for 老旧).
+_WORD_ZIPF = 3.0
+
+
+def _bound_elsewhere(cand: str, here: str, counts: Counter[tuple[str, str]],
+                     side_of: dict[str, Counter[str]], side: int, cfg: Config) -> bool:
+    """Whether ``cand`` is part of a word with another neighbour on that side (``side``
+    0: before it, 1: after it): the work never prints it next to ``here``, and nearly
+    always (four times in five) next to one other token: 锦绣 puts no 绣 after 区."""
+    if not here or counts.get((here, cand) if side == 0 else (cand, here), 0):
+        return False
+    got = side_of.get(cand)
+    if not got:
+        return False
+    total = sum(got.values())
+    return total >= cfg.lone_min_count and got.most_common(1)[0][1] >= 0.8 * total
 
 
 def _inside_cjk(prev: str, nxt: str) -> bool:

@@ -289,6 +289,19 @@ def test_a_lone_reading_the_work_prints_elsewhere_is_left_alone(tmp_path: Path) 
     assert not any(n.chosen == "展" for n in c.notes if "only" in n.reason)
 
 
+def test_a_lone_reading_that_is_a_word_or_a_place_a_word_never_stands_is_left_alone(
+        tmp_path: Path) -> None:
+    # the work prints 锦绣太原 and 高端 three times each, where both printings agree; the full
+    # report alone prints 与太原 and 两端. 与/绣 and 两/高 look alike, but 绣 stands after 锦
+    # wherever the work prints it, and 两端 is a word of the language: neither is corrected
+    agreed = "".join(f"打造锦绣太原城市品牌，推动产业向高端迈进第{n}年。" for n in "一二三")
+    report = agreed + "\n\n古县城与太原钟楼街共同入选，推动产业向微笑曲线的两端延伸。\n"
+    _write(tmp_path, {"report.txt": report, "digest.txt": agreed + "\n"})
+    c = _one_work(tmp_path)
+    assert "与太原钟楼街" in c.canonical.text and "曲线的两端" in c.canonical.text
+    assert not [n for n in c.notes if not n.readings[0].witnesses]
+
+
 # --- pins ---------------------------------------------------------------------------------------
 
 
