@@ -536,6 +536,12 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
         k = t.toks[w].keys[tok]
         prev = plain[c - 1] if c > 0 else ""
         nxt = plain[c + 1] if c + 1 < t.n else ""
+        # a word does not run over punctuation: a neighbour across a mark is no evidence
+        # (169家，托位 is no 依托)
+        if tok > 0 and t.toks[w].trail(tok - 1).strip():
+            prev = ""
+        if t.toks[w].trail(tok).strip():
+            nxt = ""
         if counts.get((prev, k), 0) > 1 or counts.get((k, nxt), 0) > 1:
             continue  # its own form is printed elsewhere (the place itself counts once)
         cands: list[str] = []

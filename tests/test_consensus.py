@@ -294,11 +294,15 @@ def test_a_lone_reading_that_is_a_word_or_a_place_a_word_never_stands_is_left_al
     # the work prints 锦绣太原 and 高端 three times each, where both printings agree; the full
     # report alone prints 与太原 and 两端. 与/绣 and 两/高 look alike, but 绣 stands after 锦
     # wherever the work prints it, and 两端 is a word of the language: neither is corrected
-    agreed = "".join(f"打造锦绣太原城市品牌，推动产业向高端迈进第{n}年。" for n in "一二三")
-    report = agreed + "\n\n古县城与太原钟楼街共同入选，推动产业向微笑曲线的两端延伸。\n"
+    # (and 依托, three times: no 依 for 家 in 169家，托位, a comma between)
+    agreed = "".join(f"打造锦绣太原城市品牌，{v}依托产业向高端迈进第{n}年。"
+                     for v, n in zip("要并将", "一二三"))
+    report = agreed + "\n\n古县城与太原钟楼街共同入选，推动产业向微笑曲线的两端延伸，" \
+        "建成托育机构169家，托位7550个。\n"
     _write(tmp_path, {"report.txt": report, "digest.txt": agreed + "\n"})
     c = _one_work(tmp_path)
     assert "与太原钟楼街" in c.canonical.text and "曲线的两端" in c.canonical.text
+    assert "169家，托位" in c.canonical.text
     assert not [n for n in c.notes if not n.readings[0].witnesses]
 
 
