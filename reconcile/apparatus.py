@@ -413,9 +413,12 @@ def punctuation_count(table: Table, w: int, rendered: Rendered) -> int:
 
 def punctuation_notes(work_id: str, table: Table, rendered: Rendered, in_site: np.ndarray,
                       loc: Located, config: Config, taken: set[str],
-                      sites: Sequence[Site] = ()) -> list[Note]:
+                      sites: Sequence[Site] = (),
+                      noted: dict[int, tuple[int, int]] | None = None) -> list[Note]:
     """Punctuation-only differences as notes (``list_punctuation``): where a witness prints
-    a token of the canonical text, what it prints after it, if that differs."""
+    a token of the canonical text, what it prints after it, if that differs. ``noted``:
+    where each site's note stands, where that is not its rendered span (a reading of nothing
+    noted after the mark that closes the text before it)."""
     text = rendered.canonical.text
     n = table.n
     places: dict[tuple[int, int], dict[str, list[WitnessRef]]] = {}
@@ -451,6 +454,10 @@ def punctuation_notes(work_id: str, table: Table, rendered: Rendered, in_site: n
         e0 = span[1] if span[1] > span[0] else span[0]
         nxt_start = int(rendered.col_start[site.end]) if site.end < n else len(text)
         s = e0 if span[1] > span[0] else None
+        # a reading of nothing noted after the marks around it (site_note): the readings
+        # stand after them, each with the closing mark it prints itself
+        at = (noted or {}).get(i, span)[0]
+        closing = _closing(text, span[0]) if s is None and at > span[0] else ""
         for w, (a, b) in zip(site.readers, site.ranges):
             if b <= a:
                 continue
@@ -460,6 +467,9 @@ def punctuation_notes(work_id: str, table: Table, rendered: Rendered, in_site: n
                 continue
             start = s if s is not None else nxt_start - len(_canon_trail(text, nxt_start))
             mine = toks.trail(b - 1) if b < len(toks) else toks.trail(b - 1).rstrip()
+            if closing:
+                start = max(start, at)
+                mine = mine[len(closing):] if mine.startswith(closing) else mine
             if sep_key(mine) == sep_key(text[start:nxt_start]):
                 continue
             places.setdefault((start, nxt_start), {}).setdefault(mine, []).append(

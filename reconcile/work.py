@@ -415,9 +415,11 @@ def _notes(work_id: str, table: Table, sites: Sequence[Site], choices: Sequence[
         in_site = site_mask(table.n, sites)
         for ln in lones:
             in_site[ln.c0:ln.c1] = True
+        noted = {i: (pl.note.offset, pl.note.offset + pl.note.length)
+                 for i, pl in enumerate(placed) if pl.note is not None}
         found += [(n, "punctuation", -1) for n in
                   punctuation_notes(work_id, table, rendered, in_site, loc, config, taken,
-                                    sites)]
+                                    sites, noted)]
     found.sort(key=lambda x: (x[0].offset, x[0].length, x[0].id))
     return found, placed, rendered
 
