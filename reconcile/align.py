@@ -333,7 +333,7 @@ def _extend(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
             same = sum(1 for x, y in run if ia[x] == ib[y])
             # mostly the same tokens; or a misread word or two, each plainly the other's
             # ('Impeaehmeuts' at the edge of a digest's cut, beside its anchor)
-            alike = len(run) <= 2 and all(_similar(a[x], b[y]) >= _ALIKE and len(a[x]) >= 4
+            alike = len(run) <= 2 and all(_similar(a[x], b[y]) >= ALIKE and len(a[x]) >= 4
                                           for x, y in run) or \
                 len(run) == 1 and len(a[run[0][0]]) == len(b[run[0][1]]) == 1
             if run and (2 * same >= len(run) or alike):
@@ -344,7 +344,8 @@ def _extend(a: Sequence[str], b: Sequence[str], ia: np.ndarray, ib: np.ndarray,
                     used[x] = False
 
 
-_ALIKE = 0.75  # letter similarity of a misread word to the word (Indel, normalised)
+#: Letter similarity (Indel, normalised) of a misread word to the word it stands for.
+ALIKE = 0.75
 
 _REPEAT = 8  # tokens: a run printed twice by mistake (a syllable, a word, a phrase)
 

@@ -83,6 +83,12 @@ def foreign_runs(text: str, dominant: str | None) -> set[str]:
     return runs
 
 
+def cut_chars(n: int, cjk: bool) -> int:
+    """The comparison characters a cut or an addition starts at, from the configured count
+    for Chinese: a word of a script written with spaces is about three characters."""
+    return n if cjk else 3 * n
+
+
 def classify(canon: str, reading: str, before: str = "", after: str = "",
              omission_min_chars: int = 4) -> str:
     """The kind of difference of ``reading`` (a witness) from ``canon`` (the canonical text),
@@ -103,8 +109,7 @@ def classify(canon: str, reading: str, before: str = "", after: str = "",
         return REPETITION
     if len(kc) == len(kr) >= 2 and sorted(kc) == sorted(kr):
         return TRANSPOSITION
-    if dom is not None and dom != "cjk":
-        omission_min_chars *= 3  # a word of a spaced script is about three Chinese characters
+    omission_min_chars = cut_chars(omission_min_chars, dom in (None, "cjk"))
     if len(kc) >= omission_min_chars and len(kr) * 3 <= len(kc):
         return OMISSION
     if len(kr) >= omission_min_chars and len(kc) * 3 <= len(kr):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .align import Alignment
+from .align import ALIKE, Alignment
 from .tokens import Tokens, is_cjk_token
 
 
@@ -196,7 +196,7 @@ def _apart(t: Table, c0: int, c1: int) -> bool:
             both = "".join(t.toks[o].keys[t.al.cells[o][k]] for k in (c0, c1))
             if Indel.normalized_similarity(mine, both) >= near:
                 return False
-            alike = alike or near >= _ALIKE
+            alike = alike or near >= ALIKE
         if not alike or not _cut_only(t, w, c1 if c == c0 else c0, 1 if c == c0 else -1):
             return False
     return True
@@ -217,9 +217,6 @@ def _cut_only(t: Table, w: int, c: int, step: int) -> bool:
         c += step
     return True
 
-
-#: Letter similarity (Indel, normalised) of a word a witness plainly prints as the others do.
-_ALIKE = 0.75
 
 
 def _join_transposed(t: Table, spans: list[tuple[int, int]], between: int
