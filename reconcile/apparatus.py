@@ -129,6 +129,9 @@ class Placed:
 
     note: Note | None
     aside: dict[int, str]  # witness -> OMISSION / ADDITION: not a variant, summarised
+    # the closing mark a reading of nothing was noted after (its readers' own closing mark
+    # of it ends their reading): what their punctuation after the site is measured from
+    closing: str = ""
 
 
 def _heads_paragraph(table: Table, w: int, a: int) -> bool:
@@ -164,6 +167,7 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
             reading = toks.text[int(toks.end[a - 1]) if a else 0:int(toks.end[b - 1])]
             trails[-1] = toks.trail(b - 1)
         readings_of.append(reading)
+    consumed = ""
     if not ch.text:
         # what the witnesses print there after the punctuation that closes the text before
         # (芸造。 the 惑) stands after it, as they print it; where a witness closes its own
@@ -173,6 +177,7 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
         closing = _closing(text, s)
         if closing and goes_on and all(r.startswith(closing) for r in readings_of if key(r)):
             s = e = s + len(closing)
+            consumed = closing
             readings_of = [r[len(closing):] + (closing if t.startswith(closing) else "")
                            if key(r) else r for r, t in zip(readings_of, trails)]
         # and after the mark that opens the text after, where they print that too
@@ -220,7 +225,7 @@ def site_note(work_id: str, table: Table, site: Site, ch: Choice, span: tuple[in
     nid = note_id(work_id, before, after, taken)
     note = Note(nid, s, e - s, kind, ch.text, tuple(readings), ch.reason, ch.confidence,
                 ch.review, before, after)
-    return Placed(note, aside)
+    return Placed(note, aside, consumed)
 
 
 # kinds of difference that are slips of the type or the scanner, whoever makes them
@@ -413,12 +418,12 @@ def punctuation_count(table: Table, w: int, rendered: Rendered) -> int:
 
 def punctuation_notes(work_id: str, table: Table, rendered: Rendered, in_site: np.ndarray,
                       loc: Located, config: Config, taken: set[str],
-                      sites: Sequence[Site] = (),
-                      noted: dict[int, tuple[int, int]] | None = None) -> list[Note]:
+                      sites: Sequence[Site] = (), placed: Sequence[Placed] = ()
+                      ) -> list[Note]:
     """Punctuation-only differences as notes (``list_punctuation``): where a witness prints
-    a token of the canonical text, what it prints after it, if that differs. ``noted``:
-    where each site's note stands, where that is not its rendered span (a reading of nothing
-    noted after the mark that closes the text before it)."""
+    a token of the canonical text, what it prints after it, if that differs. ``placed``:
+    each site's note (:func:`site_note`), which may stand past the mark that closes the
+    text before it."""
     text = rendered.canonical.text
     n = table.n
     places: dict[tuple[int, int], dict[str, list[WitnessRef]]] = {}
@@ -454,10 +459,11 @@ def punctuation_notes(work_id: str, table: Table, rendered: Rendered, in_site: n
         e0 = span[1] if span[1] > span[0] else span[0]
         nxt_start = int(rendered.col_start[site.end]) if site.end < n else len(text)
         s = e0 if span[1] > span[0] else None
-        # a reading of nothing noted after the marks around it (site_note): the readings
-        # stand after them, each with the closing mark it prints itself
-        at = (noted or {}).get(i, span)[0]
-        closing = _closing(text, span[0]) if s is None and at > span[0] else ""
+        # a reading of nothing noted after the closing mark (site_note): the readings stand
+        # after it, each with the closing mark it prints itself
+        pl = placed[i] if i < len(placed) else None
+        closing = pl.closing if pl is not None and pl.note is not None and s is None else ""
+        at = pl.note.offset if closing else span[0]
         for w, (a, b) in zip(site.readers, site.ranges):
             if b <= a:
                 continue

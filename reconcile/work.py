@@ -36,7 +36,7 @@ from .apparatus import (Located, Note, Placed, lone_note, punctuation_count,
                         summary_of, witness_summary)
 from .canonical import Canonical, render
 from .choice import Choice, Context, Lone, column_plain, decide_all, lone_corrections
-from .classify import PUNCTUATION
+from .classify import PUNCTUATION, cut_chars
 from .config import Config, Pin
 from .edition import EditionText, join_pages
 from .pages import outer_markers, points_inside
@@ -77,7 +77,7 @@ def _omission_sizes(toks: Sequence[Tokens], digest: Sequence[bool], config: Conf
     out = []
     for t, d in zip(toks, digest):
         n = config.omission_min_chars if d else config.omission_min_chars_full
-        out.append(n if t.share_cjk() >= 0.5 else 3 * n)
+        out.append(cut_chars(n, t.share_cjk() >= 0.5))
     return out
 
 
@@ -415,11 +415,9 @@ def _notes(work_id: str, table: Table, sites: Sequence[Site], choices: Sequence[
         in_site = site_mask(table.n, sites)
         for ln in lones:
             in_site[ln.c0:ln.c1] = True
-        noted = {i: (pl.note.offset, pl.note.offset + pl.note.length)
-                 for i, pl in enumerate(placed) if pl.note is not None}
         found += [(n, "punctuation", -1) for n in
                   punctuation_notes(work_id, table, rendered, in_site, loc, config, taken,
-                                    sites, noted)]
+                                    sites, placed)]
     found.sort(key=lambda x: (x[0].offset, x[0].length, x[0].id))
     return found, placed, rendered
 
