@@ -403,7 +403,7 @@ def _reason(ctx: Context, readings: Sequence[tuple[int, str, str]], scores: Sequ
             word = known_words(best.text, ctx.lang, strict=True)
             if word != known_words(second.text, ctx.lang, strict=True):
                 w = ctx.config.lexicon_weight
-                bits.append(f"of it {w if word else -w:+.1f} for being a word of the "
+                bits.append(f"of it {w:+.1f} for being a word of the "
                             f"language ({ctx.lang}) where the other is none" if word else
                             f"of it {-w:+.1f} for being no word of the language "
                             f"({ctx.lang}) where the other is one")
@@ -504,19 +504,18 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
     before: dict[str, set[str]] = {}
     after_any: dict[str, set[str]] = {}
     before_any: dict[str, set[str]] = {}
+    # and each token's neighbours on either side, counted
+    left_of: dict[str, Counter[str]] = {}
+    right_of: dict[str, Counter[str]] = {}
     for (a, b), n in counts.items():
+        left_of.setdefault(b, Counter())[a] += n
+        right_of.setdefault(a, Counter())[b] += n
         if n >= cfg.lone_min_count:
             after_any.setdefault(a, set()).add(b)
             before_any.setdefault(b, set()).add(a)
             if cohesive(a, b):
                 after.setdefault(a, set()).add(b)
                 before.setdefault(b, set()).add(a)
-    # each token's neighbours on either side, counted
-    left_of: dict[str, Counter[str]] = {}
-    right_of: dict[str, Counter[str]] = {}
-    for (a, b), n in counts.items():
-        left_of.setdefault(b, Counter())[a] += n
-        right_of.setdefault(a, Counter())[b] += n
     forms: dict[str, Counter[str]] = {}
 
     def printed(k: str) -> str:

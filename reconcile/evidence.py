@@ -156,8 +156,6 @@ def _word_langs() -> frozenset[str]:
 def word_zipf(text: str, lang: str) -> float:
     """Zipf frequency of ``text`` as one entry of the language's word list (no tokenising:
     for Chinese, a word of two characters as written); 0 where the list lacks it."""
-    import math
-
     import wordfreq
     try:
         f = wordfreq.get_frequency_dict(lang, "best").get(text, 0.0)
@@ -166,6 +164,7 @@ def word_zipf(text: str, lang: str) -> float:
     return math.log10(f) + 9 if f > 0 else 0.0
 
 
+@lru_cache(maxsize=1 << 16)
 def known_words(text: str, lang: str, strict: bool = False) -> bool:
     """Whether every word of ``text`` is a word of ``lang``; True when the language is
     unknown, has no word list, or writes without spaces (its readings are compared by
