@@ -833,11 +833,12 @@ def _junctions(t: _Tally, members: Sequence[int]) -> Callable[[int, int], int]:
                 return True
         return False
 
-    def fits(c: int, i: int, j: int, foot: tuple[int, int], head: tuple[int, int]) -> bool:
+    def fits(c: int, i: int, j: int, foot: tuple[int, int], head: tuple[int, int],
+             rest: int) -> bool:
         """Whether what a prints after its last shared sentence and b before its first
-        is about what c prints between them (the sentence the break cut, or nothing): a
-        page whose last lines no file shares does not stop where c goes on to b."""
-        rest = sum(t.sizes[foot[0]][foot[1] + 1:]) + sum(t.sizes[head[0]][:head[1]])
+        (``rest``) is about what c prints between them (the sentence the break cut, or
+        nothing): a page whose last lines no file shares does not stop where c goes on
+        to b."""
         gap = sum(t.sizes[c][i + 1:j])
         # c's two sentences may hold more than a's and b's (the cut sentence's parts)
         room = gap + max(0, t.sizes[c][i] - t.sizes[foot[0]][foot[1]]) + \
@@ -874,12 +875,15 @@ def _junctions(t: _Tally, members: Sequence[int]) -> Callable[[int, int], int]:
                 if c != a:
                     heads[c].append(j)
         said = 0
+        # what a prints after its last shared sentence and b before its first
+        rest = sum(t.sizes[foot[0]][foot[1] + 1:]) + \
+            (sum(t.sizes[head[0]][:head[1]]) if head is not None else 0)
         for c in sorted(feet):
             if heads.get(c):
                 # a sentence may be printed twice (a repeated phrase, a heading): any
                 # place where c prints a's foot and soon after b's head will do
                 near = any((i < j and not crowded(c, i + 1, j, a, b) and
-                            fits(c, i, j, foot, head)) or
+                            fits(c, i, j, foot, head, rest)) or
                            (i == j and halves(c, i, foot, head))
                            for i in feet[c] for j in heads[c])
                 said += 1 if near else -1
@@ -989,9 +993,18 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
     sure = [pages.order(g, facts, names, ids, lambda a, b: 0)[0] for g in pages.partition(
         [[f] for f in rest], facts, names, overlap, ids, base=lambda a, b: 0, least=pages.PAGES,
         junction=junction)]
+    # the pages each printing's markers name that it lacks, asked up to three times of a
+    # printing (its files in order: the markers point inside or out by page order)
+    memo: dict[tuple[int, ...], tuple[pages.Missing, ...]] = {}
+
+    def missing_of(g: Sequence[int]) -> tuple[pages.Missing, ...]:
+        k = tuple(g)
+        if k not in memo:
+            memo[k] = pages.missing_pages(g, lambda f: records[f].witness, facts, names)
+        return memo[k]
+
     def lacking(printings: Sequence[Sequence[int]]) -> list[bool]:
-        return [bool(pages.missing_pages(g, lambda f: records[f].witness, facts, names))
-                for g in printings]
+        return [bool(missing_of(g)) for g in printings]
     lacks = lacking(sure)
     digest = {f for k, g in enumerate(sure) for f in g
               if _abridges(records, t, g, sure[:k] + sure[k + 1:], config,
@@ -1026,7 +1039,7 @@ def _editions(records: Sequence[Fingerprinted], t: _Tally, members: list[int],
         role = "duplicate" if g[0] in dups else "digest" if short else "edition"
         got = pages.labels_of(ordered, facts, names)
         labels = tuple(got[f] for f in ordered)
-        missing = pages.missing_pages(ordered, lambda f: records[f].witness, facts, names)
+        missing = missing_of(ordered)
         out.append(_Draft(ids[ordered[0]], tuple(ordered), role, labels, how, missing))
     rank = {"edition": 0, "digest": 1, "duplicate": 2}
 
