@@ -253,6 +253,19 @@ def _prints_both(t: _Tally, a: int, b: int, config: Config, pages_share: bool = 
                for c in _partners(t, a) & _partners(t, b))
 
 
+def _near(t: _Tally) -> Callable[[int], frozenset[int]]:
+    """The files two steps from a file by shared text: those a third file shares text with
+    as it does with this one (what :func:`_prints_both` can find)."""
+    memo: dict[int, frozenset[int]] = {}
+
+    def near(i: int) -> frozenset[int]:
+        got = memo.get(i)
+        if got is None:
+            got = memo[i] = frozenset().union(*(_partners(t, c) for c in _partners(t, i)))
+        return got
+    return near
+
+
 def coverage_of(t: _Tally, a: int, b: int) -> float:
     """Share of witness ``a``'s text that witness ``b`` also prints."""
     return t.shared.get((a, b), 0) / t.totals[a] if t.totals[a] else 0.0
@@ -615,17 +628,8 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
                 uf.union(named[k], i)
             elif k:
                 named[k] = i
-    links = pages.page_links(facts, names)
-    out_scores: dict[int, list[int]] = defaultdict(list)
-    in_scores: dict[int, list[int]] = defaultdict(list)
-    for link in links:
-        out_scores[link.a].append(link.score)
-        in_scores[link.b].append(link.score)
-
-    def unrivalled(link: pages.Link) -> bool:
-        return all(scores.count(link.score) == 1 and max(scores) == link.score
-                   for scores in (out_scores.get(link.a, []), in_scores.get(link.b, [])))
     alone = _alone(uf, n)  # no text joins them to any file
+    links = pages.page_links(facts, names, near=_near(t))
     for link in links:
         a, b = link.a, link.b
         if max(coverage_of(t, a, b), coverage_of(t, b, a)) >= pages.MAX_OVERLAP:
@@ -638,7 +642,7 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
             # prints text of both pages (a digest of the report they carry) makes the link.
             # Two pages that name each other need less of it: a sentence of each.
             uf.union(a, b)
-        elif link.score >= 2 * pages.MARKER and unrivalled(link) and {a, b} & alone:
+        elif link.score >= 2 * pages.MARKER and link.unrivalled and {a, b} & alone:
             # a page that shares no text with any file would be a work of its own: two
             # pages that name each other, better than any other pair does, join it (two
             # works whose pages happen to name each other are not joined on that alone)

@@ -20,8 +20,9 @@ are different printings.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from .clean import ends_paragraph
@@ -51,8 +52,12 @@ def label(text: str) -> str:
     return f"{m.group(1).upper()}{int(m.group(2))}"
 
 
+_NUMBER = re.compile(r"([A-Z]?)(\d+)")
+
+
+@lru_cache(maxsize=1 << 16)  # a folder has few labels, each asked about many times
 def _number(lbl: str) -> tuple[str, int] | None:
-    m = re.fullmatch(r"([A-Z]?)(\d+)", lbl)
+    m = _NUMBER.fullmatch(lbl)
     return (m.group(1), int(m.group(2))) if m else None
 
 
@@ -257,13 +262,15 @@ def _names_another(markers: Sequence[str], lbl: str) -> bool:
 class Link:
     """Evidence that page file ``b`` follows page file ``a`` in one printing. ``sole``: the
     markers or numbers behind it point nowhere else (in a folder of many works, many pages
-    are "page 3")."""
+    are "page 3"). ``unrivalled``: no other link out of ``a`` or into ``b`` scores as
+    high."""
 
     a: int
     b: int
     score: int
     kinds: tuple[str, ...]
     sole: bool
+    unrivalled: bool = False
 
     def joins(self, least: int = STRONG, unique: bool = True) -> bool:
         """Whether it is evidence of at least ``least`` of a kind that can join files that
@@ -273,21 +280,31 @@ class Link:
         return not unique or "names" in self.kinds or self.sole
 
 
-def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]) -> list[Link]:
+#: A page label more files carry than this is a crowd (page 3 of many articles in one
+#: folder). A marker naming it is no sole or unrivalled evidence of any one of them (one
+#: page among many "page 3"s that scores best is chance, and finding it means scoring every
+#: pair: a folder's candidates would grow with the square of its works), so its pairs are
+#: scored only with the files a third file shares text with, which can still join them.
+CROWD = 64
+
+
+def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
+               near: Callable[[int], Collection[int]] | None = None) -> list[Link]:
     """Every pair of files where one may follow the other, scored: found through file names
-    and page labels, never by trying every pair."""
-    by_template: dict[str, list[int]] = {}
-    for i, n in enumerate(names):
-        if n is not None and n.exact:
-            by_template.setdefault(n.template, []).append(i)
+    and page labels, never by trying every pair. With ``near(i)`` (the files that share
+    text with a file that shares text with ``i``) a crowded label's pairs are only those,
+    and the others stand as rivals; without it, every pair is scored."""
+    labels = [sorted({f.printed, names[i].page if names[i] else ""} - {""})
+              for i, f in enumerate(facts_)]
     by_label: dict[str, list[int]] = {}
+    by_from: dict[str, list[int]] = {}
     for i, f in enumerate(facts_):
-        for lb in {f.printed, names[i].page if names[i] else ""} - {""}:
+        for lb in labels[i]:
             by_label.setdefault(lb, []).append(i)
+        for lb in f.frm:
+            by_from.setdefault(lb, []).append(i)
     cands: set[tuple[int, int]] = set()
-    for members in by_template.values():
-        if len(members) < 2:
-            continue
+    for members in _by_template(names).values():
         at: dict[str, list[int]] = {}
         for j in members:
             at.setdefault(names[j].label, []).append(j)
@@ -295,33 +312,66 @@ def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]) ->
             num = _number(names[i].label)
             if num:
                 cands.update((i, j) for j in at.get(f"{num[0]}{num[1] + 1}", ()))
-    by_from: dict[str, list[int]] = {}
-    for i, f in enumerate(facts_):
-        for lb in f.frm:
-            by_from.setdefault(lb, []).append(i)
-    for i, f in enumerate(facts_):
+    # a crowd's pairs that are not scored stand as rivals: of the file that named the
+    # crowd, and of each file in it
+    rivals_out: dict[int, int] = {}
+    rivals_in: dict[int, int] = {}
+    crowd_hits: dict[tuple[bool, str, bool], int] = {}
+    for x, f in enumerate(facts_):
+        # (the index, its key, whether x is the page before)
+        wanted = [(by_label, lb, False) for lb in f.frm]
         for lb in f.to:
-            cands.update((i, j) for j in by_label.get(lb, ()) if j != i)
+            wanted.append((by_label, lb, True))
             prev = _number(lb)
             if prev and prev[1] > 0:
-                back = f"{prev[0]}{prev[1] - 1}"
-                cands.update((i, j) for j in by_from.get(back, ()) if j != i)
-            # a goes on to page N and b comes from it: the page between them is lost
-            cands.update((i, j) for j in by_from.get(lb, ()) if j != i)
-        for lb in f.frm:
-            cands.update((j, i) for j in by_label.get(lb, ()) if j != i)
+                wanted.append((by_from, f"{prev[0]}{prev[1] - 1}", True))
+            wanted.append((by_from, lb, True))  # a goes on to page N, b comes from N: lost
+        for index, lb, forward in wanted:
+            others = index.get(lb, ())
+            crowded = near is not None and len(others) > CROWD
+            close = near(x) if crowded else ()
+            cands.update(((x, j) if forward else (j, x)) for j in others
+                         if j != x and (not crowded or j in close))
+            if crowded:
+                side = rivals_out if forward else rivals_in
+                side[x] = side.get(x, 0) + len(others)
+                k = (index is by_label, lb, forward)
+                crowd_hits[k] = crowd_hits.get(k, 0) + 1
+    for (is_label, lb, forward), hits in crowd_hits.items():
+        side = rivals_in if forward else rivals_out
+        for j in (by_label if is_label else by_from)[lb]:
+            side[j] = side.get(j, 0) + hits
     scored = {(a, b): link_score(facts_[a], facts_[b], names[a], names[b])
               for a, b in sorted(cands)}
     # sole: no other file is named as the page's next, nor names the other as its next
     # (a mere "goes on somewhere" beside it does not count)
-    outgoing: dict[int, int] = {}
-    incoming: dict[int, int] = {}
+    outgoing: dict[int, int] = dict(rivals_out)
+    incoming: dict[int, int] = dict(rivals_in)
+    out_scores: dict[int, list[int]] = {}
+    in_scores: dict[int, list[int]] = {}
     for (a, b), (score, _) in scored.items():
+        out_scores.setdefault(a, []).append(score)
+        in_scores.setdefault(b, []).append(score)
         if score >= MARKER:
             outgoing[a] = outgoing.get(a, 0) + 1
             incoming[b] = incoming.get(b, 0) + 1
-    return [Link(a, b, score, tuple(kinds), outgoing.get(a, 0) <= 1 and incoming.get(b, 0) <= 1)
+
+    def unrivalled(a: int, b: int, score: int) -> bool:
+        return not rivals_out.get(a) and not rivals_in.get(b) and all(
+            scores.count(score) == 1 and max(scores) == score
+            for scores in (out_scores[a], in_scores[b]))
+    return [Link(a, b, score, tuple(kinds),
+                 outgoing.get(a, 0) <= 1 and incoming.get(b, 0) <= 1, unrivalled(a, b, score))
             for (a, b), (score, kinds) in scored.items()]
+
+
+def _by_template(names: Sequence[NamePage | None]) -> dict[str, list[int]]:
+    """The files of each series of exact names that has more than one file."""
+    out: dict[str, list[int]] = {}
+    for i, n in enumerate(names):
+        if n is not None and n.exact:
+            out.setdefault(n.template, []).append(i)
+    return {k: v for k, v in out.items() if len(v) > 1}
 
 
 def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]
