@@ -240,7 +240,11 @@ def _draws_from_both(t: _Tally, c: int, a: int, b: int, config: Config) -> bool:
     """Whether file ``c`` prints text of both ``a`` and ``b``: enough of each, and as much
     of the two together as an edition shares."""
     ca, cb = coverage_of(t, c, a), coverage_of(t, c, b)
-    return min(ca, cb) >= _LINK_SHARE and ca + cb >= config.edition_min_coverage
+    # and a sentence's worth of each: a phrase of a few characters two works share by
+    # chance is a tenth of a file of a line or two (in a folder of thousands of works,
+    # such a file "draws from" scores of them)
+    return min(ca, cb) >= _LINK_SHARE and ca + cb >= config.edition_min_coverage and \
+        min(t.shared.get((c, a), 0), t.shared.get((c, b), 0)) >= config.related_min_chars
 
 
 def _prints_both(t: _Tally, a: int, b: int, config: Config, pages_share: bool = False

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from reconcile.config import Config
 from reconcile.output import write
-from reconcile.pages import PageFacts, facts, follows, in_section, label, link_score, name_page
+from reconcile.pages import (CROWD, PageFacts, facts, follows, in_section, label, link_score,
+                             name_page, page_links)
 from reconcile.pipeline import run
 
 from . import synth
@@ -269,6 +270,36 @@ def test_a_marker_many_pages_could_answer_joins_the_two_a_digest_prints(tmp_path
     work, edition = _edition(result)
     assert edition.files == ("x_S3.txt", "y_S5.txt")
     assert not any("z_S5.txt" in r.files for w in result.works if w is work for r in w.witnesses)
+
+
+def test_a_line_sharing_a_phrase_with_each_of_two_pages_does_not_join_them(tmp_path: Path) -> None:
+    # page 3 of one work goes on "to page 5", and a page 5 of another work is in the
+    # folder; a short file of its own words shares a phrase of a dozen characters with
+    # each. A tenth of a short file is no digest of both: in a folder of thousands of works
+    # such chance phrases tie scores of them into one
+    one, two = _report(seed=96), _report(seed=97, paragraphs=10)
+    rng = random.Random(98)
+    line = synth.sentence(rng, "cjk") + one[4][2][:12] + "。" + two[3][2][:12] + "。"
+    _write(tmp_path, {"a_S3.txt": synth.render(one[:12], "cjk") + "\n（下转第5版）",
+                      "b_S5.txt": synth.render(two, "cjk"), "line.txt": line + "\n"})
+    works = run(tmp_path, CONFIG).works
+    assert not any({"a_S3.txt", "b_S5.txt"} <= {f for r in w.witnesses for f in r.files}
+                   for w in works)
+
+
+def test_a_marker_naming_a_crowded_page_is_scored_only_against_pages_text_ties_to_it() -> None:
+    # page 3 goes on "to page 5"; more files than a crowd are page 5. Only the one a third
+    # file's text ties to it is scored, and the others stand as rivals: the link is
+    # neither sole nor unrivalled, as it would not be had every pair been scored
+    a = PageFacts("3", ("5",), (), starts_mid=False, ends_mid=True)
+    fives = [PageFacts("5", (), (), starts_mid=True, ends_mid=False)] * (CROWD + 1)
+    everything = page_links([a, *fives], [None] * (CROWD + 2))
+    assert len(everything) == CROWD + 1 and not any(k.sole or k.unrivalled for k in everything)
+    (got,) = page_links([a, *fives], [None] * (CROWD + 2), near=lambda i: {1} if i == 0 else {0})
+    assert (got.a, got.b) == (0, 1) and not got.sole and not got.unrivalled
+    assert got.score == everything[0].score
+    # below a crowd, every pair is scored whatever text ties them
+    assert len(page_links([a, *fives[:CROWD]], [None] * (CROWD + 1), near=lambda i: ())) == CROWD
 
 
 def test_two_pages_that_name_each_other_join_unless_another_page_answers_too(tmp_path: Path) -> None:
