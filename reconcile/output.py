@@ -128,19 +128,43 @@ def _work_files(result: Result, i: int) -> list[tuple[str, str]]:
 
 # Below this many works a process pool costs more than rendering in this process.
 _POOL_MIN_WORKS = 16
+#: The parts of a run's results besides its works (see :func:`_part`).
+_INDEX, _SUMMARY = -1, -2
+
+
+def _part(result: Result, i: int) -> list[tuple[str, str]]:
+    """The files of one part of the results: work ``i``, or the front page or the summary."""
+    if i == _INDEX:
+        return [("index.html", render_index(result))]
+    if i == _SUMMARY:
+        return [("summary.json", dumps(summary(result)))]
+    return _work_files(result, i)
+
+
+def _parts(result: Result) -> list[int]:
+    # the front page first: the longest single task starts while the works render
+    return [_INDEX, *range(len(result.works)), _SUMMARY]
 
 
 def render(result: Result) -> dict[str, str]:
-    """Every file of the results, by path under the output folder. The works' files are
-    rendered by ``config.jobs`` forked processes where there are enough works (the same
-    text either way)."""
+    """Every file of the results, by path under the output folder (rendered by
+    ``config.jobs`` forked processes where there are enough works; the same text either
+    way)."""
     files: dict[str, str] = {}
-    for part in shared_map(_work_files, result, range(len(result.works)),
-                           jobs_of(result.config.jobs), _POOL_MIN_WORKS):
+    for part in shared_map(_part, result, _parts(result), jobs_of(result.config.jobs),
+                           _POOL_MIN_WORKS):
         files.update(part)
-    files["summary.json"] = dumps(summary(result))
-    files["index.html"] = render_index(result)
     return files
+
+
+def _stage_part(shared: tuple[Result, Path], i: int) -> list[str]:
+    """Render one part of the results into the staging folder; the paths written."""
+    result, stage = shared
+    out = []
+    for rel, text in _part(result, i):
+        _write_plain(stage / rel, text)
+        out.append(rel)
+    return out
 
 
 def write(result: Result, out: Path, force: bool = False,
@@ -150,7 +174,6 @@ def write(result: Result, out: Path, force: bool = False,
     write (unless ``force``; even then none of them is written over) or another run is
     writing it. ``warn`` hears of anything left where it did not expect it."""
     out = Path(os.path.abspath(out))
-    files = render(result)
     with _locked(out):
         ours, foreign, meta = _inventory(out)
         if foreign and not force:
@@ -158,9 +181,9 @@ def write(result: Result, out: Path, force: bool = False,
                 f"{out}: holds files reconcile did not write ({_first(foreign)}); choose "
                 "an empty or new folder, or --force to write beside them")
         if foreign or _in_place(out):
-            _write_in_place(out, files, ours)
+            _write_in_place(out, render(result), ours)
         else:
-            _write_whole(out, files, ours, meta, warn)
+            _write_whole(out, result, ours, meta, warn)
     return out / "summary.json"
 
 
@@ -168,15 +191,19 @@ def _manifest(files: Iterable[str]) -> str:
     return dumps({"reconcile": "results", "files": sorted(files)})
 
 
-def _write_whole(out: Path, files: dict[str, str], ours: set[str], keep: list[str],
+def _write_whole(out: Path, result: Result, ours: set[str], keep: list[str],
                  warn: Callable[[str], None] | None) -> None:
     """Stage the results beside ``out`` and switch them in; the old results go. ``keep``: a
-    file browser's own files (.DS_Store), which move with the folder."""
+    file browser's own files (.DS_Store), which move with the folder. Each part is written
+    to the staging folder by the process that renders it, so no process holds the whole
+    results."""
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        for rel, text in files.items():
-            _write_plain(stage / rel, text)
+        files: list[str] = []
+        for part in shared_map(_stage_part, (result, stage), _parts(result),
+                               jobs_of(result.config.jobs), _POOL_MIN_WORKS):
+            files.extend(part)
         _write_plain(stage / MANIFEST, _manifest(files))
         for rel in keep:
             shutil.copy2(out / rel, stage / rel)
