@@ -48,17 +48,19 @@ def band_params(config: Config) -> tuple[int, int]:
 def band_keys(signatures: np.ndarray, b: int, r: int) -> np.ndarray:
     """One 64-bit bucket key per (unit, band): shape (units, b). The band's ``r`` values
     are folded by a polynomial hash; a collision of two different bands is 2**-64 likely."""
-    return np.stack([band_key(signatures, band, r) for band in range(b)], axis=1) \
+    return np.stack([band_key(signatures[:, band * r:(band + 1) * r], band)
+                     for band in range(b)], axis=1) \
         if len(signatures) else np.zeros((0, b), dtype=np.uint64)
 
 
-def band_key(signatures: np.ndarray, band: int, r: int) -> np.ndarray:
-    """The bucket keys of every unit in one band (a column of :func:`band_keys`)."""
-    n = signatures.shape[0]
+def band_key(values: np.ndarray, band: int) -> np.ndarray:
+    """The bucket keys in band ``band`` of units whose values in that band are the rows of
+    ``values`` (a column of :func:`band_keys`)."""
     with np.errstate(over="ignore"):
-        h = np.full(n, np.uint64(band + 1) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
-        for j in range(band * r, (band + 1) * r):
-            h = (h ^ signatures[:, j].astype(np.uint64)) * np.uint64(0x100000001B3)
+        h = np.full(len(values), np.uint64(band + 1) * np.uint64(0x9E3779B97F4A7C15),
+                    dtype=np.uint64)
+        for j in range(values.shape[1]):
+            h = (h ^ values[:, j].astype(np.uint64)) * np.uint64(0x100000001B3)
     return h
 
 
@@ -73,12 +75,13 @@ def band_rows(records: Sequence[Fingerprinted], b: int, r: int) -> Iterator[tupl
     """For each band: the bucket keys of every unit in the folder and the units' refs,
     packed as ``witness << 32 | unit``. This is the shuffle's input."""
     refs = unit_refs(records)
-    # the whole folder's signatures at once: a band is a few vector operations, not one per
-    # file (4 bytes per value; the records hold them anyway)
     sigs = [rec.signatures for rec in records if len(rec.units)]
-    sig = np.concatenate(sigs) if sigs else np.zeros((0, b * r), dtype=np.uint32)
     for band in range(b):
-        yield band, band_key(sig, band, r), refs
+        # one band's values of the whole folder at once (a few vector operations, not one
+        # per file), without a second copy of every signature
+        rows = np.concatenate([s[:, band * r:(band + 1) * r] for s in sigs]) if sigs else \
+            np.zeros((0, r), dtype=np.uint32)
+        yield band, band_key(rows, band), refs
 
 
 def bucket_pairs(col: np.ndarray, refs: np.ndarray, max_bucket: int) -> np.ndarray:
