@@ -82,8 +82,18 @@ def analyse(records: Sequence[Fingerprinted], errors: Sequence[ReadError],
             engine: Engine | None = None) -> Result:
     """Join and group. The result does not depend on the order of ``records``. ``cache``,
     ``progress`` and ``engine`` are as for :func:`run`."""
+    return _analyse(list(records), errors, config, cache, progress, engine)
+
+
+def _analyse(records: list[Fingerprinted], errors: Sequence[ReadError], config: Config,
+             cache: Cache | None, progress: Callable[[str, int, int], None] | None,
+             engine: Engine | None) -> Result:
+    """:func:`analyse`, which empties ``records``: the caller gives them up, so that once
+    the join has read the signatures they can go (half the records' memory)."""
     recs = tuple(sorted(records, key=lambda r: r.witness.id))
+    records.clear()
     matches = tuple(join(recs, config))
+    recs = tuple(r.lean() for r in recs)
     works, related = group(recs, matches, config)
     dups = within_file(recs, matches, config) + across_files(recs, matches, works, config)
     errs = tuple(sorted(errors, key=lambda e: e.file))
@@ -253,4 +263,5 @@ def run(folder: Path, config: Config | None = None,
                 on_error(item)
         else:
             records.append(item)
-    return analyse(records, errors, config, cache=cache, progress=progress, engine=engine)
+    del got
+    return _analyse(records, errors, config, cache, progress, engine)
