@@ -105,10 +105,11 @@ def _fail_on(values: Optional[list[str]]) -> list[FailOn]:
 
 # --- options shared by the commands --------------------------------------------------------
 
-Folder = Annotated[Path, typer.Argument(
+Folder = Annotated[str, typer.Argument(
     metavar="FOLDER", show_default=False,
     help="Folder of .txt and .md editions (read recursively; CollateX .json inputs and .jsonl "
-         "archives in it too), or one .json or .jsonl file.")]
+         "archives in it too), or one .json or .jsonl file; or an fsspec URL of either "
+         "(s3://bucket/dir, needs the filesystem's package) that the workers can read.")]
 Jobs = Annotated[int, typer.Option(
     min=0, help="Worker processes for reading and fingerprinting (0: one per core).")]
 EditionMinCoverage = Annotated[Optional[float], typer.Option(
@@ -279,7 +280,7 @@ class _InputError(Exception):
 @dataclass
 class _Job:
     command: str
-    folder: Path
+    folder: str  # a path, or an fsspec URL
     config: Config
     policies: tuple[FailOn, ...]
     out: Path | None = None  # results folder to write
@@ -308,9 +309,10 @@ def _config(jobs: int, edition_min_coverage: Optional[float], policies: Sequence
 
 
 def _with_decisions(config: Config, folder: Path, decisions: Path | None) -> Config:
-    """The config with the pins of ``--decisions`` (or of FOLDER's decisions file): a file
-    that cannot be read or does not fit its schema is a usage error naming the field."""
-    if decisions is None and (folder / DECISIONS_FILE).is_file():
+    """The config with the pins of ``--decisions`` (or of FOLDER's decisions file, in a
+    folder on this machine): a file that cannot be read or does not fit its schema is a
+    usage error naming the field."""
+    if decisions is None and isinstance(folder, Path) and (folder / DECISIONS_FILE).is_file():
         decisions = folder / DECISIONS_FILE
     if decisions is None:
         return config
@@ -368,16 +370,20 @@ def _open_cache(config: Config, ui: _UI) -> Any:
 def _work(job: _Job, ui: _UI) -> int:
     from .containers import is_container
     from .output import OutputError, work_paths, write, write_atomic
+    from .read import Url, is_url, url_kind
     from .pipeline import run as run_pipeline
 
     doc = job.doc
-    folder, config = job.folder, job.config
-    if not folder.exists():
+    config = job.config
+    folder: Path | Url = Url(job.folder) if is_url(job.folder) else Path(job.folder)
+    kind = url_kind(folder) if isinstance(folder, Url) else \
+        "dir" if folder.is_dir() else "file" if folder.exists() else ""
+    if not kind:
         raise _InputError(f"{folder}: no such folder")
-    many = folder.is_file() and is_container(folder.name)
-    if not folder.is_dir() and not many:
+    many = kind == "file" and is_container(folder.name)
+    if kind != "dir" and not many:
         raise _InputError(f"{folder}: not a folder (nor a .json or .jsonl file of witnesses)")
-    if job.out is not None:
+    if job.out is not None and isinstance(folder, Path):
         into, src = Path(os.path.realpath(job.out)), Path(os.path.realpath(folder))
         if into == src or src.is_relative_to(into):
             raise _InputError(f"{job.out}: the results folder holds the input folder "

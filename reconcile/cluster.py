@@ -27,6 +27,7 @@ from .fingerprint import Fingerprinted
 from .group import Work
 from .pipeline import process_file, work_task
 from .pool import jobs_of, no_fork
+from .read import Url
 from .records import ReadError
 from .work import WorkResult
 
@@ -91,9 +92,12 @@ class Dask:
         # more than reading a page does
         workers = max(1, len(self.client.nthreads()))
         size = max(1, min(_BATCH_MAX, len(paths) // (workers * 8)))
-        # absolute paths: a remote worker does not share this process's working folder
-        folder = Path(os.path.abspath(folder))
-        whole = [Path(os.path.abspath(p)) for p in paths]
+        # absolute paths: a remote worker does not share this process's working folder (a
+        # URL is read by each worker through fsspec as it is)
+        if not isinstance(folder, Url):
+            folder = Path(os.path.abspath(folder))
+            paths = [Path(os.path.abspath(p)) for p in paths]
+        whole = list(paths)
         batches = [whole[i:i + size] for i in range(0, len(whole), size)]
         futures = self.client.map(_process_files, batches, folder=folder, config=config,
                                   retries=RETRIES, pure=False)

@@ -22,7 +22,7 @@ from .fingerprint import Fingerprinted, fingerprint
 from .group import Related, Work, group
 from .join import join
 from .containers import is_container, read_container
-from .read import discover, read_bytes, read_source, relative_id
+from .read import Url, discover, is_url, read_bytes, read_source, relative_id, url_kind
 from .records import ReadError, Source
 from .pool import jobs_of, shared_map
 from .work import WorkResult, process_work
@@ -204,12 +204,13 @@ def related_members(works: Sequence[Work], related: Sequence[Related]) -> list[t
     return out
 
 
-def run(folder: Path, config: Config | None = None,
+def run(folder: Path | str, config: Config | None = None,
         on_error: Callable[[ReadError], None] | None = None,
         cache: Cache | None = None,
         progress: Callable[[str, int, int], None] | None = None,
         engine: Engine | None = None) -> Result:
-    """Everything ``reconcile run`` computes for ``folder``, without writing anything.
+    """Everything ``reconcile run`` computes for ``folder`` (a path, or an fsspec URL that
+    this machine and the engine's workers can read), without writing anything.
 
     ``engine`` runs the per-file and per-work tasks (default: :class:`Local`).
 
@@ -219,10 +220,12 @@ def run(folder: Path, config: Config | None = None,
     done (stage ``"files"``), after the folder stage (``"folder"``, 1 of 1) and as each work
     is done (``"works"``)."""
     config = config or Config()
-    folder = Path(folder)
-    if folder.is_file() and is_container(folder.name):
+    folder = Url(folder) if is_url(folder) else Path(folder)
+    kind = url_kind(folder) if isinstance(folder, Url) else \
+        "dir" if folder.is_dir() else "file" if folder.is_file() else ""
+    if kind == "file" and is_container(folder.name):
         folder, paths = folder.parent, [folder]  # one file of many witnesses
-    elif not folder.is_dir():
+    elif kind != "dir":
         raise NotADirectoryError(f"{folder}: not a folder")
     else:
         paths = discover(folder, config)

@@ -34,11 +34,78 @@ _BOMS = (
 )
 
 
-def discover(folder: Path, config: Config) -> list[Path]:
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+class Url(str):
+    """A file or folder named by an ``fsspec`` URL (``s3://bucket/dir``, ``gs://``,
+    ``file://``, ``memory://``): what a Dask worker on another machine can read. A string,
+    so that it travels to the workers as it is; ``name`` and ``/`` as a path's."""
+
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        return self.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def parent(self) -> Url:
+        head = self.rstrip("/").rsplit("/", 1)[0]
+        return Url(head + "/" if head.endswith(":/") else head)  # "memory://" keeps its "//"
+
+    def __truediv__(self, other: str) -> Url:
+        return Url(f"{self.rstrip('/')}/{other}")
+
+
+def is_url(folder: object) -> bool:
+    """Whether ``folder`` is an fsspec URL rather than a path on this machine."""
+    return isinstance(folder, str) and bool(_URL.match(folder))
+
+
+def _fs(url: str):  # -> (fsspec filesystem, its path)
+    try:
+        from fsspec.core import url_to_fs
+    except ImportError:  # pragma: no cover - fsspec comes with reconcile[dask]
+        raise OSError("reading a URL needs fsspec (pip install 'reconcile[dask]')") from None
+    return url_to_fs(url)
+
+
+def url_kind(url: Url) -> str:
+    """``"dir"``, ``"file"`` or ``""`` (nothing there, or it cannot be reached)."""
+    try:
+        fs, path = _fs(url)
+        return "dir" if fs.isdir(path) else "file" if fs.isfile(path) else ""
+    except (OSError, ValueError):
+        return ""
+
+
+def _discover_url(folder: Url, config: Config) -> list[Url]:
+    fs, root = _fs(folder)
+    root = root.rstrip("/")
+    listed = sorted(str(p) for p in fs.find(root, withdirs=False))
+    rels = [p[len(root):].lstrip("/") for p in listed]
+    # results folders of ours (they hold the manifest) are never input
+    results = {r.rsplit("/", 1)[0] for r in rels if r.rsplit("/", 1)[-1] == RESULTS_MANIFEST
+               and "/" in r}
+    found = []
+    for rel in rels:
+        parts = rel.split("/")
+        if any(part.startswith(".") for part in parts) or \
+                any("/".join(parts[:i]) in results for i in range(1, len(parts))):
+            continue
+        if parts[-1].lower().endswith(config.suffixes):
+            found.append(folder / rel)
+    return sorted(found, key=lambda p: relative_id(p, folder))
+
+
+def discover(folder: Path | Url, config: Config) -> list:
     """Every file under ``folder`` whose name ends in one of ``config.suffixes``, in a stable
     order (by relative path, code point order), whatever order the file system lists them.
     Hidden files and folders (a leading dot) are skipped, and results folders this tool wrote
-    (they hold its manifest); links to folders are not followed."""
+    (they hold its manifest); links to folders are not followed. ``folder`` may be an
+    :class:`Url`."""
+    if isinstance(folder, Url):
+        return _discover_url(folder, config)
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         if RESULTS_MANIFEST in filenames and Path(dirpath) != Path(folder):
@@ -53,10 +120,12 @@ def discover(folder: Path, config: Config) -> list[Path]:
     return sorted(found, key=lambda p: relative_id(p, folder))
 
 
-def relative_id(path: Path, folder: Path) -> str:
+def relative_id(path: Path | Url, folder: Path | Url) -> str:
     """A file's id: its path under the folder. A name that is not valid UTF-8 (the file
     system holds bytes) keeps its odd bytes as ``\\xNN`` escapes, so that every id can be
     written to JSON and HTML."""
+    if isinstance(path, Url):
+        return path[len(folder.rstrip("/")):].lstrip("/")
     rel = path.relative_to(folder).as_posix()
     try:
         rel.encode("utf-8")
@@ -71,6 +140,8 @@ def read_bytes(path: Path, folder: Path, config: Config) -> bytes | ReadError:
     Never blocks (a FIFO is refused, not opened for a writer that never comes) and never
     raises for a bad file."""
     fid = relative_id(path, folder)
+    if isinstance(path, Url):
+        return _read_url(path, fid, config)
     try:
         if path.is_symlink():
             target = Path(os.path.realpath(path))
@@ -106,6 +177,23 @@ def read_bytes(path: Path, folder: Path, config: Config) -> bytes | ReadError:
         return ReadError(fid, ErrorKind.UNREADABLE, exc.strerror or str(exc))
     finally:
         os.close(fd)
+
+
+def _read_url(url: Url, fid: str, config: Config) -> bytes | ReadError:
+    try:
+        fs, path = _fs(url)
+        size = fs.size(path)
+        if size is not None and size > config.max_file_bytes:
+            return ReadError(fid, ErrorKind.TOO_LARGE, f"{size} bytes, more than the limit of "
+                             f"{config.max_file_bytes} (max_file_bytes)")
+        with fs.open(path, "rb") as fh:
+            data = fh.read(config.max_file_bytes + 1)
+    except (OSError, ValueError) as exc:
+        return ReadError(fid, ErrorKind.UNREADABLE, str(exc) or type(exc).__name__)
+    if len(data) > config.max_file_bytes:
+        return ReadError(fid, ErrorKind.TOO_LARGE, f"more than the limit of "
+                         f"{config.max_file_bytes} bytes (max_file_bytes)")
+    return data
 
 
 def read_source(path: Path, folder: Path, config: Config) -> Source | ReadError:

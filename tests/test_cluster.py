@@ -96,3 +96,53 @@ def test_a_relative_folder_is_read_by_the_workers(corpus: Path, cluster: Dask,
     assert [e.file for e in got.errors] == ["broken.txt"]  # the rest were read
     assert len(got.records) > 10
 
+
+
+def test_a_folder_named_by_a_url_is_read_by_the_workers(corpus: Path, cluster: Dask,
+                                                         tmp_path: Path) -> None:
+    # an fsspec URL (here file://, as s3:// would be on a cluster): each worker opens the
+    # files through fsspec; the results are the bytes of a run on the folder itself
+    local = run(corpus, Config(jobs=2))
+    remote = run(corpus.as_uri(), Config(jobs=2), engine=cluster)
+    assert [e.file for e in remote.errors] == ["broken.txt"]
+    write(local, tmp_path / "local")
+    write(remote, tmp_path / "url")
+    assert _tree(tmp_path / "local") == _tree(tmp_path / "url")
+
+
+def test_a_url_folder_skips_what_a_folder_skips(tmp_path: Path) -> None:
+    # fsspec's in-memory file system: hidden files, a results folder of ours and the wrong
+    # suffixes are not read; a missing folder is a clear error
+    import fsspec
+
+    from reconcile.read import RESULTS_MANIFEST, Url, discover
+
+    fs = fsspec.filesystem("memory")
+    root = "/reconcile-test-skips"
+    for name in ("a.txt", "sub/b.md", ".hidden.txt", "sub/.git/c.txt", "notes.pdf",
+                 f"out/{RESULTS_MANIFEST}", "out/works/w/canonical.txt"):
+        fs.pipe(f"{root}/{name}", "政府工作报告指出，今年经济运行总体平稳。".encode())
+    try:
+        found = discover(Url(f"memory://{root}"), Config())
+        assert [p.name for p in found] == ["a.txt", "b.md"]
+        got = run(f"memory://{root}", Config(jobs=1))
+        assert sorted(r.witness.id for r in got.records) == ["a.txt", "sub/b.md"]
+        with pytest.raises(NotADirectoryError):
+            run(f"memory://{root}/none", Config(jobs=1))
+    finally:
+        fs.rm(root, recursive=True)
+
+
+def test_the_cli_reads_a_folder_named_by_a_url(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reconcile.cli import app
+
+    seeds = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+    runner = CliRunner()
+    for name, folder in (("path", str(seeds)), ("url", seeds.as_uri())):
+        res = runner.invoke(app, ["run", folder, "-o", str(tmp_path / name), "--no-cache", "-q"])
+        assert res.exit_code == 0, res.output
+    assert _tree(tmp_path / "path") == _tree(tmp_path / "url")
+    res = runner.invoke(app, ["run", seeds.as_uri() + "-none", "-o", str(tmp_path / "x")])
+    assert res.exit_code == 2 and "no such folder" in res.output
