@@ -9,7 +9,7 @@ every worker process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -66,18 +66,27 @@ class Fingerprinted:
     units: tuple[Unit, ...]
     signatures: np.ndarray  # shape (len(units), num_perm), uint32
     k: int  # shingle size used for this witness
+    # every unit's distinct shingles, one after another (unit i's from shingle_starts[i] to
+    # shingle_starts[i + 1]): the join's exact check reads them without recomputing them or
+    # holding a set per unit of the folder
+    shingle_values: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    shingle_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def unit_key(self, i: int) -> str:
         u = self.units[i]
         return key(self.witness.text[u.start:u.end])
 
     def unit_shingles(self, i: int) -> np.ndarray:
+        if len(self.shingle_starts) == len(self.units) + 1:
+            return self.shingle_values[self.shingle_starts[i]:self.shingle_starts[i + 1]]
         return shingles(self.unit_key(i), self.k)
 
     def lean(self) -> Fingerprinted:
-        """The record without its signatures, which nothing after the join reads (they
-        are most of a record's memory: 512 bytes a unit)."""
-        return replace(self, signatures=np.zeros((len(self.units), 0), dtype=np.uint32))
+        """The record without what only the join reads: the signatures (512 bytes a unit,
+        most of a record's memory) and the shingles."""
+        return replace(self, signatures=np.zeros((len(self.units), 0), dtype=np.uint32),
+                       shingle_values=np.zeros(0, dtype=np.uint64),
+                       shingle_starts=np.zeros(0, dtype=np.int64))
 
 
 def fingerprint(witness: Witness, config: Config) -> Fingerprinted:
@@ -89,9 +98,15 @@ def fingerprint(witness: Witness, config: Config) -> Fingerprinted:
     k = shingle_size(witness.text, config)
     sig = np.empty((len(us), config.num_perm), dtype=np.uint32)
     template = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_identity)
+    each = []
     for i, u in enumerate(us):
+        sh = shingles(key(witness.text[u.start:u.end]), k)
+        each.append(sh)
         mh = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_identity,
                      permutations=template.permutations, scheme=template.scheme)
-        mh.update_batch(_to32(shingles(key(witness.text[u.start:u.end]), k)))
+        mh.update_batch(_to32(sh))
         sig[i] = mh.hashvalues
-    return Fingerprinted(witness, tuple(us), sig, k)
+    starts = np.zeros(len(us) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in each], out=starts[1:])
+    values = np.concatenate(each) if each else np.zeros(0, dtype=np.uint64)
+    return Fingerprinted(witness, tuple(us), sig, k, values, starts)

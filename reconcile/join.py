@@ -25,6 +25,9 @@ from .records import Match
 
 Ref = tuple[int, int]  # (witness index, unit index)
 
+#: Comparison keys held by the exact check before it lets them go (its memory bound).
+_KEYS_HELD = 50_000
+
 # Favour recall: a missed pair is lost for good, a false candidate costs one exact check.
 _WEIGHTS = (0.3, 0.7)
 
@@ -113,20 +116,23 @@ def bucket_pairs(col: np.ndarray, refs: np.ndarray, max_bucket: int) -> np.ndarr
 def candidates(records: Sequence[Fingerprinted], config: Config) -> np.ndarray:
     """Candidate pairs of the folder, once each, in order: rows ``(smaller, larger)``."""
     b, r = band_params(config)
-    found = [bucket_pairs(col, refs, config.max_bucket)
-             for _, col, refs in band_rows(records, b, r)]
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
-    if not len(pairs):
-        return pairs
-    # each ref as its place in the folder's units (order-preserving, under 2**32), so that
-    # a pair is one 64-bit number: a flat unique is many times faster than unique rows
     refs = unit_refs(records)
-    flat = np.searchsorted(refs, pairs).astype(np.uint64)
-    packed = np.unique((flat[:, 0] << np.uint64(32)) | flat[:, 1])
-    return np.stack([refs[(packed >> np.uint64(32)).astype(np.int64)],
-                     refs[(packed & np.uint64(0xFFFFFFFF)).astype(np.int64)]], axis=1)
+    # a unit as its place among the folder's units (in the order of its ref, under 2**32),
+    # so that a pair is one 64-bit number; a pair found in many bands is kept once as the
+    # bands come, not once per band until the end (the memory of the join)
+    places = np.arange(len(refs), dtype=np.int64)
+    kept = np.zeros(0, dtype=np.uint64)
+    pending: list[np.ndarray] = []
+    waiting = 0
+    for _, col, _ in band_rows(records, b, r):
+        pairs = bucket_pairs(col, places, config.max_bucket).astype(np.uint64)
+        pending.append((pairs[:, 0] << np.uint64(32)) | pairs[:, 1])
+        waiting += len(pairs)
+        if waiting > max(len(kept), 1 << 20):
+            kept, pending, waiting = np.unique(np.concatenate([kept, *pending])), [], 0
+    kept = np.unique(np.concatenate([kept, *pending]))
+    return np.stack([refs[(kept >> np.uint64(32)).astype(np.int64)],
+                     refs[(kept & np.uint64(0xFFFFFFFF)).astype(np.int64)]], axis=1)
 
 
 def _unpack(ref: int) -> Ref:
@@ -136,16 +142,20 @@ def _unpack(ref: int) -> Ref:
 def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config) -> list[Match]:
     """Score candidate pairs (rows in order, as :func:`candidates` gives them) exactly and
     keep the matches, in that order."""
-    # each unit's shingles as a set (intersecting two small sets is several times faster
-    # than np.intersect1d) and its comparison key, each made once however many candidates
-    # the unit is in
-    cache: dict[Ref, frozenset[int]] = {}
+    # the first unit of each pair as a set, made once: the pairs come in order of it, so
+    # only one witness's sets are held at a time (a set per unit of the folder would be
+    # 2 kB a unit); the second unit's shingles are read from its record
+    sets: dict[int, frozenset[int]] = {}
+    held = -1
 
     def sh(ref: Ref) -> frozenset[int]:
-        got = cache.get(ref)
+        nonlocal held
+        if ref[0] != held:
+            sets.clear()
+            held = ref[0]
+        got = sets.get(ref[1])
         if got is None:
-            got = frozenset(records[ref[0]].unit_shingles(ref[1]).tolist())
-            cache[ref] = got
+            got = sets[ref[1]] = frozenset(records[ref[0]].unit_shingles(ref[1]).tolist())
         return got
 
     keys: dict[Ref, str] = {}
@@ -153,6 +163,8 @@ def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config)
     def key_of(ref: Ref) -> str:
         got = keys.get(ref)
         if got is None:
+            if len(keys) > _KEYS_HELD:
+                keys.clear()
             got = keys[ref] = records[ref[0]].unit_key(ref[1])
         return got
 
@@ -166,10 +178,10 @@ def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config)
         a, b = _unpack(pa), _unpack(pb)
         if records[a[0]].k != records[b[0]].k:
             continue
-        sa, sb = sh(a), sh(b)
+        sa, sb = sh(a), records[b[0]].unit_shingles(b[1])
         if not len(sa) or not len(sb):
             continue
-        inter = len(sa & sb)
+        inter = len(sa.intersection(sb.tolist()))
         small = min(len(sa), len(sb))
         containment = inter / small
         if small + records[a[0]].k - 1 < config.match_short_chars:
