@@ -431,6 +431,21 @@ def _owner(files: Sequence[str], truth_files: dict[str, str]) -> str | None:
     return next(truth_files[f] for f in files if got.get(truth_files.get(f, ""), 0) == top)
 
 
+def read_summary(out_dir: Path) -> dict[str, Any]:
+    """``summary.json`` of a run, refused unless it is of the output contract this
+    benchmark reads."""
+    summary = json.loads((Path(out_dir) / "summary.json").read_text("utf-8"))
+    if summary.get("version") != 2:
+        raise ValueError(f"{Path(out_dir) / 'summary.json'}: output contract version "
+                         f"{summary.get('version')}, this benchmark reads version 2")
+    return summary
+
+
+def predicted_groups(summary: dict[str, Any]) -> list[list[str]]:
+    """Per predicted work, its files: the ``files`` of all its witnesses."""
+    return [[f["file"] for x in w["witnesses"] for f in x["files"]] for w in summary["works"]]
+
+
 def evaluate(out_dir: Path, input_dir: Path, truth: dict[str, Any],
              witnesses: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every quality figure of the run written to ``out_dir`` for the folder ``input_dir``,
@@ -438,13 +453,10 @@ def evaluate(out_dir: Path, input_dir: Path, truth: dict[str, Any],
     baselines. ``witnesses`` (file -> cleaned ``Witness``) may be given; the files needed
     are otherwise read and cleaned with ``reconcile.pipeline.process_file``."""
     out_dir, input_dir = Path(out_dir), Path(input_dir)
-    summary = json.loads((out_dir / "summary.json").read_text("utf-8"))
-    if summary.get("version") != 2:
-        raise ValueError(f"{out_dir / 'summary.json'}: output contract version "
-                         f"{summary.get('version')}, this benchmark reads version 2")
+    summary = read_summary(out_dir)
     files = truth["files"]
     works = {w["id"]: w for w in truth["works"]}
-    groups = [[f["file"] for x in w["witnesses"] for f in x["files"]] for w in summary["works"]]
+    groups = predicted_groups(summary)
     grouping = pairwise_f1(groups, files)
     grouping.update(predicted_works=len(summary["works"]), true_works=len(works))
     paged_ids = {w["id"] for w in truth["works"] if w.get("case") == "paged-only"}

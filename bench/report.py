@@ -26,6 +26,21 @@ TARGETS = {
     "speed_ratio": 1.5,  # wall time against the previous version's
 }
 
+# The targets of issue 14 ("Scale"): this machine (2 cores), cold cache, generated corpus.
+SCALE_TARGETS = {
+    "version_s": 0.15,
+    "seeds_s": 0.8,
+    "works1000_s": 20.0,
+    "works10000_s": 240.0,
+    "works10000_rss_mb": 1536.0,
+    "exponent": 1.05,  # between 1,000 and 10,000 works
+    "changed_ratio": 0.05,  # warm re-run with one file changed / cold run
+    # one 20 MB file "in seconds": read as under a minute, judged on an extrapolation from
+    # the largest long file run (20 MB is not run: minutes today)
+    "long_bytes": 20_000_000,
+    "long_s": 60.0,
+}
+
 #: Wall time of the previous version (reconcile before output contract 2, generator 1: 36
 #: and 363 files), from the docs/benchmarks.md it wrote on this machine (`make bench-full`).
 REFERENCE_WALL = {10: 3.9, 100: 13.2}
@@ -354,6 +369,147 @@ def _cer_table(add, r: dict, first: list[tuple[str, float]], unit: str) -> None:
     add("")
 
 
+def _absent(res: dict[str, Any], why: str) -> str:
+    """The status of a figure this run has not: the quick mode's note, else why."""
+    return NOT_RUN if res.get("mode") == "quick" else f"not measured ({why})"
+
+
+def _failed(r: dict[str, Any]) -> str | None:
+    """Why a run has no figure (timeout, exit code), or None when it ran through."""
+    if r.get("timeout"):
+        return f"timeout after {_s(r['wall'])}"
+    return None if r.get("rc") in (0, 1) else f"failed (exit {r.get('rc')})"
+
+
+def _long_extrapolated(long: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """20 MB in one file, from the largest long file run: at its speed (MB/s), and at the
+    growth measured between the long files when that is faster than linear."""
+    ok = [r for r in long if not _failed(r) and r["wall"] > 0]
+    if not ok:
+        return None
+    last = max(ok, key=lambda r: r["bytes"])
+    x = SCALE_TARGETS["long_bytes"] / last["bytes"]
+    got = {"from": last, "linear": last["wall"] * x, "slope": None}
+    first = min(ok, key=lambda r: r["bytes"])
+    if first["bytes"] < last["bytes"]:
+        got["slope"] = math.log(last["wall"] / first["wall"]) / math.log(
+            last["bytes"] / first["bytes"])
+    # a slope below 1 is the fixed cost of a run fading, not a speed to count on
+    got["seconds"] = last["wall"] * x ** max(1.0, got["slope"] or 1.0)
+    return got
+
+
+def scale_rows(res: dict[str, Any], root: Path) -> list[tuple[str, str, str, str, str]]:
+    """Issue 14's targets, each with what this run measured (results of an older benchmark
+    lack some: "not measured")."""
+    T = SCALE_TARGETS
+    old = "results of a run without it"
+    rows = []
+    v = res.get("version_s")
+    rows.append(("`reconcile --version` (median of 3)", _s(v), f"≤ {T['version_s']} s",
+                 _status(v <= T["version_s"]) if v is not None else f"not measured ({old})",
+                 "`reconcile --version`"))
+    seeds = res["seeds"]
+    rows.append(("Seeds folder, cold (5 files, median of 3 cold runs)",
+                 f"{_s(seeds['wall'])} (CPU {_s(seeds.get('cpu'))})",
+                 f"≤ {T['seeds_s']} s (issue 5: ≤ 2 s, in *Main figures*)",
+                 _status(seeds["wall"] <= T["seeds_s"]), _cmd(seeds["command"], root)))
+    w1k = next((r for r in res["speed"] if r["works"] == 1000), None)
+    rows.append(("Wall time, 1,000 works, cold" + (f" ({w1k['files']:,} files)" if w1k else ""),
+                 f"{_s(w1k['wall'])} (CPU {_s(w1k.get('cpu'))})" if w1k else "—",
+                 f"≤ {T['works1000_s']:.0f} s",
+                 _status(w1k["wall"] <= T["works1000_s"]) if w1k else
+                 _absent(res, "no 1,000-work run: `--sizes`"),
+                 _cmd(w1k["command"], root) if w1k else "`make bench-full`"))
+    rows += _scale_run_rows(res, root)
+    ch = next((r for r in reversed(res["speed"]) if r.get("changed")), None)
+    if ch:
+        c, warm = ch["changed"], ch.get("warm")
+        bad = _failed(c)
+        ratio = _ratio(c["wall"], ch["wall"])
+        edited = c.get("sources_changed")
+        rows.append((f"Re-run with one file changed, cache warm ({ch['works']:,} works, "
+                     f"`{c['file']}` with a sentence appended): wall, share of the cold run",
+                     bad or f"{_s(c['wall'])} = {_pct(ratio)} of {_s(ch['wall'])} cold"
+                     + (f" (nothing changed: {_s(warm['wall'])} = "
+                        f"{_pct(warm['wall'] / ch['wall'])})" if warm and ch["wall"] else ""),
+                     f"≤ {100 * T['changed_ratio']:.0f} % of cold",
+                     "not measured (the tool's sources were edited during the runs, so "
+                     "its cache keys changed)" if edited and not bad else
+                     _status(not bad and ratio is not None and ratio <= T["changed_ratio"]),
+                     _cmd(c["command"], root)))
+    else:
+        rows.append(("Re-run with one file changed, cache warm", "—",
+                     f"≤ {100 * T['changed_ratio']:.0f} % of cold", f"not measured ({old})",
+                     "`make bench`"))
+    ext = _long_extrapolated(res.get("long") or [])
+    mb = T["long_bytes"] / 1e6
+    if ext:
+        f = ext["from"]
+        rows.append((f"One long file of {mb:.0f} MB (not run: extrapolated from "
+                     f"{f['bytes'] / 1e6:.1f} MB)",
+                     f"{f['mb_per_s']:.2f} MB/s at {f['bytes'] / 1e6:.1f} MB "
+                     f"({_s(f['wall'])}); {mb:.0f} MB: ≈ {_s(ext['linear'])} at that speed"
+                     + (f", ≈ {_s(ext['seconds'])} at the measured growth "
+                        f"n^{ext['slope']:.2f}" if ext["seconds"] > ext["linear"] else ""),
+                     f"in seconds: ≤ {T['long_s']:.0f} s", _status(ext["seconds"] <= T["long_s"]),
+                     _cmd(f["command"], root)))
+    else:
+        rows.append((f"One long file of {mb:.0f} MB", "—", f"in seconds: ≤ {T['long_s']:.0f} s",
+                     "not measured (no long file ran through)", "`make bench-full`"))
+    return rows
+
+
+def _scale_run_rows(res: dict[str, Any], root: Path) -> list[tuple[str, str, str, str, str]]:
+    """The 10,000-work run: wall time, memory, the growth from the largest size below it, and
+    the grouping F1 (a check that the run at that size still groups right; no target)."""
+    T = SCALE_TARGETS
+    targets = (f"≤ {T['works10000_s']:.0f} s", f"≤ {_mb(T['works10000_rss_mb'])}",
+               f"≤ {T['exponent']}")
+    sc = res.get("scale")
+    if not sc or sc.get("skipped"):
+        why = _absent(res, sc["skipped"] if sc else "results of a run without it")
+        return [("Wall time, 10,000 works, cold", "—", targets[0], why, "`make bench-full`"),
+                ("Peak RSS, 10,000 works (whole process tree)", "—", targets[1], why,
+                 "same run"),
+                ("Growth exponent, 1,000 → 10,000 works (log-log slope of time)", "—",
+                 targets[2], why, "the runs above")]
+    n = sc["works"]
+    # the targets are for 10,000 works: a smaller --scale-works run is shown, not judged
+    judged = n >= 10000
+    aside = f"— ({n:,} works, not 10,000: `--scale-works`)"
+    bad = _failed(sc)
+    g = sc.get("grouping")
+    rows = [(f"Wall time, {n:,} works ({sc['files']:,} files, {sc['bytes'] / 1e6:.0f} MB), one "
+             "cold run",
+             bad or f"{_s(sc['wall'])} (CPU {_s(sc.get('cpu'))})",
+             targets[0], _status(not bad and sc["wall"] <= T["works10000_s"]) if judged
+             else aside, _cmd(sc["command"], root)),
+            (f"Peak RSS, {n:,} works (whole process tree; largest process)",
+             f"{_mb(sc['tree_peak_mb'])}; {_mb(sc['maxrss_mb'])}", targets[1],
+             _status(sc["tree_peak_mb"] <= T["works10000_rss_mb"]) if judged else aside,
+             "same run")]
+    if g:
+        rows.append((f"… its work grouping, pairwise over files ({g['true_works']:,} true, "
+                     f"{g['predicted_works']:,} predicted works)",
+                     f"F1 {g['f1']:.4f} (P {g['precision']:.4f}, R {g['recall']:.4f})",
+                     "—", "—", "same run, scored by `bench.quality.pairwise_f1`"))
+    below = [r for r in res["speed"] if r["works"] < n and not _failed(r)]
+    if below and not bad:
+        b = max(below, key=lambda r: r["works"])
+        k = math.log(sc["wall"] / b["wall"]) / math.log(n / b["works"])
+        rows.append((f"Growth exponent, {b['works']:,} → {n:,} works (log-log slope of time)",
+                     f"{k:.2f}", targets[2],
+                     _status(k <= T["exponent"]) if judged and b["works"] >= 1000 else
+                     f"— ({b['works']:,} → {n:,} works, not 1,000 → 10,000)",
+                     "the runs above"))
+    else:
+        rows.append(("Growth exponent, 1,000 → 10,000 works (log-log slope of time)", "—",
+                     targets[2], "not measured (no smaller run or the large run failed)",
+                     "the runs above"))
+    return rows
+
+
 def _real_ocr_section(add, res: dict, key: str, title: str) -> dict | None:
     """The heading of a real-OCR section and its results, or None: no section when it was
     not run, and why it has no figures when the data was missing or the run failed."""
@@ -428,6 +584,35 @@ def _scale_sections(add, res: dict[str, Any], root: Path) -> None:
         add("")
 
 
+def _scale_targets(add, res: dict[str, Any], root: Path) -> None:
+    """The section of issue 14's targets."""
+    add("## Scale (issue 14)")
+    add("")
+    add("The targets of issue 14 on this machine, cold cache (an empty `RECONCILE_CACHE_DIR`), "
+        "generated corpus. The full mode runs 10,000 works once, cold, and scores only its "
+        "grouping; the growth exponent is taken between it and the largest size above. The "
+        "re-run with one file changed runs the largest size's folder again as hard links "
+        "with its first `.txt` file (in sorted order) replaced by its text and one more "
+        "sentence, with the cache its cold runs filled (the cache keys files by relative path "
+        "and content). The 20 MB file is not run: its time is extrapolated from the largest "
+        "long file (see *One long file* below).")
+    add("")
+    add("| figure | measured | target | status | command |")
+    add("|---|---|---|---|---|")
+    rows = scale_rows(res, root)
+    for row in rows:
+        add(_row(list(row)))
+    add("")
+    misses = [r for r in rows if "MISS" in r[3]]
+    passes = [r for r in rows if r[3] == "PASS"]
+    add(f"Issue 14 targets: {len(passes)} pass, {len(misses)} miss"
+        + (", the rest are not measured or not judged in this run."
+           if len(passes) + len(misses) < len(rows) - sum(r[2] == "—" for r in rows) else ".")
+        + (" Missed: " + "; ".join(f"{r[0]} ({r[1]}, target {r[2]})" for r in misses) + "."
+           if misses else ""))
+    add("")
+
+
 def render(res: dict[str, Any], root: Path) -> str:
     m = res["machine"]
     L: list[str] = []
@@ -468,6 +653,7 @@ def render(res: dict[str, Any], root: Path) -> str:
         add("Missed targets: " + "; ".join(f"{r[0]} ({r[1]}, target {r[2]})" for r in misses)
             + ". See *Reading the figures* below.")
         add("")
+    _scale_targets(add, res, root)
 
     add("## Corpus")
     add("")

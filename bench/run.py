@@ -2,7 +2,9 @@
 
 1. the seeds folder end to end (median of 3);
 2. per size (quick: 10 and 100 works; full: 10, 100 and 1,000): generate the folder, time
-   ``reconcile run`` on it as a subprocess, score its output against the ground truth;
+   ``reconcile run`` on it as a subprocess, score its output against the ground truth; at
+   the largest size, a re-run with one file changed and the cache of the cold run;
+   full mode: 10,000 works run once cold, scored for the grouping only (issue 14);
 3. real OCR: the Goethe pages read by three engines (``../shared/data/
    goethe-1809-three-engines/``, beside the repository), scored against the transcription
    beside the plain vote, each engine and the oracle; skipped with a note when the folder
@@ -29,7 +31,7 @@ from typing import Any
 from . import compare as compare_mod
 from . import reallines, realocr
 from .generate import GENERATOR_VERSION, generate, overlap_check
-from .quality import evaluate, sites_of
+from .quality import evaluate, pairwise_f1, predicted_groups, read_summary, sites_of
 from .report import REFERENCE_WALL, TARGETS, plot, reallines_target, render
 from .speed import exponents, fit_slope, growth, measure, profile_run, timed_runs
 from .speed import reconcile_cmd
@@ -123,6 +125,40 @@ def paged_info(truth: dict[str, Any]) -> dict[str, Any]:
             "named": sum(1 for st in styles if "{n" in st),
             "hash_only": sum(1 for st in styles if "{n" not in st),
             "breaks": dict(Counter(j["break"] for j in joins))}
+
+
+def generated(root: Path, n: int, seed: int) -> dict[str, Any]:
+    """The folder of ``n`` generated works, reused when its ``truth.json`` (written last) says
+    it is of this seed and generator version: 10,000 works take about 40 s to write."""
+    try:
+        truth = json.loads((root / "truth.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        truth = None
+    if truth and (root / "input").is_dir() and truth.get("generator") == GENERATOR_VERSION \
+            and truth.get("seed") == seed and truth.get("n_works") == n:
+        return truth
+    return generate(root, n, seed=seed)
+
+
+def scale_run(out: Path, n: int, seed: int) -> dict[str, Any]:
+    """Issue 14's large folder: ``n`` works run once, cold, and scored for the grouping
+    only (the full quality evaluation of 10,000 works would take longer than the run)."""
+    data = out / "data" / f"works-{n}"
+    t0 = time.perf_counter()
+    truth = generated(data, n, seed)
+    gen_s = time.perf_counter() - t0
+    inp = data / "input"
+    run_out = out / "runs" / f"works-{n}"
+    log(f"bench: reconcile run, {n} works ({len(truth['files'])} files), 1 cold run ...")
+    sp = timed_runs(inp, run_out, 1, timeout=3600)
+    sp.update(works=n, files=len(truth["files"]), generate_s=gen_s,
+              bytes=sum(p.stat().st_size for p in inp.rglob("*") if p.is_file()))
+    if sp["rc"] in (0, 1) and not sp["timeout"]:
+        summary = read_summary(run_out)
+        g = pairwise_f1(predicted_groups(summary), truth["files"])
+        g.update(predicted_works=len(summary["works"]), true_works=len(truth["works"]))
+        sp["grouping"] = g
+    return sp
 
 
 def _pc(x: float, d: int = 1) -> str:
@@ -392,6 +428,15 @@ def main(argv: list[str] | None = None) -> int:
                     "../shared/data/goethe-1809-three-engines beside the repository)")
     ap.add_argument("--no-realocr", action="store_true",
                     help="skip the real-OCR parts (pages and short lines)")
+    ap.add_argument("--scale-works", type=int, metavar="N",
+                    help="full mode: N works run once cold, grouping F1 only (issue 14; "
+                    "default 10000, 0 skips it; the quick mode never runs it)")
+    ap.add_argument("--no-dask", action="store_true",
+                    help="skip the run on a Dask LocalCluster (for trying the benchmark)")
+    ap.add_argument("--no-long", action="store_true",
+                    help="skip the long files (for trying the benchmark)")
+    ap.add_argument("--no-report-load", action="store_true",
+                    help="skip the large review page (for trying the benchmark)")
     ap.add_argument("--from-results", type=Path, metavar="JSON",
                     help="run nothing: write the doc and the plot again from a results.json "
                     "of an earlier run (for changes to the report itself)")
@@ -442,7 +487,9 @@ def main(argv: list[str] | None = None) -> int:
         repeats = 3 if n <= 100 else 1
         log(f"bench: reconcile run, {n} works ({info['files']} files), {repeats} run(s) ...")
         run_out = out / "runs" / f"works-{n}"
-        sp = timed_runs(data / "input", run_out, repeats, timeout=3600, warm=True)
+        # one file changed: at the largest size only, where the fixed cost weighs least
+        sp = timed_runs(data / "input", run_out, repeats, timeout=3600, warm=True,
+                        changed=n == sizes[-1])
         sp.update(works=n, files=info["files"], bytes=info["bytes"])
         res["speed"].append(sp)
         if sp["rc"] != 0:
@@ -458,20 +505,42 @@ def main(argv: list[str] | None = None) -> int:
             f"vote {q['cer_plain_vote']:.4f}, reported {q['sites_reported']:.3f}, restored "
             f"{q['sites_restored']:.3f}, notes precision {q['notes_precision']:.3f}, page "
             f"order {po.get('share', 0):.3f} of {po.get('editions', 0)}")
+    ch = res["speed"][-1].get("changed")
+    if ch:
+        log(f"bench:   one file changed ({ch['file']}), warm: {ch['wall']:.1f} s, "
+            f"{100 * (ch['ratio'] or 0):.1f} % of cold")
+    scale_n = (10000 if args.scale_works is None else args.scale_works) if full else 0
+    if scale_n > 0:
+        res["scale"] = scale_run(out, scale_n, args.seed)
+        sc = res["scale"]
+        log(f"bench:   {sc['wall']:.1f} s, peak {sc['tree_peak_mb']:.0f} MB, exit {sc['rc']}"
+            + (f", F1 {sc['grouping']['f1']:.4f}" if "grouping" in sc else ""))
+    elif full:
+        res["scale"] = {"skipped": "`--scale-works 0`"}
+    elif args.scale_works:
+        log("bench: --scale-works is for the full mode: not run")
     largest = sizes[-1]
-    log(f"bench: the {largest} works again on a two-worker Dask LocalCluster ...")
-    res["dask"] = dask_run(out / "data" / f"works-{largest}" / "input",
-                           out / "runs" / f"works-{largest}", out / "runs" / "dask")
-    res["dask"]["works"] = largest
-    if "identical" in res["dask"]:
-        log(f"bench:   {res['dask']['wall']:.1f} s, output identical: {res['dask']['identical']}")
-    long_sizes = [2_000_000, 8_000_000] if full else [1_000_000]
-    log(f"bench: one long file ({', '.join(f'{b / 1e6:g} MB' for b in long_sizes)}) ...")
+    if args.no_dask:
+        res["dask"] = {"skipped": "`--no-dask`", "works": largest}
+    else:
+        log(f"bench: the {largest} works again on a two-worker Dask LocalCluster ...")
+        res["dask"] = dask_run(out / "data" / f"works-{largest}" / "input",
+                               out / "runs" / f"works-{largest}", out / "runs" / "dask")
+        res["dask"]["works"] = largest
+        if "identical" in res["dask"]:
+            log(f"bench:   {res['dask']['wall']:.1f} s, output identical: "
+                f"{res['dask']['identical']}")
+    long_sizes = [] if args.no_long else [2_000_000, 8_000_000] if full else [1_000_000]
+    if long_sizes:
+        log(f"bench: one long file ({', '.join(f'{b / 1e6:g} MB' for b in long_sizes)}) ...")
     res["long"] = long_files(long_sizes, out / "runs")
     for r in res["long"]:
         log(f"bench:   {r['bytes'] / 1e6:.1f} MB: {r['wall']:.1f} s, {r['tree_peak_mb']:.0f} MB")
-    log("bench: a large work's review page (6 × 75,000 characters, English) ...")
-    res["report_load"] = reportload.run(out / "runs" / "report-load")
+    if args.no_report_load:
+        res["report_load"] = {}
+    else:
+        log("bench: a large work's review page (6 × 75,000 characters, English) ...")
+        res["report_load"] = reportload.run(out / "runs" / "report-load")
     r = res["report_load"]
     if "load" in r and "median_s" in r["load"]:
         log(f"bench:   {r['notes']} notes, {r['bytes'] / 1e6:.2f} MB, loads in "
