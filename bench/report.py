@@ -286,7 +286,7 @@ def main_rows(res: dict[str, Any], root: Path) -> list[tuple[str, str, str, str,
                      f"{_s(r['wall'])} (CPU {_s(r.get('cpu'))})"
                      + (f"; {r['wall'] / ref:.2f} × the previous version's" if ref else ""),
                      target, ok, _cmd(r["command"], root)))
-        rows.append((f"Peak RSS, {n} works (whole process tree; largest process)",
+        rows.append((f"Peak memory, {n} works (whole process tree, PSS; largest process, RSS)",
                      f"{_mb(r['tree_peak_mb'])}; {_mb(r['maxrss_mb'])}",
                      "≤ 4 GB" if is1000 else "—",
                      _status(r["tree_peak_mb"] <= TARGETS["works1000_rss_mb"]) if is1000 else "—",
@@ -470,7 +470,7 @@ def _scale_run_rows(res: dict[str, Any], root: Path) -> list[tuple[str, str, str
     if not sc or sc.get("skipped"):
         why = _absent(res, sc["skipped"] if sc else "results of a run without it")
         return [("Wall time, 10,000 works, cold", "—", targets[0], why, "`make bench-full`"),
-                ("Peak RSS, 10,000 works (whole process tree)", "—", targets[1], why,
+                ("Peak memory, 10,000 works (whole process tree, PSS)", "—", targets[1], why,
                  "same run"),
                 ("Growth exponent, 1,000 → 10,000 works (log-log slope of time)", "—",
                  targets[2], why, "the runs above")]
@@ -485,7 +485,7 @@ def _scale_run_rows(res: dict[str, Any], root: Path) -> list[tuple[str, str, str
              bad or f"{_s(sc['wall'])} (CPU {_s(sc.get('cpu'))})",
              targets[0], _status(not bad and sc["wall"] <= T["works10000_s"]) if judged
              else aside, _cmd(sc["command"], root)),
-            (f"Peak RSS, {n:,} works (whole process tree; largest process)",
+            (f"Peak memory, {n:,} works (whole process tree, PSS; largest process, RSS)",
              f"{_mb(sc['tree_peak_mb'])}; {_mb(sc['maxrss_mb'])}", targets[1],
              _status(sc["tree_peak_mb"] <= T["works10000_rss_mb"]) if judged else aside,
              "same run")]
@@ -1145,8 +1145,9 @@ DEFINITIONS = """\
   *average reading*: the engines' CERs averaged.
 - **Speed**: wall time of `reconcile run FOLDER --out DIR` as a subprocess (interpreter start
   included; median of 3 runs up to 100 works, one run above), default `--jobs` (one worker
-  per core). Peak RSS: the process tree's summed resident memory sampled every 0.1 s
-  (psutil), and the largest single process's `ru_maxrss` from `os.wait4`. Growth exponent:
+  per core). Peak memory: the process tree's summed proportional set size (PSS: a page
+  the forked workers share with their parent counts once, split between them) sampled
+  every 0.1 s (psutil), and the largest single process's RSS (`ru_maxrss` from `os.wait4`). Growth exponent:
   log(t2/t1) / log(n2/n1) between consecutive sizes.
 - **Alignment quality** (side by side): true pairs are the (i, j) with character i of witness A
   and character j of witness B made from one clean character; a method's pairs are the

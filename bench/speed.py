@@ -25,10 +25,23 @@ from typing import Any
 from .realocr import clear_stale
 
 
+def _resident(proc: Any) -> int:
+    """A process's share of the machine's memory: its proportional set size where the
+    system tells it (forked workers share their parent's pages; summing their RSS would
+    count those pages once per process), else its RSS."""
+    import psutil
+
+    try:
+        return proc.memory_full_info().pss
+    except (AttributeError, psutil.AccessDenied):
+        return proc.memory_info().rss
+
+
 def measure(cmd: Sequence[str], timeout: float | None = None, sample: float = 0.1,
             env: dict[str, str] | None = None, cwd: Path | None = None) -> dict[str, Any]:
-    """Run ``cmd``; return wall seconds, exit code, peak RSS of its largest process and of
-    its whole tree (MiB), and the tail of its stderr. A run past ``timeout`` is killed and
+    """Run ``cmd``; return wall seconds, exit code, peak RSS of its largest process and
+    peak memory of its whole tree (MiB, proportional: see :func:`_resident`), and the tail
+    of its stderr. A run past ``timeout`` is killed and
     reported with ``timeout: True``."""
     try:
         import psutil
@@ -51,10 +64,10 @@ def measure(cmd: Sequence[str], timeout: float | None = None, sample: float = 0.
                 break
             if ps is not None:
                 try:
-                    rss = ps.memory_info().rss
+                    rss = _resident(ps)
                     for ch in ps.children(recursive=True):
                         try:
-                            rss += ch.memory_info().rss
+                            rss += _resident(ch)
                         except psutil.Error:
                             pass
                     tree_peak = max(tree_peak, rss)
