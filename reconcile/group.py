@@ -257,15 +257,31 @@ def _prints_both(t: _Tally, a: int, b: int, config: Config, pages_share: bool = 
                for c in _partners(t, a) & _partners(t, b))
 
 
-def _near(t: _Tally) -> Callable[[int], frozenset[int]]:
-    """The files two steps from a file by shared text: those a third file shares text with
-    as it does with this one (what :func:`_prints_both` can find)."""
-    memo: dict[int, frozenset[int]] = {}
+def _near(t: _Tally, config: Config) -> Callable[[int], set[int]]:
+    """``near(a)``: the files ``b`` that a third file could tie to ``a`` as
+    :func:`_prints_both` asks, that is a file ``c`` that draws a sentence's worth of its
+    text from each, or that prints a share of each's text. A superset of what it finds,
+    from two indexes of each file's qualifying partners, not every file two steps away."""
+    draws: dict[int, list[int]] = defaultdict(list)  # c -> files it draws from
+    printed: dict[int, list[int]] = defaultdict(list)  # c -> files it prints a share of
+    for (x, c) in t.shared:
+        # t.shared[(x, c)]: the chars of x that c also prints (and the other way round)
+        if coverage_of(t, x, c) >= _LINK_SHARE:
+            printed[c].append(x)
+        back = t.shared.get((c, x), 0)
+        if coverage_of(t, c, x) >= _LINK_SHARE and back >= config.related_min_chars:
+            draws[c].append(x)
+    tied: dict[int, list[list[int]]] = defaultdict(list)  # file -> the lists it is in
+    for index in (draws, printed):
+        for members in index.values():
+            for x in members:
+                tied[x].append(members)
+    memo: dict[int, set[int]] = {}
 
-    def near(i: int) -> frozenset[int]:
+    def near(i: int) -> set[int]:
         got = memo.get(i)
         if got is None:
-            got = memo[i] = frozenset().union(*(_partners(t, c) for c in _partners(t, i)))
+            got = memo[i] = set().union(*tied.get(i, ()))
         return got
     return near
 
@@ -524,10 +540,13 @@ def _related(records: Sequence[Fingerprinted], matches: Sequence[Match],
             if rec.witness.paragraphs[rec.units[x[1]].paragraph].kind is Kind.BODY:
                 strong[(x[0], y[0])].append((x[1], y[1]))
     best: dict[tuple[str, str], tuple[tuple[float, int, str], int, int, int]] = {}
+    totals: dict[int, int] = {}
     for (a, b), pairs in strong.items():
         units = {u for u, _ in pairs}
         chars = sum(records[a].units[u].size for u in units)
-        total = sum(u.size for u in records[a].units) or 1
+        total = totals.get(a)
+        if total is None:
+            total = totals[a] = sum(u.size for u in records[a].units) or 1
         if chars < config.related_min_chars:
             continue
         pair = tuple(sorted((work_of[a], work_of[b])))
@@ -633,7 +652,7 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
             elif k:
                 named[k] = i
     alone = _alone(uf, n)  # no text joins them to any file
-    links = pages.page_links(facts, names, near=_near(t))
+    links = pages.page_links(facts, names, near=_near(t, config))
     for link in links:
         a, b = link.a, link.b
         if max(coverage_of(t, a, b), coverage_of(t, b, a)) >= pages.MAX_OVERLAP:

@@ -317,6 +317,7 @@ def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
     rivals_out: dict[int, int] = {}
     rivals_in: dict[int, int] = {}
     crowd_hits: dict[tuple[bool, str, bool], int] = {}
+    members: dict[tuple[bool, str], frozenset[int]] = {}  # a crowd's files, as a set
     for x, f in enumerate(facts_):
         # (the index, its key, whether x is the page before)
         wanted = [(by_label, lb, False) for lb in f.frm]
@@ -329,14 +330,23 @@ def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
         for index, lb, forward in wanted:
             others = index.get(lb, ())
             crowded = near is not None and len(others) > CROWD
-            close = near(x) if crowded else ()
-            cands.update(((x, j) if forward else (j, x)) for j in others
-                         if j != x and (not crowded or j in close))
-            if crowded:
-                side = rivals_out if forward else rivals_in
-                side[x] = side.get(x, 0) + len(others)
-                k = (index is by_label, lb, forward)
-                crowd_hits[k] = crowd_hits.get(k, 0) + 1
+            if not crowded:
+                cands.update(((x, j) if forward else (j, x)) for j in others if j != x)
+                continue
+            # the crowd's files a third file ties to x, from whichever side is smaller
+            close = near(x)
+            if len(close) < len(others):
+                crowd = members.get((index is by_label, lb))
+                if crowd is None:
+                    crowd = members[index is by_label, lb] = frozenset(others)
+                tied = [j for j in close if j in crowd]
+            else:
+                tied = [j for j in others if j in close]
+            cands.update(((x, j) if forward else (j, x)) for j in tied if j != x)
+            side = rivals_out if forward else rivals_in
+            side[x] = side.get(x, 0) + len(others)
+            k = (index is by_label, lb, forward)
+            crowd_hits[k] = crowd_hits.get(k, 0) + 1
     for (is_label, lb, forward), hits in crowd_hits.items():
         side = rivals_in if forward else rivals_out
         for j in (by_label if is_label else by_from)[lb]:
@@ -356,10 +366,13 @@ def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
             outgoing[a] = outgoing.get(a, 0) + 1
             incoming[b] = incoming.get(b, 0) + 1
 
+    # each file's best score out and in, and how many links have it
+    best_out = {a: (max(v), v.count(max(v))) for a, v in out_scores.items()}
+    best_in = {b: (max(v), v.count(max(v))) for b, v in in_scores.items()}
+
     def unrivalled(a: int, b: int, score: int) -> bool:
-        return not rivals_out.get(a) and not rivals_in.get(b) and all(
-            scores.count(score) == 1 and max(scores) == score
-            for scores in (out_scores[a], in_scores[b]))
+        return not rivals_out.get(a) and not rivals_in.get(b) and \
+            best_out[a] == (score, 1) and best_in[b] == (score, 1)
     return [Link(a, b, score, tuple(kinds),
                  outgoing.get(a, 0) <= 1 and incoming.get(b, 0) <= 1, unrivalled(a, b, score))
             for (a, b), (score, kinds) in scored.items()]
