@@ -71,8 +71,11 @@ class Fingerprinted:
     # holding a set per unit of the folder
     shingle_values: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     shingle_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    keys: tuple[str, ...] = ()  # each unit's comparison key, made once with its shingles
 
     def unit_key(self, i: int) -> str:
+        if len(self.keys) == len(self.units):
+            return self.keys[i]
         u = self.units[i]
         return key(self.witness.text[u.start:u.end])
 
@@ -83,10 +86,10 @@ class Fingerprinted:
 
     def lean(self) -> Fingerprinted:
         """The record without what only the join reads: the signatures (512 bytes a unit,
-        most of a record's memory) and the shingles."""
+        most of a record's memory), the shingles and the keys."""
         return replace(self, signatures=np.zeros((len(self.units), 0), dtype=np.uint32),
                        shingle_values=np.zeros(0, dtype=np.uint64),
-                       shingle_starts=np.zeros(0, dtype=np.int64))
+                       shingle_starts=np.zeros(0, dtype=np.int64), keys=())
 
 
 def fingerprint(witness: Witness, config: Config) -> Fingerprinted:
@@ -99,8 +102,9 @@ def fingerprint(witness: Witness, config: Config) -> Fingerprinted:
     sig = np.empty((len(us), config.num_perm), dtype=np.uint32)
     template = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_identity)
     each = []
-    for i, u in enumerate(us):
-        sh = shingles(key(witness.text[u.start:u.end]), k)
+    keys = tuple(key(witness.text[u.start:u.end]) for u in us)
+    for i, kt in enumerate(keys):
+        sh = shingles(kt, k)
         each.append(sh)
         mh = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_identity,
                      permutations=template.permutations, scheme=template.scheme)
@@ -109,4 +113,4 @@ def fingerprint(witness: Witness, config: Config) -> Fingerprinted:
     starts = np.zeros(len(us) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in each], out=starts[1:])
     values = np.concatenate(each) if each else np.zeros(0, dtype=np.uint64)
-    return Fingerprinted(witness, tuple(us), sig, k, values, starts)
+    return Fingerprinted(witness, tuple(us), sig, k, values, starts, keys)

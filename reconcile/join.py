@@ -25,9 +25,6 @@ from .records import Match
 
 Ref = tuple[int, int]  # (witness index, unit index)
 
-#: Comparison keys held by the exact check before it lets them go (its memory bound).
-_KEYS_HELD = 50_000
-
 # Favour recall: a missed pair is lost for good, a false candidate costs one exact check.
 _WEIGHTS = (0.3, 0.7)
 
@@ -150,10 +147,6 @@ def _merged(kept: np.ndarray, pending: list[np.ndarray]) -> np.ndarray:
     return both[np.concatenate(([True], both[1:] != both[:-1]))] if len(both) else both
 
 
-def _unpack(ref: int) -> Ref:
-    return ref >> 32, ref & 0xFFFFFFFF
-
-
 def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config) -> list[Match]:
     """Score candidate pairs (rows in order, as :func:`candidates` gives them) exactly and
     keep the matches, in that order."""
@@ -173,27 +166,25 @@ def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config)
             got = sets[ref[1]] = frozenset(records[ref[0]].unit_shingles(ref[1]).tolist())
         return got
 
-    keys: dict[Ref, str] = {}
-
-    def key_of(ref: Ref) -> str:
-        got = keys.get(ref)
-        if got is None:
-            if len(keys) > _KEYS_HELD:
-                keys.clear()
-            got = keys[ref] = records[ref[0]].unit_key(ref[1])
-        return got
-
     cutoff = 100.0 * config.match_char_similarity
 
     def char_containment(a: Ref, b: Ref) -> float:
-        return _char_containment(key_of(a), key_of(b), cutoff)
+        return _char_containment(records[a[0]].unit_key(a[1]), records[b[0]].unit_key(b[1]),
+                                 cutoff)
 
     out: list[Match] = []
-    for pa, pb in pairs.tolist():
-        a, b = _unpack(pa), _unpack(pb)
-        if records[a[0]].k != records[b[0]].k:
-            continue
-        sa, sb = sh(a), records[b[0]].unit_shingles(b[1])
+    if not len(pairs):
+        return out
+    # the refs unpacked, and pairs of witnesses with different shingle sizes left out, for
+    # all pairs at once
+    low = np.int64(0xFFFFFFFF)
+    wa, ua, wb, ub = pairs[:, 0] >> 32, pairs[:, 0] & low, pairs[:, 1] >> 32, pairs[:, 1] & low
+    ks = np.array([r.k for r in records])
+    same = ks[wa] == ks[wb]
+    for a0, a1, b0, b1 in zip(wa[same].tolist(), ua[same].tolist(), wb[same].tolist(),
+                              ub[same].tolist()):
+        a, b = (a0, a1), (b0, b1)
+        sa, sb = sh(a), records[b0].unit_shingles(b1)
         if not len(sa) or not len(sb):
             continue
         inter = len(sa.intersection(sb.tolist()))
