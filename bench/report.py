@@ -597,20 +597,24 @@ def _scale_targets(add, res: dict[str, Any], root: Path) -> None:
         "and content). The 20 MB file is not run: its time is extrapolated from the largest "
         "long file (see *One long file* below).")
     add("")
-    add("| figure | measured | target | status | command |")
-    add("|---|---|---|---|---|")
     rows = scale_rows(res, root)
-    for row in rows:
-        add(_row(list(row)))
-    add("")
-    misses = [r for r in rows if "MISS" in r[3]]
-    passes = [r for r in rows if r[3] == "PASS"]
+    passes, misses = _target_table(add, "measured", rows)
     add(f"Issue 14 targets: {len(passes)} pass, {len(misses)} miss"
         + (", the rest are not measured or not judged in this run."
            if len(passes) + len(misses) < len(rows) - sum(r[2] == "—" for r in rows) else ".")
         + (" Missed: " + "; ".join(f"{r[0]} ({r[1]}, target {r[2]})" for r in misses) + "."
            if misses else ""))
     add("")
+
+
+def _target_table(add, value: str, rows: list) -> tuple[list, list]:
+    """A table of (figure, value, target, status, command) rows; its passes and misses."""
+    add(f"| figure | {value} | target | status | command |")
+    add("|---|---|---|---|---|")
+    for row in rows:
+        add(_row(list(row)))
+    add("")
+    return [r for r in rows if r[3] == "PASS"], [r for r in rows if "MISS" in r[3]]
 
 
 def render(res: dict[str, Any], root: Path) -> str:
@@ -637,14 +641,8 @@ def render(res: dict[str, Any], root: Path) -> str:
         "hindsight) and a *plain vote* (the full printings aligned character by character, "
         "majority per position). See *Definitions*.")
     add("")
-    add("| figure | value | target | status | command |")
-    add("|---|---|---|---|---|")
     rows = main_rows(res, root)
-    for row in rows:
-        add(_row(list(row)))
-    add("")
-    misses = [r for r in rows if "MISS" in r[3]]
-    passes = [r for r in rows if r[3] == "PASS"]
+    passes, misses = _target_table(add, "value", rows)
     add(f"Targets: {len(passes)} pass, {len(misses)} miss"
         + (", the rest are not measured in this mode." if any(NOT_RUN in r[3] for r in rows)
            else "."))
