@@ -1145,7 +1145,7 @@ DEFINITIONS = """\
   included; median of 3 runs up to 100 works, one run above), default `--jobs` (one worker
   per core). Peak memory: the process tree's summed proportional set size (PSS: a page
   the forked workers share with their parent counts once, split between them) sampled
-  every 0.1 s (psutil), and the largest single process's RSS (`ru_maxrss` from `os.wait4`). Growth exponent:
+  every 2 s (psutil; reading it costs the machine a tenth of a second per gigabyte), and the largest single process's RSS (`ru_maxrss` from `os.wait4`). Growth exponent:
   log(t2/t1) / log(n2/n1) between consecutive sizes.
 - **Alignment quality** (side by side): true pairs are the (i, j) with character i of witness A
   and character j of witness B made from one clean character; a method's pairs are the

@@ -25,6 +25,10 @@ from typing import Any
 from .realocr import clear_stale
 
 
+#: Seconds between two samples of a run's memory (see :func:`measure`).
+PSS_EVERY = 2.0
+
+
 def _resident(proc: Any) -> int:
     """A process's share of the machine's memory: its proportional set size where the
     system tells it (forked workers share their parent's pages; summing their RSS would
@@ -40,9 +44,9 @@ def _resident(proc: Any) -> int:
 def measure(cmd: Sequence[str], timeout: float | None = None, sample: float = 0.1,
             env: dict[str, str] | None = None, cwd: Path | None = None) -> dict[str, Any]:
     """Run ``cmd``; return wall seconds, exit code, peak RSS of its largest process and
-    peak memory of its whole tree (MiB, proportional: see :func:`_resident`), and the tail
-    of its stderr. A run past ``timeout`` is killed and
-    reported with ``timeout: True``."""
+    peak memory of its whole tree (MiB, proportional: see :func:`_resident`; sampled every
+    :data:`PSS_EVERY` seconds), and the tail of its stderr. A run past ``timeout`` is
+    killed and reported with ``timeout: True``."""
     try:
         import psutil
     except ImportError:  # the tree figure is optional
@@ -57,12 +61,16 @@ def measure(cmd: Sequence[str], timeout: float | None = None, sample: float = 0.
         status = None
         ru = None
         ps = psutil.Process(proc.pid) if psutil else None
+        next_sample = t0 + sample
         while True:
             pid, st, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 status, ru = st, usage
                 break
-            if ps is not None:
+            if ps is not None and time.perf_counter() >= next_sample:
+                # reading a process's PSS walks its page tables (0.1 s for a few GB): often,
+                # it would take a core from the run it measures
+                next_sample = time.perf_counter() + PSS_EVERY
                 try:
                     rss = _resident(ps)
                     for ch in ps.children(recursive=True):
