@@ -42,6 +42,7 @@ from .policy import (POLICY_HELP, BaselineError, Diff, FailOn, Report, compare, 
 from .wording import count
 
 if TYPE_CHECKING:  # the records (and numpy) load with a command, not for --version
+    from .read import Url
     from .records import ReadError
 
 #: A decisions file in the input folder is read without being asked for.
@@ -308,7 +309,7 @@ def _config(jobs: int, edition_min_coverage: Optional[float], policies: Sequence
     return config
 
 
-def _with_decisions(config: Config, folder: Path, decisions: Path | None) -> Config:
+def _with_decisions(config: Config, folder: Path | Url, decisions: Path | None) -> Config:
     """The config with the pins of ``--decisions`` (or of FOLDER's decisions file, in a
     folder on this machine): a file that cannot be read or does not fit its schema is a
     usage error naming the field."""
@@ -370,15 +371,17 @@ def _open_cache(config: Config, ui: _UI) -> Any:
 def _work(job: _Job, ui: _UI) -> int:
     from .containers import is_container
     from .output import OutputError, work_paths, write, write_atomic
-    from .read import Url, is_url, url_kind
+    from .read import Url, is_url, kind_of
     from .pipeline import run as run_pipeline
 
     doc = job.doc
     config = job.config
     folder: Path | Url = Url(job.folder) if is_url(job.folder) else Path(job.folder)
-    kind = url_kind(folder) if isinstance(folder, Url) else \
-        "dir" if folder.is_dir() else "file" if folder.exists() else ""
-    if not kind:
+    try:
+        kind = kind_of(folder)
+    except OSError as exc:
+        raise _InputError(str(exc)) from None
+    if not kind and (isinstance(folder, Url) or not folder.exists()):
         raise _InputError(f"{folder}: no such folder")
     many = kind == "file" and is_container(folder.name)
     if kind != "dir" and not many:

@@ -236,24 +236,34 @@ def _partners(t: _Tally, w: int) -> frozenset[int]:
 _LINK_SHARE = 0.1
 
 
+def _draws(t: _Tally, c: int, x: int, config: Config) -> bool:
+    """Whether file ``c`` draws enough of its text from ``x`` to tie ``x`` to another file
+    it draws from: a tenth of it, and a sentence's worth (a phrase of a few characters two
+    works share by chance is a tenth of a file of a line or two: in a folder of thousands
+    of works such a file "draws from" scores of them)."""
+    return coverage_of(t, c, x) >= _LINK_SHARE and \
+        t.shared.get((c, x), 0) >= config.related_min_chars
+
+
+def _shares_page(t: _Tally, x: int, c: int) -> bool:
+    """Whether file ``c`` prints a share of page ``x``'s text (a long digest quoting a
+    sentence of a short page)."""
+    return coverage_of(t, x, c) >= _LINK_SHARE
+
+
 def _draws_from_both(t: _Tally, c: int, a: int, b: int, config: Config) -> bool:
     """Whether file ``c`` prints text of both ``a`` and ``b``: enough of each, and as much
     of the two together as an edition shares."""
-    ca, cb = coverage_of(t, c, a), coverage_of(t, c, b)
-    # and a sentence's worth of each: a phrase of a few characters two works share by
-    # chance is a tenth of a file of a line or two (in a folder of thousands of works,
-    # such a file "draws from" scores of them)
-    return min(ca, cb) >= _LINK_SHARE and ca + cb >= config.edition_min_coverage and \
-        min(t.shared.get((c, a), 0), t.shared.get((c, b), 0)) >= config.related_min_chars
+    return _draws(t, c, a, config) and _draws(t, c, b, config) and \
+        coverage_of(t, c, a) + coverage_of(t, c, b) >= config.edition_min_coverage
 
 
 def _prints_both(t: _Tally, a: int, b: int, config: Config, pages_share: bool = False
                  ) -> bool:
     """Whether a third file prints text of both ``a`` and ``b``: it draws enough of its own
-    text from each, or (``pages_share``) prints enough of each page's (a long digest quotes
-    a sentence of a short page)."""
+    text from each, or (``pages_share``) prints enough of each page's."""
     return any(_draws_from_both(t, c, a, b, config) or pages_share and
-               min(coverage_of(t, a, c), coverage_of(t, b, c)) >= _LINK_SHARE
+               _shares_page(t, a, c) and _shares_page(t, b, c)
                for c in _partners(t, a) & _partners(t, b))
 
 
@@ -264,12 +274,10 @@ def _near(t: _Tally, config: Config) -> Callable[[int], set[int]]:
     from two indexes of each file's qualifying partners, not every file two steps away."""
     draws: dict[int, list[int]] = defaultdict(list)  # c -> files it draws from
     printed: dict[int, list[int]] = defaultdict(list)  # c -> files it prints a share of
-    for (x, c) in t.shared:
-        # t.shared[(x, c)]: the chars of x that c also prints (and the other way round)
-        if coverage_of(t, x, c) >= _LINK_SHARE:
+    for (x, c) in t.shared:  # every pair of files that share text, both ways round
+        if _shares_page(t, x, c):
             printed[c].append(x)
-        back = t.shared.get((c, x), 0)
-        if coverage_of(t, c, x) >= _LINK_SHARE and back >= config.related_min_chars:
+        if _draws(t, c, x, config):
             draws[c].append(x)
     tied: dict[int, list[list[int]]] = defaultdict(list)  # file -> the lists it is in
     for index in (draws, printed):

@@ -71,17 +71,16 @@ def unit_refs(records: Sequence[Fingerprinted]) -> np.ndarray:
          for w, rec in enumerate(records)] or [np.zeros(0, dtype=np.int64)])
 
 
-def band_rows(records: Sequence[Fingerprinted], b: int, r: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-    """For each band: the bucket keys of every unit in the folder and the units' refs,
-    packed as ``witness << 32 | unit``. This is the shuffle's input."""
-    refs = unit_refs(records)
+def band_rows(records: Sequence[Fingerprinted], b: int, r: int) -> Iterator[tuple[int, np.ndarray]]:
+    """For each band: the bucket keys of every unit in the folder, in the order of
+    :func:`unit_refs`. This is the shuffle's input."""
     sigs = [rec.signatures for rec in records if len(rec.units)]
     for band in range(b):
         # one band's values of the whole folder at once (a few vector operations, not one
         # per file), without a second copy of every signature
         rows = np.concatenate([s[:, band * r:(band + 1) * r] for s in sigs]) if sigs else \
             np.zeros((0, r), dtype=np.uint32)
-        yield band, band_key(rows, band), refs
+        yield band, band_key(rows, band)
 
 
 def bucket_pairs(col: np.ndarray, refs: np.ndarray, max_bucket: int) -> np.ndarray:
@@ -121,7 +120,7 @@ def candidates(records: Sequence[Fingerprinted], config: Config) -> np.ndarray:
     kept = np.zeros(0, dtype=np.uint64)
     pending: list[np.ndarray] = []
     waiting = 0
-    for _, col, _ in band_rows(records, b, r):
+    for _, col in band_rows(records, b, r):
         pairs = bucket_pairs(col, places, config.max_bucket).astype(np.uint64)
         pending.append((pairs[:, 0] << np.uint64(32)) | pairs[:, 1])
         waiting += len(pairs)
@@ -132,19 +131,19 @@ def candidates(records: Sequence[Fingerprinted], config: Config) -> np.ndarray:
                      refs[(kept & np.uint64(0xFFFFFFFF)).astype(np.int64)]], axis=1)
 
 
-def _distinct(a: np.ndarray) -> np.ndarray:
+def _distinct(a: np.ndarray, kind: str = "quicksort") -> np.ndarray:
     """The distinct values of ``a``, sorted (numpy 2's ``unique`` hashes first: many times
     slower on millions of values than a sort)."""
-    a = np.sort(a)
+    a = np.sort(a, kind=kind)
     return a[np.concatenate(([True], a[1:] != a[:-1]))] if len(a) else a
 
 
 def _merged(kept: np.ndarray, pending: list[np.ndarray]) -> np.ndarray:
     """``kept`` (distinct, sorted) with the values of ``pending`` added, each once: the new
     values sorted alone, then the two sorted runs merged (a stable sort finds the runs)."""
-    both = np.concatenate([kept, _distinct(np.concatenate(pending))]) if pending else kept
-    both.sort(kind="stable")
-    return both[np.concatenate(([True], both[1:] != both[:-1]))] if len(both) else both
+    if not pending:
+        return kept
+    return _distinct(np.concatenate([kept, _distinct(np.concatenate(pending))]), "stable")
 
 
 def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config) -> list[Match]:

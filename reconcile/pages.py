@@ -291,8 +291,8 @@ CROWD = 64
 def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
                near: Callable[[int], Collection[int]] | None = None) -> list[Link]:
     """Every pair of files where one may follow the other, scored: found through file names
-    and page labels, never by trying every pair. With ``near(i)`` (the files that share
-    text with a file that shares text with ``i``) a crowded label's pairs are only those,
+    and page labels, never by trying every pair. With ``near(i)`` (the files a third file's
+    text could tie to ``i``, see ``group._near``) a crowded label's pairs are only those,
     and the others stand as rivals; without it, every pair is scored."""
     labels = [sorted({f.printed, names[i].page if names[i] else ""} - {""})
               for i, f in enumerate(facts_)]
@@ -319,15 +319,19 @@ def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
     crowd_hits: dict[tuple[bool, str, bool], int] = {}
     members: dict[tuple[bool, str], frozenset[int]] = {}  # a crowd's files, as a set
     for x, f in enumerate(facts_):
-        # (the index, its key, whether x is the page before)
-        wanted = [(by_label, lb, False) for lb in f.frm]
+        # (the index, its key, whether x is the page before, whether a crowd there rivals
+        # x's other links: a pair there scores a marker's worth)
+        wanted = [(by_label, lb, False, True) for lb in f.frm]
         for lb in f.to:
-            wanted.append((by_label, lb, True))
+            wanted.append((by_label, lb, True, True))
             prev = _number(lb)
             if prev and prev[1] > 0:
-                wanted.append((by_from, f"{prev[0]}{prev[1] - 1}", True))
-            wanted.append((by_from, lb, True))  # a goes on to page N, b comes from N: lost
-        for index, lb, forward in wanted:
+                wanted.append((by_from, f"{prev[0]}{prev[1] - 1}", True, True))
+            # a goes on to page N, b comes from N: the page between them is lost. Most of
+            # a crowd here is no such pair (a direction's worth, less than a marker's), so
+            # it rivals nothing
+            wanted.append((by_from, lb, True, False))
+        for index, lb, forward, rivals in wanted:
             others = index.get(lb, ())
             crowded = near is not None and len(others) > CROWD
             if not crowded:
@@ -343,10 +347,11 @@ def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
             else:
                 tied = [j for j in others if j in close]
             cands.update(((x, j) if forward else (j, x)) for j in tied if j != x)
-            side = rivals_out if forward else rivals_in
-            side[x] = side.get(x, 0) + len(others)
-            k = (index is by_label, lb, forward)
-            crowd_hits[k] = crowd_hits.get(k, 0) + 1
+            if rivals:
+                side = rivals_out if forward else rivals_in
+                side[x] = side.get(x, 0) + len(others)
+                k = (index is by_label, lb, forward)
+                crowd_hits[k] = crowd_hits.get(k, 0) + 1
     for (is_label, lb, forward), hits in crowd_hits.items():
         side = rivals_in if forward else rivals_out
         for j in (by_label if is_label else by_from)[lb]:

@@ -22,7 +22,7 @@ from .fingerprint import Fingerprinted, fingerprint
 from .group import Related, Work, group
 from .join import join
 from .containers import is_container, read_container
-from .read import Url, discover, is_url, read_bytes, read_source, relative_id, url_kind
+from .read import Url, discover, is_url, kind_of, read_bytes, read_source, relative_id
 from .records import ReadError, Source
 from .pool import jobs_of, shared_map
 from .work import WorkResult, process_work
@@ -221,8 +221,7 @@ def run(folder: Path | str, config: Config | None = None,
     is done (``"works"``)."""
     config = config or Config()
     folder = Url(folder) if is_url(folder) else Path(folder)
-    kind = url_kind(folder) if isinstance(folder, Url) else \
-        "dir" if folder.is_dir() else "file" if folder.is_file() else ""
+    kind = kind_of(folder)
     if kind == "file" and is_container(folder.name):
         folder, paths = folder.parent, [folder]  # one file of many witnesses
     elif kind != "dir":

@@ -50,11 +50,18 @@ class Url(str):
 
     @property
     def parent(self) -> Url:
-        head = self.rstrip("/").rsplit("/", 1)[0]
-        return Url(head + "/" if head.endswith(":/") else head)  # "memory://" keeps its "//"
+        scheme = _URL.match(self)
+        cut = scheme.end() if scheme else 0
+        rest = self[cut:].rstrip("/")
+        head = rest.rsplit("/", 1)[0] if "/" in rest else ""
+        return Url(self[:cut] + (head or ("/" if rest.startswith("/") else "")))
 
     def __truediv__(self, other: str) -> Url:
-        return Url(f"{self.rstrip('/')}/{other}")
+        scheme = _URL.match(self)
+        cut = scheme.end() if scheme else 0
+        rest = self[cut:]
+        rest = rest.rstrip("/") if rest.strip("/") else rest  # a root ("file:///") keeps "/"
+        return Url(f"{self[:cut]}{rest}{'' if not rest or rest.endswith('/') else '/'}{other}")
 
 
 def is_url(folder: object) -> bool:
@@ -63,20 +70,28 @@ def is_url(folder: object) -> bool:
 
 
 def _fs(url: str):  # -> (fsspec filesystem, its path)
+    """The file system of ``url``; OSError (one line) when this machine cannot use it."""
     try:
         from fsspec.core import url_to_fs
-    except ImportError:  # pragma: no cover - fsspec comes with reconcile[dask]
-        raise OSError("reading a URL needs fsspec (pip install 'reconcile[dask]')") from None
-    return url_to_fs(url)
+
+        return url_to_fs(url)
+    except ImportError as exc:  # fsspec, or the file system's own package (s3fs)
+        raise OSError(f"{url}: cannot read this kind of URL here ({exc}; fsspec comes with "
+                      "pip install 'reconcile[dask]')") from None
+    except ValueError as exc:  # an unknown protocol
+        raise OSError(f"{url}: {exc}") from None
 
 
-def url_kind(url: Url) -> str:
-    """``"dir"``, ``"file"`` or ``""`` (nothing there, or it cannot be reached)."""
-    try:
-        fs, path = _fs(url)
-        return "dir" if fs.isdir(path) else "file" if fs.isfile(path) else ""
-    except (OSError, ValueError):
-        return ""
+def kind_of(folder: Path | Url) -> str:
+    """``"dir"``, ``"file"`` (a regular file) or ``""`` (nothing there, or something else).
+    OSError when a URL's file system cannot be used here."""
+    if isinstance(folder, Url):
+        fs, path = _fs(folder)
+        try:
+            return "dir" if fs.isdir(path) else "file" if fs.isfile(path) else ""
+        except (OSError, ValueError):
+            return ""
+    return "dir" if folder.is_dir() else "file" if folder.is_file() else ""
 
 
 def _discover_url(folder: Url, config: Config) -> list[Url]:
@@ -180,9 +195,17 @@ def read_bytes(path: Path, folder: Path, config: Config) -> bytes | ReadError:
 
 
 def _read_url(url: Url, fid: str, config: Config) -> bytes | ReadError:
+    """As :func:`read_bytes` for a file named by a URL: only a regular file is opened (a
+    FIFO would block), and a link only with ``follow_links``."""
     try:
         fs, path = _fs(url)
-        size = fs.size(path)
+        info = fs.info(path)
+        if info.get("islink") and not config.follow_links:
+            return ReadError(fid, ErrorKind.LINK, "a link (in a folder named by a URL, read "
+                             "only with --follow-links)")
+        if info.get("type") != "file":
+            return ReadError(fid, ErrorKind.NOT_A_FILE, "not a regular file")
+        size = info.get("size")
         if size is not None and size > config.max_file_bytes:
             return ReadError(fid, ErrorKind.TOO_LARGE, f"{size} bytes, more than the limit of "
                              f"{config.max_file_bytes} (max_file_bytes)")

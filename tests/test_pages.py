@@ -300,6 +300,14 @@ def test_a_marker_naming_a_crowded_page_is_scored_only_against_pages_text_ties_t
     assert got.score == everything[0].score
     # below a crowd, every pair is scored whatever text ties them
     assert len(page_links([a, *fives[:CROWD]], [None] * (CROWD + 1), near=lambda i: ())) == CROWD
+    # a crowd of pages that come "from page 5" (a lost page 5 between it and them, a
+    # direction's worth at most) rivals nothing: page 4 "to 5" and page 5 "from 4" stay sole
+    four = PageFacts("4", ("5",), (), starts_mid=False, ends_mid=True)
+    five = PageFacts("5", (), ("4",), starts_mid=True, ends_mid=False)
+    later = [PageFacts("", (), ("5",), starts_mid=True, ends_mid=False)] * (CROWD + 6)
+    pair = [k for k in page_links([four, five, *later], [None] * (CROWD + 8),
+                                  near=lambda i: ()) if (k.a, k.b) == (0, 1)]
+    assert pair and pair[0].sole and pair[0].joins()
 
 
 def test_two_pages_that_name_each_other_join_unless_another_page_answers_too(tmp_path: Path) -> None:
