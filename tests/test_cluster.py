@@ -146,3 +146,16 @@ def test_the_cli_reads_a_folder_named_by_a_url(tmp_path: Path) -> None:
     assert _tree(tmp_path / "path") == _tree(tmp_path / "url")
     res = runner.invoke(app, ["run", seeds.as_uri() + "-none", "-o", str(tmp_path / "x")])
     assert res.exit_code == 2 and "no such folder" in res.output
+
+
+def test_a_url_folder_reads_only_regular_files(tmp_path: Path) -> None:
+    # through file:// as through a path: a FIFO is an error entry (opening it would wait
+    # for a writer for ever), and a link is read only with --follow-links
+    (tmp_path / "ok.txt").write_text("政府工作报告指出，今年经济运行总体平稳，主要预期目标顺利完成。\n",
+                                     "utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "outside.txt").symlink_to("/etc/hostname")
+    got = run(tmp_path.as_uri(), Config(jobs=1))
+    assert [r.witness.id for r in got.records] == ["ok.txt"]
+    assert {e.file: e.kind.value for e in got.errors} == {"outside.txt": "link",
+                                                          "pipe.txt": "not-a-file"}
