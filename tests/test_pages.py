@@ -287,6 +287,28 @@ def test_a_line_sharing_a_phrase_with_each_of_two_pages_does_not_join_them(tmp_p
                    for w in works)
 
 
+def test_a_marker_and_a_third_file_do_not_merge_two_works_text_already_made(
+        tmp_path: Path) -> None:
+    # page 3 of one report goes on "to page 5", and page 5 of another report is in the
+    # folder; each page has a digest of its own, so text already made each a work. Both
+    # pages print one stock sentence, and a short file quotes it: a marker and a quotation
+    # tie a page no text placed, never two works (in a folder of 10,000 works such
+    # quotations joined hundreds)
+    one, two = _report(seed=101), _report(seed=102, paragraphs=10)
+    stock = "坚持以人民为中心的发展思想，全面推进乡村振兴，加快建设现代化经济体系。"
+    one[4] = one[4][:2] + [stock] + one[4][2:]
+    two[3] = two[3][:2] + [stock] + two[3][2:]
+    _write(tmp_path, {
+        "5d0e9c41a7b2_p3.txt": synth.render(one[:12], "cjk") + "\n（下转第5版）",
+        "e83a6f0b2c19_p5.txt": synth.render(two, "cjk"),
+        "a-digest.txt": synth.render([p[:2] for p in one[:12:2]], "cjk"),
+        "b-digest.txt": synth.render([p[:2] for p in two[::2]], "cjk"),
+        "line.txt": synth.sentence(random.Random(103), "cjk") + stock + "\n"})
+    works = run(tmp_path, CONFIG).works
+    assert not any({"5d0e9c41a7b2_p3.txt", "e83a6f0b2c19_p5.txt"} <=
+                   {f for r in w.witnesses for f in r.files} for w in works)
+
+
 def test_a_marker_naming_a_crowded_page_is_scored_only_against_pages_text_ties_to_it() -> None:
     # page 3 goes on "to page 5"; more files than a crowd are page 5. Only the one a third
     # file's text ties to it is scored, and the others stand as rivals: the link is
