@@ -371,7 +371,7 @@ def _open_cache(config: Config, ui: _UI) -> Any:
 def _work(job: _Job, ui: _UI) -> int:
     from .containers import is_container
     from .output import OutputError, work_paths, write, write_atomic
-    from .read import Url, is_url, kind_of
+    from .read import Url, is_url, kind_of, local_path
     from .pipeline import run as run_pipeline
 
     doc = job.doc
@@ -386,8 +386,9 @@ def _work(job: _Job, ui: _UI) -> int:
     many = kind == "file" and is_container(folder.name)
     if kind != "dir" and not many:
         raise _InputError(f"{folder}: not a folder (nor a .json or .jsonl file of witnesses)")
-    if job.out is not None and isinstance(folder, Path):
-        into, src = Path(os.path.realpath(job.out)), Path(os.path.realpath(folder))
+    here = local_path(folder)  # a folder of this machine, by path or by file:// URL
+    if job.out is not None and here is not None:
+        into, src = Path(os.path.realpath(job.out)), Path(os.path.realpath(here))
         if into == src or src.is_relative_to(into):
             raise _InputError(f"{job.out}: the results folder holds the input folder "
                               f"{folder}; write the results elsewhere")

@@ -82,6 +82,15 @@ def _fs(url: str):  # -> (fsspec filesystem, its path)
         raise OSError(f"{url}: {exc}") from None
 
 
+def local_path(folder: Path | Url) -> Path | None:
+    """The folder as a path of this machine: itself, or a ``file://`` URL's path; else None."""
+    if not isinstance(folder, Url):
+        return folder
+    if not folder.lower().startswith("file://"):
+        return None
+    return Path(_fs(folder)[1])
+
+
 def kind_of(folder: Path | Url) -> str:
     """``"dir"``, ``"file"`` (a regular file) or ``""`` (nothing there, or something else).
     OSError when a URL's file system cannot be used here."""

@@ -159,3 +159,18 @@ def test_a_url_folder_reads_only_regular_files(tmp_path: Path) -> None:
     assert [r.witness.id for r in got.records] == ["ok.txt"]
     assert {e.file: e.kind.value for e in got.errors} == {"outside.txt": "link",
                                                           "pipe.txt": "not-a-file"}
+
+
+def test_a_results_folder_that_holds_the_url_folder_is_refused(tmp_path: Path) -> None:
+    # as for a path: writing the results over the folder being read (here by file://)
+    # would replace the input with the results
+    from typer.testing import CliRunner
+
+    from reconcile.cli import app
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.txt").write_text("政府工作报告指出，今年经济运行总体平稳，主要预期目标顺利完成。\n", "utf-8")
+    res = CliRunner().invoke(app, ["run", inp.as_uri(), "-o", str(tmp_path), "--force"])
+    assert res.exit_code == 2 and "holds the input folder" in res.output
+    assert (inp / "a.txt").exists()
