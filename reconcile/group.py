@@ -535,7 +535,7 @@ def _unit_place(rec: Fingerprinted, ui: int) -> Place:
 
 
 def _related(records: Sequence[Fingerprinted], matches: Sequence[Match],
-             work_of: list[str], config: Config) -> list[Related]:
+             work_of: list[str], totals: Sequence[int], config: Config) -> list[Related]:
     """One entry per pair of works that share body text: the file that quotes the larger
     share of itself, the passages it shares, and where the other work prints them. Only
     strong matches of body text count, so stock headings do not make works related."""
@@ -548,13 +548,10 @@ def _related(records: Sequence[Fingerprinted], matches: Sequence[Match],
             if rec.witness.paragraphs[rec.units[x[1]].paragraph].kind is Kind.BODY:
                 strong[(x[0], y[0])].append((x[1], y[1]))
     best: dict[tuple[str, str], tuple[tuple[float, int, str], int, int, int]] = {}
-    totals: dict[int, int] = {}
     for (a, b), pairs in strong.items():
         units = {u for u, _ in pairs}
         chars = sum(records[a].units[u].size for u in units)
-        total = totals.get(a)
-        if total is None:
-            total = totals[a] = sum(u.size for u in records[a].units) or 1
+        total = totals[a] or 1
         if chars < config.related_min_chars:
             continue
         pair = tuple(sorted((work_of[a], work_of[b])))
@@ -717,7 +714,7 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
         editions = tuple(Edition(e.id, e.files, e.role) for e in eds)
         works.append(Work(wid, _title(records, members), tuple(members), tuple(wits),
                           tuple(_shared_paragraphs(records, t, members, config)), editions))
-    return works, _related(records, matches, work_of, config)
+    return works, _related(records, matches, work_of, t.totals, config)
 
 
 def _bridge(t: _Tally, facts: Sequence[pages.PageFacts], names: Sequence[pages.NamePage | None],

@@ -372,8 +372,8 @@ def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
             incoming[b] = incoming.get(b, 0) + 1
 
     # each file's best score out and in, and how many links have it
-    best_out = {a: (max(v), v.count(max(v))) for a, v in out_scores.items()}
-    best_in = {b: (max(v), v.count(max(v))) for b, v in in_scores.items()}
+    best_out = {a: _best(v) for a, v in out_scores.items()}
+    best_in = {b: _best(v) for b, v in in_scores.items()}
 
     def unrivalled(a: int, b: int, score: int) -> bool:
         return not rivals_out.get(a) and not rivals_in.get(b) and \
@@ -381,6 +381,12 @@ def page_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
     return [Link(a, b, score, tuple(kinds),
                  outgoing.get(a, 0) <= 1 and incoming.get(b, 0) <= 1, unrivalled(a, b, score))
             for (a, b), (score, kinds) in scored.items()]
+
+
+def _best(scores: list[int]) -> tuple[int, int]:
+    """The best score and how many links have it."""
+    top = max(scores)
+    return top, scores.count(top)
 
 
 def _by_template(names: Sequence[NamePage | None]) -> dict[str, list[int]]:

@@ -48,20 +48,22 @@ class Url(str):
     def name(self) -> str:
         return self.rstrip("/").rsplit("/", 1)[-1]
 
-    @property
-    def parent(self) -> Url:
-        scheme = _URL.match(self)
-        cut = scheme.end() if scheme else 0
-        rest = self[cut:].rstrip("/")
-        head = rest.rsplit("/", 1)[0] if "/" in rest else ""
-        return Url(self[:cut] + (head or ("/" if rest.startswith("/") else "")))
-
-    def __truediv__(self, other: str) -> Url:
+    def _parts(self) -> tuple[str, str]:
+        """("scheme://", the path after it without trailing slashes but a root's "/")."""
         scheme = _URL.match(self)
         cut = scheme.end() if scheme else 0
         rest = self[cut:]
-        rest = rest.rstrip("/") if rest.strip("/") else rest  # a root ("file:///") keeps "/"
-        return Url(f"{self[:cut]}{rest}{'' if not rest or rest.endswith('/') else '/'}{other}")
+        return self[:cut], rest.rstrip("/") if rest.strip("/") else rest[:1]
+
+    @property
+    def parent(self) -> Url:
+        scheme, rest = self._parts()
+        head = rest.rsplit("/", 1)[0] if "/" in rest else ""
+        return Url(scheme + (head or ("/" if rest.startswith("/") else "")))
+
+    def __truediv__(self, other: str) -> Url:
+        scheme, rest = self._parts()
+        return Url(f"{scheme}{rest}{'' if not rest or rest.endswith('/') else '/'}{other}")
 
 
 def is_url(folder: object) -> bool:
@@ -106,7 +108,7 @@ def kind_of(folder: Path | Url) -> str:
 def _discover_url(folder: Url, config: Config) -> list[Url]:
     fs, root = _fs(folder)
     root = root.rstrip("/")
-    listed = sorted(str(p) for p in fs.find(root, withdirs=False))
+    listed = [str(p) for p in fs.find(root, withdirs=False)]  # sorted below, by id
     rels = [p[len(root):].lstrip("/") for p in listed]
     # results folders of ours (they hold the manifest) are never input
     results = {r.rsplit("/", 1)[0] for r in rels if r.rsplit("/", 1)[-1] == RESULTS_MANIFEST
