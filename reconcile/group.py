@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -258,13 +258,49 @@ def _draws_from_both(t: _Tally, c: int, a: int, b: int, config: Config) -> bool:
         coverage_of(t, c, a) + coverage_of(t, c, b) >= config.edition_min_coverage
 
 
-def _prints_both(t: _Tally, a: int, b: int, config: Config, pages_share: bool = False
-                 ) -> bool:
+def _prints_both(t: _Tally, a: int, b: int, config: Config, uf: _UnionFind,
+                 pages_share: bool = False) -> bool:
     """Whether a third file prints text of both ``a`` and ``b``: it draws enough of its own
-    text from each, or (``pages_share``) prints enough of each page's."""
-    return any(_draws_from_both(t, c, a, b, config) or pages_share and
-               _shares_page(t, a, c) and _shares_page(t, b, c)
-               for c in _partners(t, a) & _partners(t, b))
+    text from each, or (``pages_share``) prints enough of each page's; and not only what
+    the other's work already holds (:func:`_explained`)."""
+    for c in sorted(_partners(t, a) & _partners(t, b)):
+        if _draws_from_both(t, c, a, b, config) or pages_share and \
+                _shares_page(t, a, c) and _shares_page(t, b, c):
+            units = _units_drawn(t, c)
+            if not (_explained(t, c, units[b], a, b, uf) or
+                    _explained(t, c, units[a], b, a, uf)):
+                return True
+    return False
+
+
+def _units_drawn(t: _Tally, c: int) -> dict[int, dict[int, int]]:
+    """For each file that shares text with ``c``: the units of ``c`` it prints, with their
+    sizes."""
+    units: dict[int, dict[int, int]] = defaultdict(dict)
+    for u in t.by_witness.get(c, ()):
+        for o in t.partners[u]:
+            units[o[0]][u[1]] = t.sizes[c][u[1]]
+    return units
+
+
+def _explained(t: _Tally, c: int, drawn: dict[int, int], a: int, b: int,
+               uf: _UnionFind) -> bool:
+    """Whether most of what ``c`` draws from ``b`` (``drawn``: c's units that ``b`` prints,
+    with their sizes) is printed by a file already of ``a``'s work: then ``c`` quotes
+    ``a``'s work, and ``b`` merely shares those passages with it (two works with a
+    paragraph in common), which says nothing of ``b`` being another part of ``a``'s
+    printing. Unless ``b`` itself is mostly printed by ``a``'s work: a page too short for
+    text to join it (a line carried over) whose text another printing of the work holds.
+    At 10,000 generated works this removed 3 of 4 false unions."""
+    root = uf.find(a)
+
+    def held(w: int, units: Iterable[tuple[int, int]], skip: tuple[int, ...]) -> int:
+        return sum(n for u, n in units if any(
+            o[0] not in skip and uf.find(o[0]) == root for o in t.partners[(w, u)]))
+    if 2 * held(c, drawn.items(), (b, c)) <= sum(drawn.values()):
+        return False
+    own = [(u[1], t.sizes[b][u[1]]) for u in t.by_witness.get(b, ())]
+    return 2 * held(b, own, (b, c)) <= t.totals[b]
 
 
 def _near(t: _Tally, config: Config) -> Callable[[int], set[int]]:
@@ -666,7 +702,7 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
             uf.union(a, b)
         elif link.joins(least=pages.MARKER, unique=False) and (
                 {a, b} & alone or link.score >= 2 * pages.MARKER) and _prints_both(
-                t, a, b, config, pages_share=link.score >= 2 * pages.MARKER):
+                t, a, b, config, uf, pages_share=link.score >= 2 * pages.MARKER):
             # a marker alone names a page many articles could be on; a witness that
             # prints text of both pages (a digest of the report they carry) makes the link.
             # Two pages that name each other need less of it: a sentence of each. It
@@ -731,10 +767,7 @@ def _bridge(t: _Tally, facts: Sequence[pages.PageFacts], names: Sequence[pages.N
                        and t.totals[x] > config.short_file_chars)
         if len(drawn) < 2:
             continue
-        units: dict[int, dict[int, int]] = defaultdict(dict)  # file -> c's units it prints
-        for u in t.by_witness.get(c, ()):
-            for o in t.partners[u]:
-                units[o[0]][u[1]] = t.sizes[c][u[1]]
+        units = _units_drawn(t, c)
         # files that print the very same units of c print the same part (a footer every
         # file carries): only files of different kinds are compared, not every pair
         kinds: dict[frozenset[int], list[int]] = defaultdict(list)
@@ -752,7 +785,8 @@ def _bridge(t: _Tally, facts: Sequence[pages.PageFacts], names: Sequence[pages.N
             # some phrases match the same ones
             ua, ub = units[a], units[b]
             both = sum(n for u, n in ua.items() if u in ub)
-            if both > pages.MAX_OVERLAP * min(sum(ua.values()), sum(ub.values())):
+            if both > pages.MAX_OVERLAP * min(sum(ua.values()), sum(ub.values())) or \
+                    _explained(t, c, ub, a, b, uf) or _explained(t, c, ua, b, a, uf):
                 continue
             sign = max(pages.link_score(facts[a], facts[b], names[a], names[b])[0],
                        pages.link_score(facts[b], facts[a], names[b], names[a])[0],

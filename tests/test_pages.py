@@ -309,6 +309,31 @@ def test_a_marker_and_a_third_file_do_not_merge_two_works_text_already_made(
                    {f for r in w.witnesses for f in r.files} for w in works)
 
 
+@pytest.mark.parametrize("script", ["cjk", "latin"])
+def test_a_digest_quoting_a_passage_two_works_share_does_not_join_their_pages(
+        tmp_path: Path, script: str) -> None:
+    # one report is printed whole and as a page 3 that goes on "to page 5" (its page 5
+    # lost); another report is printed as a page 5 with a digest of its own. Both reports
+    # hold one stock paragraph. A digest of the first quotes page 3 and two sentences of the
+    # stock: what it draws from the other page 5 the first report already holds, so
+    # it is no sign that page 5 goes on from page 3
+    one, two = _report(seed=111, script=script), _report(seed=112, script=script,
+                                                         paragraphs=10)
+    stock = synth.paragraph(random.Random(113), script)
+    one[14], two[3] = stock, stock
+    more = "（下转第5版）" if script == "cjk" else "Continued on page 5"
+    _write(tmp_path, {
+        "a-whole.txt": synth.render(one, script),
+        "5d0e9c41a7b2_p3.txt": synth.render(one[:9], script) + f"\n{more}\n",
+        "e83a6f0b2c19_p5.txt": synth.render(two, script),
+        "b-digest.txt": synth.render([p[:2] for p in two[::2]], script),
+        "c-digest.txt": synth.render([one[2][:2], one[6][:2], one[12][:2], one[15][:1], stock[:2]], script)})
+    works = run(tmp_path, CONFIG).works
+    files = [{f for r in w.witnesses for f in r.files} for w in works]
+    assert not any({"5d0e9c41a7b2_p3.txt", "e83a6f0b2c19_p5.txt"} <= f for f in files)
+    assert any({"a-whole.txt", "5d0e9c41a7b2_p3.txt", "c-digest.txt"} <= f for f in files)
+
+
 def test_a_marker_naming_a_crowded_page_is_scored_only_against_pages_text_ties_to_it() -> None:
     # page 3 goes on "to page 5"; more files than a crowd are page 5. Only the one a third
     # file's text ties to it is scored, and the others stand as rivals: the link is
