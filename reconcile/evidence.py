@@ -289,23 +289,37 @@ class CharModel:
         self.order = order
         self.beta = beta
         self.counts: Counter[str] = Counter()
-        self.ctx: Counter[str] = Counter()
+        #: how often each gram ends a text: a context's count is its gram's count less
+        #: these (a context is a gram something follows), kept apart rather than counted
+        #: gram by gram, which was most of the time a work took to build its model
+        self.ends: Counter[str] = Counter()
+        self.total = 0.0  # the characters counted: the count of the empty context
         self.chars: set[str] = set()
+        self.ctx = _Contexts(self)
 
     def add(self, texts: Sequence[str], weight: float = 1.0) -> None:
         """Count the k-grams of each of ``texts`` (no gram across two), with one weight:
-        counted in one pass over them joined by a character no text holds (grams across it
-        are dropped), weighted once, each gram's context counted with it."""
+        counted in one pass over them joined by a character no text holds, and the grams
+        that hold it taken out again."""
         joined = "\x00".join(texts)
-        n = len(joined)
+        n, order = len(joined), self.order
         grams: Counter[str] = Counter()
-        for k in range(1, self.order + 1):
+        for k in range(1, order + 1):
             grams.update(map(joined.__getitem__, map(slice, range(n - k + 1), range(k, n + 1))))
-        c, h = self.counts, self.ctx
-        for g, k in grams.items():
-            if "\x00" not in g:
+        for g in [g for g in grams if "\x00" in g]:  # across two texts
+            grams.pop(g)  # dict's own: Counter's ``del`` is written in Python
+        ends: Counter[str] = Counter()
+        for k in range(1, order):
+            ends.update(t[-k:] for t in texts if len(t) >= k)
+        if weight == 1.0 and not self.counts:
+            self.counts = grams
+        else:
+            c = self.counts
+            for g, k in grams.items():
                 c[g] += k * weight
-                h[g[:-1]] += k * weight
+        for g, k in ends.items():
+            self.ends[g] += k * weight
+        self.total += sum(map(len, texts)) * weight
         for t in texts:
             self.chars.update(t)
 
@@ -331,10 +345,23 @@ class CharModel:
                     break
                 g = s[j:i + 1]
                 num = max(0.0, c.get(g, 0.0) - drop.get(g, 0))
-                den = max(0.0, h.get(g[:-1], 0.0) - dctx.get(g[:-1], 0))
+                den = max(0.0, h.get(g[:-1]) - dctx.get(g[:-1], 0))
                 p = (num + beta * p) / (den + beta)
             total += math.log(p)
         return total
+
+
+class _Contexts:
+    """A model's context counts, read off its gram counts: how often a context is followed
+    by a character of the same text."""
+    __slots__ = ("model",)
+
+    def __init__(self, model: CharModel) -> None:
+        self.model = model
+
+    def get(self, x: str, default: float = 0.0) -> float:
+        m = self.model
+        return m.counts.get(x, 0.0) - m.ends.get(x, 0.0) if x else m.total
 
 
 def _most_frequent(buckets: Sequence[Sequence[str]], n: int

@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconcile.config import Config, Pin
 from reconcile.pipeline import run
@@ -423,3 +425,30 @@ def test_a_glyph_read_as_two_is_a_misreading_where_known_or_seen() -> None:
     ch.learn(1, "hand", "hancl")
     assert ch.slip_like("and", "ancl")  # a digest's "ancl" is a slip, noted, not its wording
     assert not ch.slip_like("the", "this") and not ch.slip_like("and", "or")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab c\u4e00", max_size=9), max_size=5),
+       st.floats(min_value=0.1, max_value=3.0))
+def test_the_character_model_counts_each_text_s_grams_and_their_contexts(
+        texts: list[str], weight: float) -> None:
+    # the model counts grams over the texts joined and reads contexts off the gram counts;
+    # both must equal counting each text on its own: no gram across two texts, and a
+    # context counted once for each character that follows it in the same text
+    from collections import Counter
+
+    from reconcile.evidence import CharModel
+    grams: Counter[str] = Counter()
+    ctx: Counter[str] = Counter()
+    for t in texts:
+        for k in range(1, 5):
+            for i in range(len(t) - k + 1):
+                grams[t[i:i + k]] += weight
+                ctx[t[i:i + k - 1]] += weight
+    m = CharModel(4, 2.0)
+    m.add(texts, weight)
+    assert set(m.counts) == set(grams)
+    for g, n in grams.items():
+        assert m.counts[g] == pytest.approx(n)
+    for x in set(ctx) | {t[i:i + 3] for t in texts for i in range(len(t))}:
+        assert m.ctx.get(x) == pytest.approx(ctx.get(x, 0.0), abs=1e-9)
