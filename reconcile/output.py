@@ -3,8 +3,10 @@
 
 The output folder is replaced as a whole: the new results are written to a hidden folder
 beside it and switched in by one rename (an atomic exchange where the system has one), so
-a reader sees the old results or the new, never a mixture. The tool owns only what its
-manifest (``.reconcile-manifest.json``) lists: a folder that holds anything else is
+a reader sees the old results or the new, never a mixture. A work whose files would be
+what the last run wrote (the same inputs to them, hashed, and the files as that run left
+them) has them linked into the new folder rather than rendered again. The tool owns only
+what its manifest (``.reconcile-manifest.json``) lists: a folder that holds anything else is
 refused unless ``force``, and then only the files of the last manifest are removed. A lock
 file beside the folder keeps a second run from writing it at the same time. The same result
 gives the same bytes: no timestamps, no absolute paths, keys in a fixed order.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -22,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .collatex import alignment_table
 from .layout import layout
@@ -157,14 +160,94 @@ def render(result: Result) -> dict[str, str]:
     return files
 
 
-def _stage_part(shared: tuple[Result, Path], i: int) -> list[str]:
-    """Render one part of the results into the staging folder; the paths written."""
-    result, stage = shared
-    out = []
+class _Staged(NamedTuple):
+    """What rendering one part into the staging folder did: the paths it holds, and for a
+    work the hash of what its files are made of, and each file's digest."""
+    paths: list[str]
+    key: str = ""
+    digests: dict[str, str] = {}
+
+
+def _part_key(result: Result, i: int) -> str:
+    """The hash of everything work ``i``'s files are rendered from: the work (its files by
+    name, not by their place in the folder), its result, the files it was read from, the
+    options that shape the files, and the code. Written out by value (``repr``): a pickle
+    also records which objects are one, which a result from a worker process does not keep."""
+    w, c = result.works[i], result.collated[i]
+    ids = [r.witness.id for r in result.records]
+    sources = [(result.records[f].witness.source.id, result.records[f].witness.source.encoding,
+                result.records[f].witness.source.text, result.records[f].witness.text)
+               for f in w.members]
+    h = hashlib.sha256()
+    for part in (_code_id(), SUMMARY_VERSION, result.config.formats, result.config.decisions,
+                 w.id, w.title, w.witnesses, w.shared,
+                 [(e.id, e.role, [ids[f] for f in e.files]) for e in w.editions],
+                 c.canonical, c.notes, c.summary, c.pins_matched, sources):
+        h.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
+
+
+_CODE_ID: list[str] = []
+
+
+def _code_id() -> str:
+    """A hash of this package's code and templates: files rendered by other code are not
+    reused (a version number would not change with each edit)."""
+    if not _CODE_ID:
+        h = hashlib.sha256()
+        root = Path(__file__).parent
+        for f in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+        _CODE_ID.append(h.hexdigest())
+    return _CODE_ID[0]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _reuse(out: Path, stage: Path, before: dict[str, str]) -> bool:
+    """Link the last run's files of a part into the staging folder, if each still holds
+    what that run wrote (its digest); False (and nothing linked) where one does not."""
+    try:
+        for rel, digest in before.items():
+            with open(out / rel, "rb") as fh:
+                if _digest(fh.read()) != digest:
+                    raise FileNotFoundError(rel)
+        for rel in before:
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(out / rel, stage / rel)
+    except OSError:
+        for rel in before:
+            try:
+                os.unlink(stage / rel)
+            except FileNotFoundError:
+                pass
+        return False
+    return True
+
+
+def _stage_part(shared: tuple[Result, Path, Path, dict[str, Any]], i: int) -> _Staged:
+    """Render one part of the results into the staging folder (or link the last run's
+    files of a work whose inputs are unchanged)."""
+    result, stage, out, last = shared
+    if i < 0:
+        paths = []
+        for rel, text in _part(result, i):
+            _write_plain(stage / rel, text)
+            paths.append(rel)
+        return _Staged(paths)
+    key = _part_key(result, i)
+    before = last.get(result.works[i].id)
+    if isinstance(before, dict) and before.get("key") == key and \
+            isinstance(before.get("files"), dict) and _reuse(out, stage, before["files"]):
+        return _Staged(sorted(before["files"]), key, before["files"])
+    digests = {}
     for rel, text in _part(result, i):
-        _write_plain(stage / rel, text)
-        out.append(rel)
-    return out
+        data = text.encode("utf-8")
+        _write_plain(stage / rel, data)
+        digests[rel] = _digest(data)
+    return _Staged(sorted(digests), key, digests)
 
 
 def write(result: Result, out: Path, force: bool = False,
@@ -187,8 +270,25 @@ def write(result: Result, out: Path, force: bool = False,
     return out / "summary.json"
 
 
-def _manifest(files: Iterable[str]) -> str:
-    return dumps({"reconcile": "results", "files": sorted(files)})
+def _manifest(files: Iterable[str], parts: dict[str, Any] | None = None) -> str:
+    doc: dict[str, Any] = {"reconcile": "results", "files": sorted(files)}
+    if parts:
+        doc["parts"] = {k: parts[k] for k in sorted(parts)}
+    return dumps(doc)
+
+
+def _last_parts(out: Path, ours: set[str]) -> dict[str, Any]:
+    """The last run's works, from its manifest: {work id: {"key", "files": {path:
+    digest}}}, only those whose every file is one of ours."""
+    try:
+        got = json.loads((out / MANIFEST).read_text("utf-8"))
+        parts = got.get("parts", {})
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return {}
+    if not isinstance(parts, dict):
+        return {}
+    return {k: v for k, v in parts.items() if isinstance(v, dict) and
+            isinstance(v.get("files"), dict) and all(f in ours for f in v["files"])}
 
 
 def _write_whole(out: Path, result: Result, ours: set[str], keep: list[str],
@@ -201,10 +301,15 @@ def _write_whole(out: Path, result: Result, ours: set[str], keep: list[str],
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         files: list[str] = []
-        for part in shared_map(_stage_part, (result, stage), _parts(result),
-                               jobs_of(result.config.jobs), _POOL_MIN_WORKS):
-            files.extend(part)
-        _write_plain(stage / MANIFEST, _manifest(files))
+        parts: dict[str, Any] = {}
+        last = _last_parts(out, ours) if ours else {}
+        for i, part in zip(_parts(result), shared_map(
+                _stage_part, (result, stage, out, last), _parts(result),
+                jobs_of(result.config.jobs), _POOL_MIN_WORKS)):
+            files.extend(part.paths)
+            if i >= 0:
+                parts[result.works[i].id] = {"key": part.key, "files": part.digests}
+        _write_plain(stage / MANIFEST, _manifest(files, parts))
         for rel in keep:
             shutil.copy2(out / rel, stage / rel)
         os.chmod(stage, 0o777 & ~_UMASK)
@@ -280,10 +385,11 @@ def _discard(old: Path, allowed: set[str]) -> set[str]:
     return left
 
 
-def _write_plain(path: Path, text: str) -> None:
+def _write_plain(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (or its UTF-8 bytes) as it is: the results use "\\n" on every system."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+    with open(path, "wb") as fh:
+        fh.write(text.encode("utf-8") if isinstance(text, str) else text)
     os.chmod(path, 0o666 & ~_UMASK)
 
 

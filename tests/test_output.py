@@ -125,6 +125,29 @@ def test_a_work_that_is_gone_loses_its_folder_on_the_next_run(tmp_path: Path) ->
     assert not (out / gone["canonical"]).parent.exists()
 
 
+def test_a_rerun_links_unchanged_works_files_and_writes_what_a_fresh_run_writes(
+        tmp_path: Path) -> None:
+    # one file of one work changes: the other works' files are the last run's (the same
+    # inode, linked, not rendered), the changed work's are new, a file edited by hand
+    # since is written again, and the whole equals a run into an empty folder
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    out = tmp_path / "out"
+    first = json.loads(write(run(folder, CONFIG), out).read_text("utf-8"))
+    changed, kept, edited = first["works"][0], first["works"][1], first["works"][2]
+    path = folder / changed["witnesses"][0]["files"][0]["file"]
+    path.write_text(path.read_text("utf-8") + "\n\n又一句新的话，加在文末。\n", "utf-8")
+    (out / edited["notes_md"]).write_text("edited by hand\n", "utf-8")
+    inode = {w["id"]: (out / w["report"]).stat().st_ino for w in first["works"]}
+    second = json.loads(write(run(folder, CONFIG), out).read_text("utf-8"))
+    assert [w["id"] for w in second["works"]] == [w["id"] for w in first["works"]]
+    assert (out / kept["report"]).stat().st_ino == inode[kept["id"]]
+    assert (out / changed["report"]).stat().st_ino != inode[changed["id"]]
+    assert (out / edited["notes_md"]).read_text("utf-8") != "edited by hand\n"
+    write(run(folder, CONFIG), tmp_path / "fresh")
+    assert _tree(out) == _tree(tmp_path / "fresh")
+
+
 def test_works_collated_in_a_process_pool_give_the_same_output(tmp_path: Path) -> None:
     import random
 
