@@ -204,7 +204,8 @@ def test_renaming_or_listing_the_pages_otherwise_changes_nothing_but_names(
         return text.replace("\x00", "")
     assert sorted(renamed(p) for p in got1) == got2
     for p in got1:
-        if p.endswith((".txt", ".json")):
+        # (the manifest's hashes of each work's inputs and files are of the names too)
+        if p.endswith((".txt", ".json")) and p != ".reconcile-manifest.json":
             a = renamed((out1 / p).read_text("utf-8"))
             b = (out2 / renamed(p)).read_text("utf-8")
             if p.endswith(".json"):
