@@ -38,6 +38,7 @@ from . import pages
 from .config import Config
 from .fingerprint import Fingerprinted
 from .normalize import fold, key
+from .pool import jobs_of, shared_map
 from .records import Kind, Match, Witness
 
 
@@ -721,36 +722,52 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
     for i in range(n):
         comps[uf.find(i)].append(i)
 
-    drafts = []
-    for members in comps.values():
-        members.sort(key=lambda i: ids[i])
-        overlap = _overlap(t, members)
-        drafts.append(_editions(records, t, members, facts, names, ids, overlap, config))
-    drafts.sort(key=lambda d: ids[d[0].files[0]])
+    comps_sorted = [sorted(m, key=lambda i: ids[i]) for m in comps.values()]
+    # each work's witnesses are its own affair: in worker processes, where there are many
+    drafts = list(shared_map(_work_of_component, (records, t, facts, names, ids, config),
+                             comps_sorted, jobs_of(config.jobs), _POOL_MIN_WORKS))
+    drafts.sort(key=lambda d: ids[d.members[0]])
     works: list[Work] = []
     used: set[str] = set()
     work_of = [""] * n
-    for eds in drafts:
-        first = ids[eds[0].files[0]]
+    for draft in drafts:
+        first = ids[draft.members[0]]
         wid = _slug(first)
         k = 2
         while wid in used:
             wid = f"{_slug(first)}-{k}"
             k += 1
         used.add(wid)
-        members = [f for e in eds for f in e.files]
-        for i in members:
+        for i in draft.members:
             work_of[i] = wid
-        covs = _coverages(t, members, [e.files for e in eds])
-        wits = []
-        for e, cov in zip(eds, covs):
-            chars = sum(len(records[f].witness.text) for f in e.files)
-            wits.append(WitnessRole(e.id, e.role, chars, cov, tuple(ids[f] for f in e.files),
-                                    e.labels, e.ordered_by, e.missing))
-        editions = tuple(Edition(e.id, e.files, e.role) for e in eds)
-        works.append(Work(wid, _title(records, members), tuple(members), tuple(wits),
-                          tuple(_shared_paragraphs(records, t, members, config)), editions))
+        works.append(Work(wid, draft.title, draft.members, draft.witnesses, draft.shared,
+                          draft.editions))
     return works, _related(records, matches, work_of, t.totals, config)
+
+
+#: Below this many works, a process pool costs more than building them here.
+_POOL_MIN_WORKS = 64
+
+
+def _work_of_component(shared: tuple[Sequence[Fingerprinted], _Tally,
+                                     Sequence[pages.PageFacts], Sequence[pages.NamePage | None],
+                                     Sequence[str], Config],
+                       members: list[int]) -> Work:
+    """One work's record but its id (given in order of the works): its files (``members``,
+    in order of name) grouped into editions, their roles and coverages, the paragraphs
+    they share."""
+    records, t, facts, names, ids, config = shared
+    eds = _editions(records, t, members, facts, names, ids, _overlap(t, members), config)
+    files = [f for e in eds for f in e.files]
+    covs = _coverages(t, files, [e.files for e in eds])
+    wits = []
+    for e, cov in zip(eds, covs):
+        chars = sum(len(records[f].witness.text) for f in e.files)
+        wits.append(WitnessRole(e.id, e.role, chars, cov, tuple(ids[f] for f in e.files),
+                                e.labels, e.ordered_by, e.missing))
+    return Work("", _title(records, files), tuple(files), tuple(wits),
+                tuple(_shared_paragraphs(records, t, files, config)),
+                tuple(Edition(e.id, e.files, e.role) for e in eds))
 
 
 def _bridge(t: _Tally, facts: Sequence[pages.PageFacts], names: Sequence[pages.NamePage | None],
