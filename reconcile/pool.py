@@ -10,6 +10,7 @@ the results are the same either way.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -69,6 +70,10 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
     global _SHARED
     if jobs > 1 and len(items) >= least and not _NO_FORK and "fork" in mp.get_all_start_methods():
         _SHARED = (shared, fn)
+        # what the workers inherit is left out of their garbage collections: a collection
+        # writes to every object it tracks, and each page written is copied into the worker
+        # (at 10,000 works most of the folder's records, again in each worker)
+        gc.freeze()
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
                                      initializer=die_with_parent) as pool:
@@ -76,6 +81,7 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
                                     chunksize=chunksize or max(1, len(items) // (jobs * 8)))
         finally:
             _SHARED = None
+            gc.unfreeze()
     else:
         for item in items:
             yield fn(shared, item)
