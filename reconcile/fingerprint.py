@@ -9,6 +9,9 @@ every worker process.
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -92,11 +95,33 @@ class Fingerprinted:
                        shingle_starts=np.zeros(0, dtype=np.int64), keys=())
 
 
-def fingerprint(witness: Witness, config: Config) -> Fingerprinted:
-    # imported here: datasketch loads scipy (half a second), which a run served from the
-    # cache never needs
-    from datasketch import MinHash
+def _minhash() -> type:
+    """datasketch's ``MinHash``, imported without scipy's integrator: the package's
+    ``__init__`` imports its LSH classes, whose parameter search imports
+    ``scipy.integrate`` (half a second, most of a small run's start) though only a search
+    calls it, and the default parameters need none (``join._KNOWN_BANDS``). While the
+    package loads, ``scipy.integrate`` is a stand-in whose ``quad`` loads the real module
+    when first called; after, the name is the real module's again. Imported here, not at
+    the top: a run served from the cache fingerprints nothing."""
+    if "datasketch" in sys.modules or "scipy.integrate" in sys.modules:
+        from datasketch import MinHash
+        return MinHash
+    stand_in = types.ModuleType("scipy.integrate")
 
+    def quad(*args: object, **kwargs: object) -> object:
+        return importlib.import_module("scipy.integrate").quad(*args, **kwargs)
+    stand_in.quad = quad  # type: ignore[attr-defined]
+    sys.modules["scipy.integrate"] = stand_in
+    try:
+        from datasketch import MinHash
+    finally:
+        if sys.modules.get("scipy.integrate") is stand_in:
+            del sys.modules["scipy.integrate"]
+    return MinHash
+
+
+def fingerprint(witness: Witness, config: Config) -> Fingerprinted:
+    MinHash = _minhash()  # noqa: N806 (the class)
     us = cut_units(witness, config)
     k = shingle_size(witness.text, config)
     sig = np.empty((len(us), config.num_perm), dtype=np.uint32)

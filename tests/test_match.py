@@ -99,3 +99,32 @@ def test_the_default_bands_are_what_datasketch_would_choose() -> None:
     config = Config()
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm, weights=_WEIGHTS)
     assert band_params(config) == (lsh.b, lsh.r)
+
+
+def test_fingerprinting_loads_no_integrator_and_other_bands_still_search() -> None:
+    # datasketch's package imports scipy.integrate for its LSH parameter search (half a
+    # second); a run on the default parameters fingerprints without it, and a search for
+    # other parameters, which calls it, gets the real one. A fresh interpreter: this one
+    # may have loaded either already
+    import subprocess
+    import sys
+    code = (
+        "import sys\n"
+        "from dataclasses import replace\n"
+        "from reconcile.config import Config\n"
+        "from reconcile.fingerprint import fingerprint\n"
+        "from reconcile.clean import clean\n"
+        "from reconcile.records import Source\n"
+        "src = Source.from_text('a.txt', '第一句话在这里。第二句话在那里。', 'utf-8', '0' * 64)\n"
+        "rec = fingerprint(clean(src, Config()), Config())\n"
+        "assert len(rec.units) and 'scipy.integrate' not in sys.modules\n"
+        "from reconcile.join import band_params\n"
+        "got = band_params(replace(Config(), lsh_threshold=0.5))\n"
+        "from datasketch import MinHashLSH\n"
+        "from reconcile.join import _WEIGHTS\n"
+        "lsh = MinHashLSH(threshold=0.5, num_perm=Config().num_perm, weights=_WEIGHTS)\n"
+        "assert got == (lsh.b, lsh.r) and got != band_params(Config()), got\n"
+        "import scipy.integrate\n"
+        "assert hasattr(scipy.integrate, 'simpson')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
