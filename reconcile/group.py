@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -833,8 +833,10 @@ def _best_short(short_keys: dict[int, str], uf: _UnionFind, config: Config) -> N
     """Join each short file (a line or two) to the short file most like it, when they are
     ``short_file_best_similarity`` alike: readings of one line by different engines, one
     too noisy to share a unit with the others, are likelier to each other than to any
-    other line. Every pair of short files is compared (rapidfuzz, in C++, by blocks of
-    rows), which is quadratic in their number, not in the folder's."""
+    other line. Only a file still on its own joins this way, to its best or as the best
+    of another: so the rows of the similarity matrix (rapidfuzz, in C++, by blocks of
+    rows) are those of the files on their own, and of the files they score high; the
+    others could only join a file that is not on its own."""
     short = sorted(short_keys)
     if len(short) < 2:
         return
@@ -843,21 +845,41 @@ def _best_short(short_keys: dict[int, str], uf: _UnionFind, config: Config) -> N
     # only a file still on its own joins this way: two works' short files ("THE END")
     # do not merge the works
     alone = _alone(uf, len(uf.parent))
-    for lo in range(0, len(short), _SHORT_ROWS):
-        rows = process.cdist(keys[lo:lo + _SHORT_ROWS], keys, scorer=fuzz.ratio,
-                             score_cutoff=cutoff, dtype=np.uint8, workers=1)
-        for r, row in enumerate(rows):
-            row[lo + r] = 0  # not itself
-            best = int(row.argmax())  # the first of equals: the smallest id
-            if row[best] < cutoff or short[lo + r] not in alone and short[best] not in alone:
-                continue
-            # and clearly more like it than like any file unlike the best one: a noisy
-            # reading of "Drittes Kapitel." is about as like "Erstes Kapitel."
-            top = np.argsort(-row.astype(np.int16), kind="stable")[:_SHORT_RIVALS]
-            rival = max((int(row[j]) for j in top if j != best and row[j] >= cutoff and
-                         fuzz.ratio(keys[j], keys[best]) < cutoff), default=0)
-            if int(row[best]) - rival >= _SHORT_MARGIN:
-                uf.union(short[lo + r], short[best])
+    lone = [r for r, i in enumerate(short) if i in alone]
+    hit: set[int] = set()
+    for r, row in _short_rows(keys, lone, cutoff):
+        hit.update(np.flatnonzero(row).tolist())
+        _join_best_short(short, keys, r, row, alone, cutoff, uf)
+    rest = sorted(r for r in hit if short[r] not in alone)
+    for r, row in _short_rows(keys, rest, cutoff):
+        _join_best_short(short, keys, r, row, alone, cutoff, uf)
+
+
+def _short_rows(keys: Sequence[str], rows: Sequence[int], cutoff: int
+                ) -> Iterator[tuple[int, np.ndarray]]:
+    """Rows ``rows`` of the short files' similarity matrix (0 below ``cutoff``, and for a
+    file against itself), computed by blocks."""
+    for lo in range(0, len(rows), _SHORT_ROWS):
+        block = rows[lo:lo + _SHORT_ROWS]
+        got = process.cdist([keys[r] for r in block], keys, scorer=fuzz.ratio,
+                            score_cutoff=cutoff, dtype=np.uint8, workers=1)
+        for r, row in zip(block, got):
+            row[r] = 0  # not itself
+            yield r, row
+
+
+def _join_best_short(short: Sequence[int], keys: Sequence[str], r: int, row: np.ndarray,
+                     alone: set[int], cutoff: int, uf: _UnionFind) -> None:
+    best = int(row.argmax())  # the first of equals: the smallest id
+    if row[best] < cutoff or short[r] not in alone and short[best] not in alone:
+        return
+    # and clearly more like it than like any file unlike the best one: a noisy reading of
+    # "Drittes Kapitel." is about as like "Erstes Kapitel."
+    top = np.argsort(-row.astype(np.int16), kind="stable")[:_SHORT_RIVALS]
+    rival = max((int(row[j]) for j in top if j != best and row[j] >= cutoff and
+                 fuzz.ratio(keys[j], keys[best]) < cutoff), default=0)
+    if int(row[best]) - rival >= _SHORT_MARGIN:
+        uf.union(short[r], short[best])
 
 
 def _goes_on(a: pages.PageFacts, b: pages.PageFacts) -> int:

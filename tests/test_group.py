@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reconcile.config import Config
@@ -106,3 +106,39 @@ def synth_records(tmp_path_factory):
 def test_grouping_does_not_depend_on_file_order(synth_records, data) -> None:
     order = data.draw(st.permutations(list(synth_records)))
     assert summary(analyse(order, [], CONFIG)) == summary(analyse(list(synth_records), [], CONFIG))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="abcde ", min_size=3, max_size=14), min_size=2, max_size=24),
+       st.lists(st.tuples(st.integers(0, 23), st.integers(0, 23)), max_size=6))
+# a file joined already (1, to 3) whose best (0) is on its own and likes another best (2)
+@example(["abcdefghij", "abcdefghiX", "abcdefghij", "zzzzzzzz"], [(1, 3)])
+def test_short_files_join_their_best_as_if_every_pair_were_compared(
+        lines: list[str], joined: list[tuple[int, int]]) -> None:
+    # _best_short compares only the files still on their own and those they score high;
+    # the files it joins are those a comparison of every pair joins (a file joined already
+    # can only join one still on its own, as its best)
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    from reconcile import group as G
+    config = Config()
+    n = len(lines)
+    keys = dict(enumerate(lines))
+
+    def start() -> G._UnionFind:
+        uf = G._UnionFind(n)
+        for a, b in joined:
+            if a < n and b < n:
+                uf.union(a, b)
+        return uf
+    got = start()
+    G._best_short(keys, got, config)
+    want = start()
+    alone = G._alone(want, n)
+    cutoff = int(100 * config.short_file_best_similarity)
+    rows = process.cdist(lines, lines, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8)
+    for r, row in enumerate(rows):
+        row[r] = 0
+        G._join_best_short(list(range(n)), lines, r, row, alone, cutoff, want)
+    assert [got.find(i) for i in range(n)] == [want.find(i) for i in range(n)]
