@@ -352,16 +352,44 @@ class CharModel:
 
 
 class _Contexts:
-    """A model's context counts, read off its gram counts: how often a context is followed
-    by a character of the same text."""
-    __slots__ = ("model",)
+    """The context counts of one model, or of several summed, read off their gram counts:
+    how often a context is followed by a character of the same text."""
+    __slots__ = ("models",)
 
-    def __init__(self, model: CharModel) -> None:
-        self.model = model
+    def __init__(self, *models: CharModel) -> None:
+        self.models = models
 
     def get(self, x: str, default: float = 0.0) -> float:
-        m = self.model
-        return m.counts.get(x, 0.0) - m.ends.get(x, 0.0) if x else m.total
+        if not x:
+            return sum(m.total for m in self.models)
+        got = 0.0
+        for m in self.models:
+            got += m.counts.get(x, 0.0) - m.ends.get(x, 0.0)
+        return got
+
+
+class Summed(CharModel):
+    """Several models as one, their counts summed where they are looked up (the work's own
+    model with the language's general one behind it, whose counts are pseudo counts)."""
+
+    def __init__(self, *models: CharModel) -> None:
+        super().__init__(models[0].order, models[0].beta)
+        self.counts = _SummedCounts(models)  # type: ignore[assignment]
+        self.ctx = _Contexts(*models)
+        self.chars = set().union(*(m.chars for m in models))
+
+
+class _SummedCounts:
+    __slots__ = ("models",)
+
+    def __init__(self, models: Sequence[CharModel]) -> None:
+        self.models = models
+
+    def get(self, g: str, default: float = 0.0) -> float:
+        got = 0.0
+        for m in self.models:
+            got += m.counts.get(g, 0.0)
+        return got
 
 
 def _most_frequent(buckets: Sequence[Sequence[str]], n: int
@@ -625,5 +653,5 @@ def _lm_form(key: str, left: str, right: str) -> str:
     return out
 
 
-__all__ = ["Channel", "CharModel", "Evidence", "Score", "Support", "detect_language", "edit_ops",
-           "general_model", "lm_text", "looks_alike"]
+__all__ = ["Channel", "CharModel", "Evidence", "Score", "Summed", "Support", "detect_language",
+           "edit_ops", "general_model", "lm_text", "looks_alike"]

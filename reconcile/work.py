@@ -40,7 +40,8 @@ from .classify import PUNCTUATION, cut_chars
 from .config import Config, Pin
 from .edition import EditionText, join_pages
 from .pages import outer_markers, points_inside
-from .evidence import CharModel, Evidence, Support, detect_language, general_model, lm_text
+from .evidence import (CharModel, Evidence, Summed, Support, detect_language, general_model,
+                       lm_text)
 from .fingerprint import Fingerprinted
 from .group import Work, layout_lines, layout_overlap
 from .normalize import CLAUSE_END, key
@@ -220,27 +221,6 @@ def _own_tokens(e: EditionText, toks: Tokens, full_text: str) -> tuple[np.ndarra
     return heading, framing
 
 
-class _Plausibility(CharModel):
-    """The work's own character model with the language's general model behind it: counts
-    are looked up in both (the general ones are pseudo counts)."""
-
-    def __init__(self, own: CharModel, general: CharModel) -> None:
-        super().__init__(own.order, own.beta)
-        self.counts = _Sum(own.counts, general.counts)  # type: ignore[assignment]
-        self.ctx = _Sum(own.ctx, general.ctx)  # type: ignore[assignment]
-        self.chars = own.chars | general.chars
-
-
-class _Sum:
-    __slots__ = ("a", "b")
-
-    def __init__(self, a: Counter, b: Counter) -> None:
-        self.a, self.b = a, b
-
-    def get(self, k: str, default: float = 0.0) -> float:
-        return self.a.get(k, 0.0) + self.b.get(k, 0.0)
-
-
 @lru_cache(maxsize=64)
 def _keys_of(text: str) -> tuple[str, ...]:
     """Token keys of a related work's text: several works may read the same file."""
@@ -280,7 +260,7 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
     general = general_model(lang, config.lm_order, config.lm_beta, config.general_words,
                             config.general_mass) if config.general_mass > 0 else CharModel(
         config.lm_order, config.lm_beta)
-    model = _Plausibility(own, general)
+    model = Summed(own, general)
     support = Support([t.keys for t in toks] + list(rel_keys),
                       list(range(len(toks))) + [-1] * len(rel_keys))
     ev = Evidence(config, len(eds), _voter_weights(eds, roles), digest, model, support, lang)
