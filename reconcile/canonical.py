@@ -187,7 +187,7 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
         if text and k in next_of:
             nxt = units[next_of[k]]
             trail = _trail(table, carriers, col_of, nxt[0], nxt[1], text, nxt[2], rank,
-                           _lead(table, nxt[3]), nxt[3] if nxt[4] != "col" else None)
+                           nxt[3], nxt[3] if nxt[4] != "col" else None)
             parts.append(trail)
             pos += len(trail)
     if nonempty:
@@ -291,10 +291,12 @@ def _lead(table: Table, carriers: dict[int, tuple[int, int]]) -> str:
 
 
 def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[np.ndarray], c0: int,
-           c1: int, before: str, after: str, rank: dict[int, int], lead: str = "",
+           c1: int, before: str, after: str, rank: dict[int, int],
+           opens: dict[int, tuple[int, int]] | None = None,
            then: dict[int, tuple[int, int]] | None = None) -> str:
-    """What stands between a unit and the next (which starts in columns ``[c0, c1)``): the
-    plurality of what the witnesses that print both, one after the other, print there."""
+    """What stands between a unit and the next (which starts in columns ``[c0, c1)``; its
+    witnesses ``opens``): the plurality of what the witnesses that print both, one after
+    the other, print there."""
     votes: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}
     first: dict[str, int] = {}
@@ -328,6 +330,7 @@ def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[
             all(t == len(table.toks[w]) - 1 for w, (_, t) in voters.items()) or
             (then and all(f == 0 for f, _ in then.values()))):
         tr = tr.strip() + "\n\n"
+    lead = _lead(table, opens) if opens else ""
     if lead:
         if "\n\n" in tr:
             return tr + lead
