@@ -174,14 +174,12 @@ def _part_key(result: Result, i: int) -> str:
     options that shape the files, and the code. Written out by value (``repr``): a pickle
     also records which objects are one, which a result from a worker process does not keep."""
     w, c = result.works[i], result.collated[i]
-    ids = [r.witness.id for r in result.records]
-    sources = [(result.records[f].witness.source.id, result.records[f].witness.source.encoding,
-                result.records[f].witness.source.text, result.records[f].witness.text)
-               for f in w.members]
+    wits = {f: result.records[f].witness for f in w.members}  # the work's files only
+    sources = [(x.source.id, x.source.encoding, x.source.text, x.text) for x in wits.values()]
     h = hashlib.sha256()
     for part in (_code_id(), SUMMARY_VERSION, result.config.formats, result.config.decisions,
                  w.id, w.title, w.witnesses, w.shared,
-                 [(e.id, e.role, [ids[f] for f in e.files]) for e in w.editions],
+                 [(e.id, e.role, [wits[f].id for f in e.files]) for e in w.editions],
                  c.canonical, c.notes, c.summary, c.pins_matched, sources):
         h.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
