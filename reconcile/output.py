@@ -209,6 +209,8 @@ def _reuse(out: Path, stage: Path, before: dict[str, str]) -> bool:
     what that run wrote (its digest); False (and nothing linked) where one does not."""
     try:
         for rel, digest in before.items():
+            if os.path.islink(out / rel):  # not ours, whatever it holds
+                raise FileNotFoundError(rel)
             with open(out / rel, "rb") as fh:
                 if _digest(fh.read()) != digest:
                     raise FileNotFoundError(rel)

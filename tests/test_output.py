@@ -179,3 +179,18 @@ def test_the_2023_edition_starts_at_page_2_with_page_1_missing(tmp_path: Path) -
     text = (tmp_path / w["canonical"]).read_text("utf-8")
     offset, length = gap["canonical"]
     assert offset + length <= text.index("（八）守初心") + 2 and length > 1000
+
+
+def test_a_rerun_never_links_a_file_that_was_replaced_by_a_link(tmp_path: Path) -> None:
+    # a file of the last results replaced by a link to a file of the same bytes elsewhere:
+    # the new results hold a file of their own, and the file linked to is not touched
+    out = tmp_path / "out"
+    first = json.loads(write(run(SEEDS, CONFIG), out).read_text("utf-8"))
+    notes = out / first["works"][0]["notes_md"]
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_bytes(notes.read_bytes())
+    notes.unlink()
+    notes.symlink_to(elsewhere)
+    write(run(SEEDS, CONFIG), out, force=True)
+    assert not notes.is_symlink() and notes.stat().st_ino != elsewhere.stat().st_ino
+    assert notes.read_bytes() == elsewhere.read_bytes()
