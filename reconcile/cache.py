@@ -111,7 +111,8 @@ _CODE_HASH: str | None = None
 
 
 def code_hash() -> str:
-    """Tool version, the package's source files, Python and library versions, hashed."""
+    """Tool version, the package's files (sources and report templates), Python and
+    library versions, hashed."""
     global _CODE_HASH
     if _CODE_HASH is None:
         from importlib import metadata
@@ -124,7 +125,7 @@ def code_hash() -> str:
             except metadata.PackageNotFoundError:
                 h.update(f"\0{lib} ?".encode())
         pkg = Path(__file__).resolve().parent
-        for p in sorted(pkg.rglob("*.py")):
+        for p in sorted(p for p in pkg.rglob("*") if p.is_file() and p.suffix != ".pyc"):
             h.update(b"\0" + p.relative_to(pkg).as_posix().encode() + b"\0")
             h.update(hashlib.sha256(p.read_bytes()).digest())
         _CODE_HASH = h.hexdigest()

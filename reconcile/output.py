@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .cache import code_hash
 from .collatex import alignment_table
 from .layout import layout
 from .notes_md import render_notes
@@ -177,27 +178,12 @@ def _part_key(result: Result, i: int) -> str:
     wits = {f: result.records[f].witness for f in w.members}  # the work's files only
     sources = [(x.source.id, x.source.encoding, x.source.text, x.text) for x in wits.values()]
     h = hashlib.sha256()
-    for part in (_code_id(), SUMMARY_VERSION, result.config.formats, result.config.decisions,
+    for part in (code_hash(), SUMMARY_VERSION, result.config.formats, result.config.decisions,
                  w.id, w.title, w.witnesses, w.shared,
                  [(e.id, e.role, [wits[f].id for f in e.files]) for e in w.editions],
                  c.canonical, c.notes, c.summary, c.pins_matched, sources):
         h.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
-
-
-_CODE_ID: list[str] = []
-
-
-def _code_id() -> str:
-    """A hash of this package's code and templates: files rendered by other code are not
-    reused (a version number would not change with each edit)."""
-    if not _CODE_ID:
-        h = hashlib.sha256()
-        root = Path(__file__).parent
-        for f in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
-            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
-        _CODE_ID.append(h.hexdigest())
-    return _CODE_ID[0]
 
 
 def _digest(data: bytes) -> str:
@@ -231,17 +217,13 @@ def _stage_part(shared: tuple[Result, Path, Path, dict[str, Any]], i: int) -> _S
     """Render one part of the results into the staging folder (or link the last run's
     files of a work whose inputs are unchanged)."""
     result, stage, out, last = shared
-    if i < 0:
-        paths = []
-        for rel, text in _part(result, i):
-            _write_plain(stage / rel, text)
-            paths.append(rel)
-        return _Staged(paths)
-    key = _part_key(result, i)
-    before = last.get(result.works[i].id)
-    if isinstance(before, dict) and before.get("key") == key and \
-            isinstance(before.get("files"), dict) and _reuse(out, stage, before["files"]):
-        return _Staged(sorted(before["files"]), key, before["files"])
+    key = ""  # the front page and the summary: rendered each time
+    if i >= 0:
+        key = _part_key(result, i)
+        before = last.get(result.works[i].id)
+        if isinstance(before, dict) and before.get("key") == key and \
+                isinstance(before.get("files"), dict) and _reuse(out, stage, before["files"]):
+            return _Staged(sorted(before["files"]), key, before["files"])
     digests = {}
     for rel, text in _part(result, i):
         data = text.encode("utf-8")
@@ -258,7 +240,7 @@ def write(result: Result, out: Path, force: bool = False,
     writing it. ``warn`` hears of anything left where it did not expect it."""
     out = Path(os.path.abspath(out))
     with _locked(out):
-        ours, foreign, meta = _inventory(out)
+        ours, foreign, meta, parts_before = _inventory(out)
         if foreign and not force:
             raise OutputError(
                 f"{out}: holds files reconcile did not write ({_first(foreign)}); choose "
@@ -266,7 +248,7 @@ def write(result: Result, out: Path, force: bool = False,
         if foreign or _in_place(out):
             _write_in_place(out, render(result), ours)
         else:
-            _write_whole(out, result, ours, meta, warn)
+            _write_whole(out, result, ours, meta, parts_before, warn)
     return out / "summary.json"
 
 
@@ -277,14 +259,9 @@ def _manifest(files: Iterable[str], parts: dict[str, Any] | None = None) -> str:
     return dumps(doc)
 
 
-def _last_parts(out: Path, ours: set[str]) -> dict[str, Any]:
-    """The last run's works, from its manifest: {work id: {"key", "files": {path:
-    digest}}}, only those whose every file is one of ours."""
-    try:
-        got = json.loads((out / MANIFEST).read_text("utf-8"))
-        parts = got.get("parts", {})
-    except (OSError, ValueError, AttributeError, RecursionError):
-        return {}
+def _last_parts(parts: Any, ours: set[str]) -> dict[str, Any]:
+    """The last run's works, from its manifest's ``parts``: {work id: {"key", "files":
+    {path: digest}}}, only those whose every file is one of ours."""
     if not isinstance(parts, dict):
         return {}
     return {k: v for k, v in parts.items() if isinstance(v, dict) and
@@ -292,9 +269,10 @@ def _last_parts(out: Path, ours: set[str]) -> dict[str, Any]:
 
 
 def _write_whole(out: Path, result: Result, ours: set[str], keep: list[str],
-                 warn: Callable[[str], None] | None) -> None:
+                 parts_before: Any, warn: Callable[[str], None] | None) -> None:
     """Stage the results beside ``out`` and switch them in; the old results go. ``keep``: a
-    file browser's own files (.DS_Store), which move with the folder. Each part is written
+    file browser's own files (.DS_Store), which move with the folder; ``parts_before``: the
+    last manifest's ``parts``. Each part is written
     to the staging folder by the process that renders it, so no process holds the whole
     results."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -302,7 +280,7 @@ def _write_whole(out: Path, result: Result, ours: set[str], keep: list[str],
     try:
         files: list[str] = []
         parts: dict[str, Any] = {}
-        last = _last_parts(out, ours) if ours else {}
+        last = _last_parts(parts_before, ours) if ours else {}
         for i, part in zip(_parts(result), shared_map(
                 _stage_part, (result, stage, out, last), _parts(result),
                 jobs_of(result.config.jobs), _POOL_MIN_WORKS)):
@@ -404,21 +382,24 @@ _METADATA = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".directory"})
 _LOCK_INSIDE = ".reconcile.lock"  # where the parent cannot hold the lock file
 
 
-def _inventory(out: Path) -> tuple[set[str], set[str], list[str]]:
+def _inventory(out: Path) -> tuple[set[str], set[str], list[str], Any]:
     """The files under ``out`` the last manifest lists (ours), every other entry (a file, a
     link, a folder that holds none of ours): what is not ours, and a file browser's own
-    files (.DS_Store), which are neither, in one walk."""
+    files (.DS_Store), which are neither, in one walk; and the manifest's ``parts`` (what
+    its works' files were rendered from), read with it."""
     if not out.exists() and not out.is_symlink():
-        return set(), set(), []
+        return set(), set(), [], None
     if out.is_symlink() or not out.is_dir():
         raise OutputError(f"{out}: not a folder")
     listed: set[str] = set()
+    parts: Any = None
     m = out / MANIFEST
     has_manifest = m.is_file() and not m.is_symlink()
     if has_manifest:
         try:
             got = json.loads(m.read_text("utf-8"))
             listed = {f for f in got.get("files", []) if isinstance(f, str)}
+            parts = got.get("parts")
         except (OSError, ValueError, AttributeError, RecursionError):
             listed = set()
     holders = {p.as_posix() for f in listed for p in Path(f).parents}
@@ -446,9 +427,9 @@ def _inventory(out: Path) -> tuple[set[str], set[str], list[str]]:
                 others.add(rel)
     meta.sort()
     if not has_manifest:
-        return set(), present | others, meta
+        return set(), present | others, meta, None
     return present & listed, (present - listed) | {d for d in others if not any(
-        f.startswith(d + "/") for f in present - listed)}, meta
+        f.startswith(d + "/") for f in present - listed)}, meta, parts
 
 
 def _remove_file(out: Path, rel: str) -> None:
