@@ -129,6 +129,11 @@ def _skipped(eds: Sequence[EditionText], toks: Sequence[Tokens], digest: Sequenc
     return out
 
 
+# A printing may lead the alignment if it has at least this share of the longest's tokens
+# (a fragment, not a reading that drops or adds a few).
+_LEAD_SHARE = 0.5
+
+
 def _order(toks: Sequence[Tokens], roles: Sequence[str]) -> list[int]:
     """The order witnesses join the alignment: full printings first, the one closest to all
     the others (the medoid) before the rest, which read nearer to it first; then digests,
@@ -145,7 +150,11 @@ def _order(toks: Sequence[Tokens], roles: Sequence[str]) -> list[int]:
 
     def d(a: int, b: int) -> int:
         return 0 if a == b else dist[(min(a, b), max(a, b))]
-    med = min(full, key=lambda a: (sum(d(a, b) for b in full), a))
+    # only a printing about as long as the longest may lead: one that lost pages is close
+    # to nothing whole, and the columns would follow its fragment (a later page first)
+    most = max(len(toks[a]) for a in full)
+    whole = [a for a in full if len(toks[a]) >= _LEAD_SHARE * most]
+    med = min(whole, key=lambda a: (sum(d(a, b) for b in full), a))
     others = sorted((a for a in full if a != med), key=lambda a: (d(med, a), a))
     return [med] + others + rest
 

@@ -184,3 +184,19 @@ def test_a_gap_moves_over_a_repeated_token_but_not_across_a_passage() -> None:
     ia, ib, out = np.array([0, 5, 5, 9]), np.array([0, 5, 9]), np.array([0, 2, 3])
     _shift_gaps(ia, ib, out)
     assert list(out) == [0, 1, 3]
+
+
+def test_a_printing_that_lost_most_of_its_pages_never_leads_the_alignment() -> None:
+    # a full printing and two fragments of others (a later page, the first page): the
+    # fragments are nearer each other than the whole is to either, so the plain medoid
+    # would be a fragment, and the columns would start with a later page's text
+    from reconcile.work import _order
+
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(400)]
+    full = " ".join(rng.choice(words) for _ in range(900))
+    later, first = full[len(full) * 2 // 3:], full[:len(full) // 4]
+    toks = [tokenize(later), tokenize(full), tokenize(first)]
+    order = _order(toks, ["edition"] * 3)
+    assert order[0] == 1
+    assert sorted(order) == [0, 1, 2]
