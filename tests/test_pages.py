@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from reconcile.config import Config
 from reconcile.output import write
 from reconcile.pages import (CROWD, PageFacts, facts, follows, in_section, label, link_score,
-                             name_page, page_links)
+                             name_page, order, page_links)
 from reconcile.pipeline import run
 
 from . import synth
@@ -537,3 +537,50 @@ def test_readings_of_one_line_garbled_at_either_end_are_not_two_pages(tmp_path: 
                       "3a16_ocropus.txt": "the coumcil mct om the hlll. It voted for the plan!\n"})
     result = run(tmp_path, CONFIG)
     assert all(len(r.files) == 1 for w in result.works for r in w.witnesses)
+
+
+def test_pages_whose_formulas_echo_each_other_are_still_one_printing(tmp_path: Path) -> None:
+    # A text of formulas (a constitution: "No Person shall be a Senator who..." and, a page
+    # later, "No Person shall be a Representative who..."): the two pages' sentences match
+    # in part, one another and the full printing's. They are different sentences, and the
+    # pages are still two parts of one printing, which the full printing orders.
+    paras = _report(seed=23, paragraphs=6, script="latin")
+    formulas = [
+        ("No Person shall be a Senator who shall not have attained to the Age of thirty "
+         "Years, and been nine Years a Citizen of the United States.",
+         "No Person shall be a Representative who shall not have attained to the Age of "
+         "twenty five Years, and been seven Years a Citizen of the United States."),
+        ("The Senate of the United States shall be composed of two Senators from each "
+         "State, chosen by the Legislature thereof, for six Years.",
+         "The House of Representatives shall be composed of Members chosen every second "
+         "Year by the People of the several States, for two Years."),
+        ("The Senators shall receive a Compensation for their Services, to be ascertained "
+         "by Law, and paid out of the Treasury of the United States.",
+         "The Representatives shall receive a Compensation for their Services, to be "
+         "ascertained by Law, and paid out of the Treasury of the several States.")]
+    for k, (one, other) in enumerate(formulas):
+        paras[k][1] = one
+        paras[3 + k][2] = other
+    _write(tmp_path, {"c4e1a9.txt": synth.render(paras, "latin"),
+                      "7b0f2d.md": synth.render(paras[:3], "latin"),
+                      "e93c5a.md": synth.render(paras[3:], "latin")})
+    (work,) = run(tmp_path, CONFIG).works
+    assert {r.files for r in work.witnesses} == {("c4e1a9.txt",), ("7b0f2d.md", "e93c5a.md")}
+
+
+def test_markers_that_agree_order_pages_before_a_page_that_only_seems_last() -> None:
+    # x goes on to B3; y comes from B2 and says nothing at its foot (its text ends with a
+    # paragraph and goes on unannounced); z comes from B3 and goes on to 13. y only seems
+    # a last page: that y comes from B2 and z from B3 puts y first, and the witnesses'
+    # order is asked before the guess
+    x = PageFacts("", ("B3",), (), False, True)
+    y = PageFacts("", (), ("B2",), True, False)
+    z = PageFacts("", ("13",), ("B3",), False, False)
+    got, how = order([0, 1, 2], [x, y, z], [None] * 3, ["c", "b", "a"], lambda a, b: 0)
+    assert got == [0, 1, 2] and how == "markers"
+    # where markers say nothing of the pair, the witnesses' order outweighs the guess
+    # that a page naming only the page before it is the last
+    w = PageFacts("", ("14",), (), False, False)
+    got, how = order([1, 3], [x, y, z, w], [None] * 4, ["c", "b", "a", "d"],
+                     lambda a, b: 1 if (a, b) == (1, 3) else -1 if (a, b) == (3, 1) else 0)
+    assert got == [1, 3] and how == "witnesses"
