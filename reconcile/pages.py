@@ -536,6 +536,14 @@ def order(members: Sequence[int], facts_: Sequence[PageFacts],
     return ranked, "file names (nothing else decides)"
 
 
+def _before(fa: PageFacts, fb: PageFacts) -> bool:
+    """Whether the markers of two pages put the first before the second by themselves."""
+    return bool(set(fa.to) & set(fb.frm)) or \
+        any(follows(f, t) for f in fb.frm for t in fa.to) or \
+        any(follows(x, y) for x in fa.frm for y in fb.frm) or \
+        any(follows(x, y) for x in fa.to for y in fb.to)
+
+
 def _prefer(a: int, b: int, facts_: Sequence[PageFacts], names: Sequence[NamePage | None],
             witness_votes: Callable[[int, int], int]) -> tuple[int, str]:
     fa, fb = facts_[a], facts_[b]
@@ -551,13 +559,22 @@ def _prefer(a: int, b: int, facts_: Sequence[PageFacts], names: Sequence[NamePag
         return 1, "markers"
     if (ma & set(fb.to)) or (mb & set(fa.frm)):
         return -1, "markers"
-    if (fa.to and not fa.frm and fb.frm) or (fb.frm and not fb.to and fa.to):
+    # markers that agree: a goes on to page N and b comes from N-1 (or from N, a page
+    # lost between), or the two come from (go on to) consecutive pages
+    if _before(fa, fb):
         return 1, "markers"
-    if (fb.to and not fb.frm and fa.frm) or (fa.frm and not fa.to and fb.to):
+    if _before(fb, fa):
         return -1, "markers"
     v = witness_votes(a, b)
     if v:
         return (1 if v > 0 else -1), "witnesses"
+    # a page that only goes on is a first page, one that only comes from a last: weaker
+    # than the witnesses' order, for a page may go on without saying so (a paragraph
+    # ending at its foot)
+    if (fa.to and not fa.frm and fb.frm) or (fb.frm and not fb.to and fa.to):
+        return 1, "markers"
+    if (fb.to and not fb.frm and fa.frm) or (fa.frm and not fa.to and fb.to):
+        return -1, "markers"
     if fa.ends_mid and fb.starts_mid and not (fb.ends_mid and fa.starts_mid):
         return 1, "sentences broken across pages"
     if fb.ends_mid and fa.starts_mid and not (fa.ends_mid and fb.starts_mid):
