@@ -144,7 +144,7 @@ _EN_NUMBERS = {w: i for i, w in enumerate(["zero"] + NUMBER_WORDS.split("|"))}
 
 
 # What makes a marker point forward ("to" the page it names); any other points back.
-_TO_WORDS = re.compile(r"[转轉]|\b(?:on|to)\s+(?:page|pg|p\.)|\bturn\b|\bsee\b|\bjumps?\b|"
+_TO_WORDS = re.compile(r"[转轉]|下接|\b(?:on|to)\s+(?:page|pg|p\.)|\bturn\b|\bsee\b|\bjumps?\b|"
                        r"continues|suite en|fortsetzung (?!von)")
 # The page a marker names: the number after its page word, when it has one ("See 2
 # STORIES, Page 6" names page 6, "(Continued from 1999 budget, page 4)" page 4).

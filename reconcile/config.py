@@ -27,8 +27,9 @@ _PAGE = (r"(?i:(?:page|pg\.?|p\.)[^\S\n]*(?:[A-Z]?-?\d{1,3}|[A-Z]?(?:" + NUMBER_
 # bracket test lives in clean.py, these are the bare phrases (the whole-line jump pattern
 # at the end carries its own brackets and anchors).
 DEFAULT_PAGE_MARKERS: tuple[str, ...] = (
-    # 上接第1版 / 下转08版 / 转第3版 / 接A2版 / 上接第一版 (下轉 in Traditional printings)
-    r"(?:上接|紧接|緊接|下[转轉]|接|[转轉])\s*第?\s*[A-Za-z]?\s*[\d一二三四五六七八九十〇零]{1,3}\s*版",
+    # 上接第1版 / 下转08版 / 下接第3版 / 转第3版 / 接A2版 / 上接第一版 (下轉 in Traditional
+    # printings)
+    r"(?:上接|紧接|緊接|下[转轉接]|接|[转轉])\s*第?\s*[A-Za-z]?\s*[\d一二三四五六七八九十〇零]{1,3}\s*版",
     # Continued on page 3 / Continued from Page A1 / continued on page Six, column 6
     r"(?i:continued\s+(?:on|from)\s+(?:page|p\.|pg\.?)\s*(?:[A-Z]?\d{1,3}|" + NUMBER_WORDS
     + r")(?:\s*,?\s*col(?:umn|\.)?\s*\w{1,6})?)",

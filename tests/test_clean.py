@@ -18,7 +18,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 
 @pytest.mark.parametrize("marker", [
     "(上接第1版)", "（下转第3版）", "(下转08版)", "【上接第３版】", "〔下转第十二版〕", "上接第1版",
-    "(Continued on page 3)", "continued from Page A1",
+    "（下接第3版）", "(Continued on page 3)", "continued from Page A1",
 ])
 def test_page_markers_are_removed_in_any_bracket_and_width(marker: str) -> None:
     w = cleaned(f"{marker}\n\n第一段正文到此为止。\n\n第二段{marker}正文。")
@@ -92,6 +92,8 @@ def test_a_line_that_only_mentions_a_page_is_text(line: str) -> None:
 def test_page_marker_detail_says_direction_and_page() -> None:
     w = cleaned("（上接第1版）正文开始。\n\n正文结束。（下转第十二版）")
     assert [r.detail for r in w.removals] == ["from 1", "to 12"]
+    # 下接: "goes on below", on the page it names
+    assert [r.detail for r in cleaned("正文开始。\n\n正文结束。（下接第3版）").removals] == ["to 3"]
 
 
 def test_markdown_debris_is_removed() -> None:
