@@ -1021,8 +1021,9 @@ def _likeness(records: Sequence[Fingerprinted]
 
 
 #: One sentence two files share makes them print the same part only if it is this much of
-#: the smaller (two readings of a file of one sentence).
+#: the smaller, or the smaller has fewer units than this (two readings of one line).
 _ONE_SENTENCE = 0.5
+_ONE_SENTENCE_UNITS = 4
 
 
 def _overlap(t: _Tally, members: Sequence[int], records: Sequence[Fingerprinted]
@@ -1107,8 +1108,11 @@ def _overlap(t: _Tally, members: Sequence[int], records: Sequence[Fingerprinted]
     def measure(a: int, b: int) -> float:
         # one sentence two pages both print is a repeated one (a pull quote, a refrain, a
         # formula), not the same part of the work, unless it is most of the smaller file
+        # or that file is a line or two (readings of one line, however garbled)
+        few = min(len(t.sizes[a]), len(t.sizes[b])) < _ONE_SENTENCE_UNITS
+
         def passage(share: float, n: int) -> float:
-            return share if n >= 2 or share >= _ONE_SENTENCE else 0.0
+            return share if n >= 2 or few or share >= _ONE_SENTENCE else 0.0
         best = max(passage(*direct(a, b)), passage(*direct(b, a)))
         # over the smaller file, not over what c shares with it: a sentence two pages
         # both print is no overlap of the pages, though it may be all that a digest shares

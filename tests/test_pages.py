@@ -539,6 +539,16 @@ def test_readings_of_one_line_garbled_at_either_end_are_not_two_pages(tmp_path: 
     assert all(len(r.files) == 1 for w in result.works for r in w.witnesses)
 
 
+def test_readings_of_one_line_one_garbled_in_its_middle_are_not_two_pages(tmp_path: Path) -> None:
+    # the third reading shares one of the line's two clauses with the others, a small part
+    # of its text: still a reading of the same line (the Goethe lines, 0052:5)
+    _write(tmp_path, {"ccfb_abbyy.txt": "er gleich das wünschenswerthe. sehr wohl kannte,\n",
+                      "ccfb_ocropus.txt": "er gleich das wünschenswerthe, sehr wohl kannte,\n",
+                      "ccfb_tesseract.txt": "er gleich oae wünschenswkthcsehr wohl kannte;\n"})
+    result = run(tmp_path, CONFIG)
+    assert all(len(r.files) == 1 for w in result.works for r in w.witnesses)
+
+
 def test_pages_whose_formulas_echo_each_other_are_still_one_printing(tmp_path: Path) -> None:
     # A text of formulas (a constitution: "No Person shall be a Senator who..." and, a page
     # later, "No Person shall be a Representative who..."): the two pages' sentences match
