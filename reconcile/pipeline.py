@@ -24,7 +24,7 @@ from .join import join
 from .containers import is_container, read_container
 from .read import Url, discover, is_url, kind_of, read_bytes, read_source, relative_id
 from .records import ReadError, Source
-from .pool import jobs_of, shared_map
+from .pool import give_back, jobs_of, shared_map
 from .work import WorkResult, process_work
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ def _analyse(records: list[Fingerprinted], errors: Sequence[ReadError], config: 
     records.clear()
     matches = tuple(join(recs, config))
     recs = tuple(r.lean() for r in recs)
+    give_back()
     works, related = group(recs, matches, config)
     dups = within_file(recs, matches, config) + across_files(recs, matches, works, config)
     errs = tuple(sorted(errors, key=lambda e: e.file))

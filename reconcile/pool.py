@@ -57,6 +57,17 @@ def die_with_parent() -> None:
             pass
 
 
+def give_back() -> None:
+    """Return the memory Python has freed to the system (glibc's ``malloc_trim``). Freed
+    memory otherwise stays with the process: the join's signatures, once dropped, left
+    0.65 GB resident at 10,000 works, and forked workers start from that much."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
+
+
 def _call(item: Any) -> Any:
     assert _SHARED is not None
     shared, fn = _SHARED
@@ -70,6 +81,7 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
     global _SHARED
     if jobs > 1 and len(items) >= least and not _NO_FORK and "fork" in mp.get_all_start_methods():
         _SHARED = (shared, fn)
+        give_back()
         # what the workers inherit is left out of their garbage collections: a collection
         # writes to every object it tracks, and each page written is copied into the worker
         # (at 10,000 works most of the folder's records, again in each worker)
@@ -87,4 +99,4 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
             yield fn(shared, item)
 
 
-__all__ = ["die_with_parent", "jobs_of", "no_fork", "shared_map"]
+__all__ = ["die_with_parent", "give_back", "jobs_of", "no_fork", "shared_map"]
