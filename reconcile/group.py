@@ -37,7 +37,7 @@ from rapidfuzz import fuzz, process
 from . import pages
 from .config import Config
 from .fingerprint import Fingerprinted, shingles
-from .normalize import fold, key
+from .normalize import CLOSERS, SENTENCE_END, fold, key
 from .pool import jobs_of, shared_map
 from .records import Kind, Match, Witness
 
@@ -176,7 +176,8 @@ class _Tally:
     totals: list[int]  # per file: key characters of all units
     shared: dict[tuple[int, int], int]  # (a, b): key chars of a's units that b matches
     comparable: dict[tuple[int, int], int]  # the same, only matches of units of like size
-    comparable_units: dict[tuple[int, int], int]  # how many such units
+    # how many sentences those units end (a sentence cut into clauses is one)
+    comparable_units: dict[tuple[int, int], int]
     partners: dict[tuple[int, int], list[tuple[int, int]]]  # unit -> matched units elsewhere
     by_witness: dict[int, list[tuple[int, int]]]  # witness -> its units that have partners
     files_sharing: dict[int, frozenset[int]]  # witness -> the other files it shares a unit with
@@ -186,6 +187,16 @@ class _Tally:
         for w in members:
             for unit in self.by_witness.get(w, ()):
                 yield unit, self.partners[unit]
+
+
+def _ends_sentence(rec: Fingerprinted, i: int) -> bool:
+    """Whether unit ``i`` ends a sentence: a stop, or the end of its paragraph (the pieces
+    of a sentence cut at its clauses end no sentence, but the last)."""
+    us = rec.units
+    if i + 1 >= len(us) or us[i + 1].paragraph != us[i].paragraph:
+        return True
+    text = rec.witness.text[us[i].start:us[i].end].rstrip(CLOSERS + " \n")
+    return text[-1:] in SENTENCE_END + "."
 
 
 def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally:
@@ -214,9 +225,10 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
         # a unit matched inside one four times its size is quoted, not shared
         like = {o[0] for o in others if 4 * min(size, sizes[o[0]][o[1]]) >=
                 max(size, sizes[o[0]][o[1]])}
+        ends = _ends_sentence(records[unit[0]], unit[1])
         for w in like:
             comparable[(unit[0], w)] += held[w]
-            comparable_units[(unit[0], w)] += 1
+            comparable_units[(unit[0], w)] += ends
     by_witness: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for unit in sorted(partners):
         by_witness[unit[0]].append(unit)
@@ -671,7 +683,8 @@ def group(records: Sequence[Fingerprinted], matches: Sequence[Match],
         fa, fb = ca / (t.totals[a] or 1), cb / (t.totals[b] or 1)
         chars, cov, mutual = max(ca, cb), max(fa, fb), min(fa, fb)
         units = max(t.comparable_units.get((a, b), 0), t.comparable_units.get((b, a), 0))
-        # a line or two in common is a quotation (a title, a running head) unless the two
+        # a line or two in common is a quotation (a title, a running head), and so is one
+        # sentence, however many clauses (a phrase two works share), unless the two
         # files are those lines, more or less; two files of a line or two that share one
         # unit are compared whole ("Erstes Kapitel." shares its one unit with "Drittes
         # Kapitel.")

@@ -94,6 +94,20 @@ def test_unrelated_files_are_works_of_their_own(tmp_path: Path) -> None:
     assert result.related == () and [r.role for w in result.works for r in w.witnesses] == ["edition"] * 3
 
 
+def test_one_long_sentence_two_works_share_does_not_make_them_one(tmp_path: Path) -> None:
+    # a page of one work and a page of another print the same sentence of several clauses
+    # (a stock formula), a third of the smaller page: it is quoted, not the same text
+    shared = ("Brave Speaker, ratifying of brave supreme and objections Courts, constitute "
+              "hold ago Care during good Hold, and the Sessions of both, as the Law directs.")
+    one, other = synth.report(11, "latin", paragraphs=1), synth.report(12, "latin", paragraphs=5)
+    one[0] = one[0][:3]
+    one[0][1] = other[3][2] = shared
+    (tmp_path / "a1.txt").write_text(synth.render(one, "latin"), "utf-8")
+    (tmp_path / "b2.txt").write_text(synth.render(other, "latin"), "utf-8")
+    result = run(tmp_path, CONFIG)
+    assert len(result.works) == 2 and len(result.related) == 1
+
+
 @pytest.fixture(scope="module")
 def synth_records(tmp_path_factory):
     root = tmp_path_factory.mktemp("order")
