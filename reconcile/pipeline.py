@@ -115,9 +115,11 @@ class Engine(Protocol):
               config: Config) -> Iterator[WorkResult]: ...
 
 
-# Below this many files (works) a process pool costs more than it saves.
+# Below this many files (works) a process pool costs more than it saves, unless the works
+# hold this much text between them (three large works: about 0.4 s each, a fork 0.03 s).
 _POOL_MIN_FILES = 32
 _POOL_MIN_WORKS = 8
+_POOL_MIN_CHARS = 20_000
 
 
 def work_task(task: tuple[Work, tuple[int, ...]], recs: Sequence[Fingerprinted],
@@ -148,8 +150,10 @@ class Local:
     def works(self, recs: Sequence[Fingerprinted], tasks: Sequence[tuple[Work, tuple[int, ...]]],
               config: Config) -> Iterator[WorkResult]:
         # forked, so the workers share the records instead of receiving a copy each
+        chars = sum(len(recs[i].witness.text) for w, _ in tasks for i in w.members)
+        least = 2 if chars >= _POOL_MIN_CHARS else _POOL_MIN_WORKS
         yield from shared_map(_shared_work, (recs, config), tasks, jobs_of(config.jobs),
-                              _POOL_MIN_WORKS, chunksize=2)
+                              least, chunksize=1 if len(tasks) < _POOL_MIN_WORKS else 2)
 
 
 def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Sequence[Work],
