@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from .config import Config
@@ -281,6 +282,52 @@ def lm_text(keys: Iterable[str]) -> str:
     return "".join(out)
 
 
+_NUMPY_MIN_CHARS = 2_000
+
+
+def _gram_counts(joined: str, order: int) -> Counter[str]:
+    """How often each k-gram (k = 1 .. ``order``) of ``joined`` occurs, leaving out those
+    that hold a NUL (where two texts were joined). Counted on integer codes with numpy (a
+    work's model counts four grams a character of its text and its related works': most
+    of the time a work took), in the order a count by slicing would first meet them."""
+    out: Counter[str] = Counter()
+    n = len(joined)
+    if not n:
+        return out
+    if n >= _NUMPY_MIN_CHARS:
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        alphabet, dense = np.unique(codes, return_inverse=True)
+        bits = max(1, int(len(alphabet) - 1).bit_length())
+    # a short text (a bucket of the general word list) is counted faster by slicing, and
+    # so is one of too many distinct characters to pack a gram in 64 bits
+    if n < _NUMPY_MIN_CHARS or bits * order > 63:
+        for k in range(1, order + 1):
+            out.update(map(joined.__getitem__, map(slice, range(n - k + 1), range(k, n + 1))))
+        for g in [g for g in out if "\x00" in g]:
+            out.pop(g)
+        return out
+    dense = dense.astype(np.int64)
+    nul = codes == 0
+    packed = np.zeros(n, dtype=np.int64)
+    has_nul = np.zeros(n, dtype=bool)
+    for k in range(1, order + 1):
+        m = n - k + 1
+        if m <= 0:
+            break
+        # the gram starting at i of length k, from the one of length k - 1
+        packed = (packed[:m] << bits) | dense[k - 1:k - 1 + m]
+        has_nul = has_nul[:m] | nul[k - 1:k - 1 + m]
+        ids = packed[~has_nul]
+        if not len(ids):
+            continue
+        starts = np.flatnonzero(~has_nul)
+        uniq, first, counts = np.unique(ids, return_index=True, return_counts=True)
+        seen = np.argsort(first, kind="stable")
+        for i, c in zip(starts[first[seen]].tolist(), counts[seen].tolist()):
+            out[joined[i:i + k]] = c
+    return out
+
+
 class CharModel:
     """An interpolated character n-gram model over counts (the folder's text and, as pseudo
     counts, a general word list)."""
@@ -299,17 +346,10 @@ class CharModel:
 
     def add(self, texts: Sequence[str], weight: float = 1.0) -> None:
         """Count the k-grams of each of ``texts`` (no gram across two), with one weight:
-        counted in one pass over them joined by a character no text holds, and the grams
-        that hold it taken out again."""
-        joined = "\x00".join(texts)
-        n, order = len(joined), self.order
-        grams: Counter[str] = Counter()
-        for k in range(1, order + 1):
-            grams.update(map(joined.__getitem__, map(slice, range(n - k + 1), range(k, n + 1))))
-        for g in [g for g in grams if "\x00" in g]:  # across two texts
-            grams.pop(g)  # dict's own: Counter's ``del`` is written in Python
+        counted in one pass over them joined by a character no text holds."""
+        grams = _gram_counts("\x00".join(texts), self.order)
         ends: Counter[str] = Counter()
-        for k in range(1, order):
+        for k in range(1, self.order):
             ends.update(t[-k:] for t in texts if len(t) >= k)
         if weight == 1.0 and not self.counts:
             self.counts = grams
@@ -344,8 +384,8 @@ class CharModel:
                 if j < 0:
                     break
                 g = s[j:i + 1]
-                num = max(0.0, c.get(g, 0.0) - drop.get(g, 0))
-                den = max(0.0, h.get(g[:-1]) - dctx.get(g[:-1], 0))
+                num = max(0.0, c[g] - drop.get(g, 0))
+                den = max(0.0, h[g[:-1]] - dctx.get(g[:-1], 0))
                 p = (num + beta * p) / (den + beta)
             total += math.log(p)
         return total
@@ -367,29 +407,53 @@ class _Contexts:
             got += m.counts.get(x, 0.0) - m.ends.get(x, 0.0)
         return got
 
+    __getitem__ = get
+
 
 class Summed(CharModel):
     """Several models as one, their counts summed where they are looked up (the work's own
-    model with the language's general one behind it, whose counts are pseudo counts)."""
+    model with the language's general one behind it, whose counts are pseudo counts). The
+    models must not change after: each sum is kept once looked up (a work asks for the
+    same grams thousands of times)."""
 
     def __init__(self, *models: CharModel) -> None:
         super().__init__(models[0].order, models[0].beta)
         self.counts = _SummedCounts(models)  # type: ignore[assignment]
-        self.ctx = _Contexts(*models)
+        self.ctx = _SummedContexts(_Contexts(*models))  # type: ignore[assignment]
         self.chars = set().union(*(m.chars for m in models))
 
 
-class _SummedCounts:
-    __slots__ = ("models",)
+class _SummedCounts(dict):
+    """Gram -> the models' counts summed, filled as grams are looked up."""
 
     def __init__(self, models: Sequence[CharModel]) -> None:
+        super().__init__()
         self.models = models
 
-    def get(self, g: str, default: float = 0.0) -> float:
+    def __missing__(self, g: str) -> float:
         got = 0.0
         for m in self.models:
             got += m.counts.get(g, 0.0)
+        self[g] = got
         return got
+
+    def get(self, g: str, default: float = 0.0) -> float:  # type: ignore[override]
+        return self[g]
+
+
+class _SummedContexts(dict):
+    """Context -> its count in the models summed, filled as contexts are looked up."""
+
+    def __init__(self, inner: _Contexts) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def __missing__(self, x: str) -> float:
+        got = self[x] = self.inner.get(x)
+        return got
+
+    def get(self, x: str, default: float = 0.0) -> float:  # type: ignore[override]
+        return self[x]
 
 
 def _most_frequent(buckets: Sequence[Sequence[str]], n: int

@@ -427,17 +427,27 @@ def test_a_glyph_read_as_two_is_a_misreading_where_known_or_seen() -> None:
     assert not ch.slip_like("the", "this") and not ch.slip_like("and", "or")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet="ab c\u4e00", max_size=9), max_size=5),
-       st.floats(min_value=0.1, max_value=3.0))
+       st.floats(min_value=0.1, max_value=3.0), st.booleans())
 def test_the_character_model_counts_each_text_s_grams_and_their_contexts(
-        texts: list[str], weight: float) -> None:
+        texts: list[str], weight: float, packed: bool) -> None:
     # the model counts grams over the texts joined and reads contexts off the gram counts;
     # both must equal counting each text on its own: no gram across two texts, and a
-    # context counted once for each character that follows it in the same text
+    # context counted once for each character that follows it in the same text. Long
+    # texts are counted on packed integer codes (``packed``: these short ones too)
     from collections import Counter
 
+    from reconcile import evidence
     from reconcile.evidence import CharModel
+    with pytest.MonkeyPatch.context() as mp:
+        if packed:
+            mp.setattr(evidence, "_NUMPY_MIN_CHARS", 0)
+        _check_model_counts(CharModel, texts, weight)
+
+
+def _check_model_counts(CharModel, texts: list[str], weight: float) -> None:
+    from collections import Counter
     grams: Counter[str] = Counter()
     ctx: Counter[str] = Counter()
     for t in texts:
