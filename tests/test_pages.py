@@ -528,23 +528,22 @@ def test_two_printings_broken_at_other_places_are_told_apart_by_their_text(
     assert ("e11c_01.txt", "9c1b p.2.md") in printings  # what the markers alone would say
 
 
-def test_readings_of_one_line_garbled_at_either_end_are_not_two_pages(tmp_path: Path) -> None:
+@pytest.mark.parametrize("readings", [
     # one engine garbles the line's end (and drops its stop), another its start: the
     # first's clean sentence is followed, in the third reading, by the second's clean one,
     # but each has a whole sentence left over that nothing prints between them
-    _write(tmp_path, {"3a16_abbyy.txt": "the council met on the hill. It voted for the plan!\n",
-                      "3a16_tesseract.txt": "the council met on the hill. lt vofed fcr tne plam\n",
-                      "3a16_ocropus.txt": "the coumcil mct om the hlll. It voted for the plan!\n"})
-    result = run(tmp_path, CONFIG)
-    assert all(len(r.files) == 1 for w in result.works for r in w.witnesses)
-
-
-def test_readings_of_one_line_one_garbled_in_its_middle_are_not_two_pages(tmp_path: Path) -> None:
-    # the third reading shares one of the line's two clauses with the others, a small part
-    # of its text: still a reading of the same line (the Goethe lines, 0052:5)
-    _write(tmp_path, {"ccfb_abbyy.txt": "er gleich das wünschenswerthe. sehr wohl kannte,\n",
-                      "ccfb_ocropus.txt": "er gleich das wünschenswerthe, sehr wohl kannte,\n",
-                      "ccfb_tesseract.txt": "er gleich oae wünschenswkthcsehr wohl kannte;\n"})
+    ("the council met on the hill. It voted for the plan!",
+     "the council met on the hill. lt vofed fcr tne plam",
+     "the coumcil mct om the hlll. It voted for the plan!"),
+    # the third shares one of the line's two clauses with the others, a small part of its
+    # text: still a reading of the same line (the Goethe lines, 0052:5)
+    ("er gleich das wünschenswerthe. sehr wohl kannte,",
+     "er gleich das wünschenswerthe, sehr wohl kannte,",
+     "er gleich oae wünschenswkthcsehr wohl kannte;")])
+def test_readings_of_one_line_however_garbled_are_not_pages(tmp_path: Path,
+                                                            readings: tuple[str, ...]) -> None:
+    _write(tmp_path, {f"3a16_{engine}.txt": text + "\n"
+                      for engine, text in zip(("abbyy", "tesseract", "ocropus"), readings)})
     result = run(tmp_path, CONFIG)
     assert all(len(r.files) == 1 for w in result.works for r in w.witnesses)
 
