@@ -189,14 +189,16 @@ class _Tally:
                 yield unit, self.partners[unit]
 
 
-def _ends_sentence(rec: Fingerprinted, i: int) -> bool:
-    """Whether unit ``i`` ends a sentence: a stop, or the end of its paragraph (the pieces
-    of a sentence cut at its clauses end no sentence, but the last)."""
-    us = rec.units
-    if i + 1 >= len(us) or us[i + 1].paragraph != us[i].paragraph:
-        return True
-    text = rec.witness.text[us[i].start:us[i].end].rstrip(CLOSERS + " \n")
-    return text[-1:] in SENTENCE_END + "."
+def _sentence_ids(rec: Fingerprinted) -> list[int]:
+    """The sentence each unit belongs to, numbered from 0: a unit that ends with a stop or
+    its paragraph ends one (a long sentence is cut at its clauses into several units)."""
+    us, text, out, sid = rec.units, rec.witness.text, [], 0
+    for i, u in enumerate(us):
+        out.append(sid)
+        if i + 1 >= len(us) or us[i + 1].paragraph != u.paragraph or \
+                text[u.start:u.end].rstrip(CLOSERS + " \n")[-1:] in SENTENCE_END + ".":
+            sid += 1
+    return out
 
 
 def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally:
@@ -210,7 +212,12 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
     shared: dict[tuple[int, int], int] = defaultdict(int)
     comparable: dict[tuple[int, int], int] = defaultdict(int)
     comparable_units: dict[tuple[int, int], int] = defaultdict(int)
-    for unit, others in partners.items():
+    current, sentence_of = -1, [0]
+    in_order = sorted(partners)
+    for unit in in_order:  # a file's units together: its sentences are read once
+        others = partners[unit]
+        if unit[0] != current:
+            current, sentence_of = unit[0], _sentence_ids(records[unit[0]])
         size = sizes[unit[0]][unit[1]]
         # a unit shares with a file at most what its partners there hold: a sentence
         # that contains a shorter one ("Brief, sagte Charlotte." / "sagte Charlotte.")
@@ -225,12 +232,16 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
         # a unit matched inside one four times its size is quoted, not shared
         like = {o[0] for o in others if 4 * min(size, sizes[o[0]][o[1]]) >=
                 max(size, sizes[o[0]][o[1]])}
-        ends = _ends_sentence(records[unit[0]], unit[1])
+        # a sentence counts where its last piece is matched: one whose first clauses
+        # alone match is a formula's opening, which two works share more often than not
+        # (counting any piece cost 0.005 of precision at 10,000 works)
+        i = unit[1]
+        ends = i + 1 >= len(sentence_of) or sentence_of[i + 1] != sentence_of[i]
         for w in like:
             comparable[(unit[0], w)] += held[w]
             comparable_units[(unit[0], w)] += ends
     by_witness: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for unit in sorted(partners):
+    for unit in in_order:
         by_witness[unit[0]].append(unit)
     sharing_sets: dict[int, set[int]] = defaultdict(set)
     for a, b in shared:  # partners are always in another file
@@ -1033,8 +1044,9 @@ def _likeness(records: Sequence[Fingerprinted]
     return like
 
 
-#: One sentence two files share makes them print the same part only if it is this much of
-#: the smaller, or the smaller has fewer units than this (two readings of one line).
+#: One sentence two files share (however many clauses) makes them print the same part only
+#: if it is this much of the smaller, or the smaller has fewer units than this (two
+#: readings of one line).
 _ONE_SENTENCE = 0.5
 _ONE_SENTENCE_UNITS = 4
 
@@ -1065,35 +1077,46 @@ def _overlap(t: _Tally, members: Sequence[int], records: Sequence[Fingerprinted]
         here = like(x, (c, u))
         return all(like(x, o) <= here for o in t.partners[x] if o[0] == c)
 
+    @lru_cache(maxsize=None)
+    def sentences(f: int) -> list[int]:
+        return _sentence_ids(records[f])
+
     def chars(c: int, units: set[int], a: int, b: int) -> tuple[float, int]:
         """What of those units of ``c`` both files hold (a clause of one that another's
-        sentence contains shares the clause, not the sentence), and how many units."""
+        sentence contains shares the clause, not the sentence), and of how many of ``a``'s
+        sentences. Each unit of ``a`` counts once, however often ``c`` prints it (a pull
+        quote printed twice in a full printing is one sentence on a page)."""
         def held(f: int, u: int) -> int:
             return sum(t.sizes[f][o[1]] for o in t.partners[(c, u)] if o[0] == f)
-
-        def alike(u: int) -> float:
+        got: dict[tuple[int, int], float] = {}
+        for u in sorted(units):
             # a sentence of a's or b's stands for the sentence of c it is likest: one that
             # matches this one less than another of c is a formula's echo here
             xs = [o for o in t.partners[(c, u)] if o[0] == a and fits(o, c, u)]
             ys = [o for o in t.partners[(c, u)] if o[0] == b and fits(o, c, u)]
-            return max((like(x, y) for x in xs for y in ys), default=0.0)
-        alikes = [(u, alike(u)) for u in units]
-        return sum(min(t.sizes[c][u], held(a, u), held(b, u)) * x for u, x in alikes), \
-            sum(1 for _, x in alikes if x > 0)
+            pairs = [(like(x, y), x) for x in xs for y in ys]
+            if not pairs:
+                continue
+            best, x = max(pairs, key=lambda p: (p[0], [-i for i in p[1]]))
+            amount = min(t.sizes[c][u], held(a, u), held(b, u)) * best
+            if amount > got.get(x, 0.0):
+                got[x] = amount
+        return sum(got[x] for x in sorted(got)), \
+            len({sentences(a)[x[1]] for x, v in got.items() if v > 0})
 
     def direct(a: int, b: int) -> tuple[float, int]:
         """The share of ``a``'s text that ``b`` prints, each sentence by its likeness, and
         how many of ``a``'s sentences that is."""
         if not t.totals[a]:
             return 0.0, 0
-        got, n = 0.0, 0
+        got, said = 0.0, set()
         for x in t.by_witness.get(a, ()):
             ys = [o for o in t.partners[x] if o[0] == b]
             if ys:
                 got += min(t.sizes[a][x[1]], sum(t.sizes[b][y[1]] for y in ys)) * \
                     max(like(x, y) for y in ys)
-                n += 1
-        return got / t.totals[a], n
+                said.add(sentences(a)[x[1]])
+        return got / t.totals[a], len(said)
 
     def at_break(c: int, u: int, a: int, b: int) -> bool:
         """Unit ``u`` of ``c`` is the sentence a page break cuts: one page's last unit

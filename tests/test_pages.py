@@ -577,19 +577,43 @@ def test_pages_whose_formulas_echo_each_other_are_still_one_printing(tmp_path: P
     assert {r.files for r in work.witnesses} == {("c4e1a9.txt",), ("7b0f2d.md", "e93c5a.md")}
 
 
+def test_a_pull_quote_printed_on_two_pages_does_not_make_them_two_printings(
+        tmp_path: Path) -> None:
+    # a sentence of page 1 is printed again as a pull quote on page 2, and the full printing
+    # prints it twice as well: the pages still print different parts of the work
+    paras = _report(seed=31, paragraphs=4, script="latin")
+    quote = ("The council will open the new library to every reader of the city before the "
+             "winter comes, and it will keep its doors open late on every working day.")
+    paras[0][2] = quote
+    paras[3].insert(1, quote)
+    _write(tmp_path, {"c4e1a9.txt": synth.render(paras, "latin"),
+                      "7b0f2d.md": synth.render(paras[:2], "latin"),
+                      "e93c5a.md": synth.render(paras[2:], "latin")})
+    (work,) = run(tmp_path, CONFIG).works
+    assert {r.files for r in work.witnesses} == {("c4e1a9.txt",), ("7b0f2d.md", "e93c5a.md")}
+
+
 def test_markers_that_agree_order_pages_before_a_page_that_only_seems_last() -> None:
     # x goes on to B3; y comes from B2 and says nothing at its foot (its text ends with a
     # paragraph and goes on unannounced); z comes from B3 and goes on to 13. y only seems
     # a last page: that y comes from B2 and z from B3 puts y first, and the witnesses'
     # order is asked before the guess
-    x = PageFacts("", ("B3",), (), False, True)
-    y = PageFacts("", (), ("B2",), True, False)
-    z = PageFacts("", ("13",), ("B3",), False, False)
+    x = PageFacts("", to=("B3",), frm=(), starts_mid=False, ends_mid=True)
+    y = PageFacts("", to=(), frm=("B2",), starts_mid=True, ends_mid=False)
+    z = PageFacts("", to=("13",), frm=("B3",), starts_mid=False, ends_mid=False)
     got, how = order([0, 1, 2], [x, y, z], [None] * 3, ["c", "b", "a"], lambda a, b: 0)
     assert got == [0, 1, 2] and how == "markers"
     # where markers say nothing of the pair, the witnesses' order outweighs the guess
     # that a page naming only the page before it is the last
-    w = PageFacts("", ("14",), (), False, False)
+    w = PageFacts("", to=("14",), frm=(), starts_mid=False, ends_mid=False)
     got, how = order([1, 3], [x, y, z, w], [None] * 4, ["c", "b", "a", "d"],
                      lambda a, b: 1 if (a, b) == (1, 3) else -1 if (a, b) == (3, 1) else 0)
     assert got == [1, 3] and how == "witnesses"
+    # markers that say both orders (a from A2 on to A7, b from A3 on to A6) leave it to
+    # the witnesses, whichever way round the pages are listed
+    a = PageFacts("", to=("A7",), frm=("A2",), starts_mid=False, ends_mid=False)
+    b = PageFacts("", to=("A6",), frm=("A3",), starts_mid=False, ends_mid=False)
+    for members in ([0, 1], [1, 0]):
+        got, how = order(members, [a, b], [None] * 2, ["p", "q"],
+                         lambda i, j: 1 if (i, j) == (1, 0) else -1 if (i, j) == (0, 1) else 0)
+        assert got == [1, 0] and how == "witnesses"
