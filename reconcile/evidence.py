@@ -422,6 +422,9 @@ class Summed(CharModel):
         self.ctx = _SummedContexts(_Contexts(*models))  # type: ignore[assignment]
         self.chars = set().union(*(m.chars for m in models))
 
+    def add(self, texts: Sequence[str], weight: float = 1.0) -> None:
+        raise TypeError("a summed model is read only: add to the models it sums")
+
 
 class _SummedCounts(dict):
     """Gram -> the models' counts summed, filled as grams are looked up."""

@@ -516,7 +516,8 @@ def order(members: Sequence[int], facts_: Sequence[PageFacts],
                        for m in members)
         return (sorted(members, key=lambda m: (nums[m], ids[m])),
                 "page numbers in the file names" if by_names else "page numbers")
-    # pairwise preferences: markers first, then the other witnesses, then names
+    # pairwise preferences: markers that name pages first, then the other witnesses, then
+    # markers that only say a page goes on or comes from somewhere, then names
     wins = {m: 0.0 for m in members}
     kinds: set[str] = set()
     for i, a in enumerate(members):
@@ -560,11 +561,11 @@ def _prefer(a: int, b: int, facts_: Sequence[PageFacts], names: Sequence[NamePag
     if (ma & set(fb.to)) or (mb & set(fa.frm)):
         return -1, "markers"
     # markers that agree: a goes on to page N and b comes from N-1 (or from N, a page
-    # lost between), or the two come from (go on to) consecutive pages
-    if _before(fa, fb):
-        return 1, "markers"
-    if _before(fb, fa):
-        return -1, "markers"
+    # lost between), or the two come from (go on to) consecutive pages; markers that say
+    # both orders say nothing
+    forward, back = _before(fa, fb), _before(fb, fa)
+    if forward != back:
+        return (1 if forward else -1), "markers"
     v = witness_votes(a, b)
     if v:
         return (1 if v > 0 else -1), "witnesses"

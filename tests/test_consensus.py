@@ -436,8 +436,6 @@ def test_the_character_model_counts_each_text_s_grams_and_their_contexts(
     # both must equal counting each text on its own: no gram across two texts, and a
     # context counted once for each character that follows it in the same text. Long
     # texts are counted on packed integer codes (``packed``: these short ones too)
-    from collections import Counter
-
     from reconcile import evidence
     from reconcile.evidence import CharModel
     with pytest.MonkeyPatch.context() as mp:
@@ -458,7 +456,29 @@ def _check_model_counts(CharModel, texts: list[str], weight: float) -> None:
     m = CharModel(4, 2.0)
     m.add(texts, weight)
     assert set(m.counts) == set(grams)
+    # in the order a count of the joined texts' slices first meets them, k by k (the
+    # model's dict is the same whichever way it was counted)
+    joined = "\x00".join(texts)
+    met = [joined[i:i + k] for k in range(1, 5) for i in range(len(joined) - k + 1)]
+    assert list(m.counts) == list(dict.fromkeys(g for g in met if "\x00" not in g))
     for g, n in grams.items():
         assert m.counts[g] == pytest.approx(n)
     for x in set(ctx) | {t[i:i + 3] for t in texts for i in range(len(t))}:
         assert m.ctx.get(x) == pytest.approx(ctx.get(x, 0.0), abs=1e-9)
+
+
+def test_grams_of_a_text_of_many_distinct_characters_are_counted_by_slicing() -> None:
+    # 40,000 distinct characters need 16 bits each: four of them do not pack into 63 bits
+    from collections import Counter
+
+    from reconcile.evidence import _gram_counts
+    text = "".join(chr(0x4E00 + i) for i in range(20_000)) + "\x00" + \
+        "".join(chr(0x20000 + i) for i in range(20_000))
+    want: Counter[str] = Counter()
+    for k in range(1, 5):
+        want.update(g for g in (text[i:i + k] for i in range(len(text) - k + 1))
+                    if "\x00" not in g)
+    got = _gram_counts(text, 4)
+    assert got == want and list(got) == list(want)
+    assert _gram_counts(text[:3_000], 4) == Counter(  # few enough to pack
+        g for k in range(1, 5) for g in (text[i:i + k] for i in range(3_000 - k + 1)))
