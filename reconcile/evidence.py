@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
@@ -418,45 +418,33 @@ class Summed(CharModel):
 
     def __init__(self, *models: CharModel) -> None:
         super().__init__(models[0].order, models[0].beta)
-        self.counts = _SummedCounts(models)  # type: ignore[assignment]
-        self.ctx = _SummedContexts(_Contexts(*models))  # type: ignore[assignment]
+
+        def count(g: str) -> float:
+            got = 0.0
+            for m in models:
+                got += m.counts.get(g, 0.0)
+            return got
+        self.counts = _Kept(count)  # type: ignore[assignment]
+        self.ctx = _Kept(_Contexts(*models).get)  # type: ignore[assignment]
         self.chars = set().union(*(m.chars for m in models))
 
     def add(self, texts: Sequence[str], weight: float = 1.0) -> None:
         raise TypeError("a summed model is read only: add to the models it sums")
 
 
-class _SummedCounts(dict):
-    """Gram -> the models' counts summed, filled as grams are looked up."""
+class _Kept(dict):
+    """A function's values, each kept once looked up (``[]`` and ``get`` alike)."""
 
-    def __init__(self, models: Sequence[CharModel]) -> None:
+    def __init__(self, fn: Callable[[str], float]) -> None:
         super().__init__()
-        self.models = models
+        self.fn = fn
 
-    def __missing__(self, g: str) -> float:
-        got = 0.0
-        for m in self.models:
-            got += m.counts.get(g, 0.0)
-        self[g] = got
+    def __missing__(self, key: str) -> float:
+        got = self[key] = self.fn(key)
         return got
 
-    def get(self, g: str, default: float = 0.0) -> float:  # type: ignore[override]
-        return self[g]
-
-
-class _SummedContexts(dict):
-    """Context -> its count in the models summed, filled as contexts are looked up."""
-
-    def __init__(self, inner: _Contexts) -> None:
-        super().__init__()
-        self.inner = inner
-
-    def __missing__(self, x: str) -> float:
-        got = self[x] = self.inner.get(x)
-        return got
-
-    def get(self, x: str, default: float = 0.0) -> float:  # type: ignore[override]
-        return self[x]
+    def get(self, key: str, default: float = 0.0) -> float:  # type: ignore[override]
+        return self[key]
 
 
 def _most_frequent(buckets: Sequence[Sequence[str]], n: int

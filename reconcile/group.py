@@ -37,7 +37,7 @@ from rapidfuzz import fuzz, process
 from . import pages
 from .config import Config
 from .fingerprint import Fingerprinted, shingles
-from .normalize import CLOSERS, SENTENCE_END, fold, key
+from .normalize import fold, key
 from .pool import jobs_of, shared_map
 from .records import Kind, Match, Witness
 
@@ -190,14 +190,12 @@ class _Tally:
 
 
 def _sentence_ids(rec: Fingerprinted) -> list[int]:
-    """The sentence each unit belongs to, numbered from 0: a unit that ends with a stop or
-    its paragraph ends one (a long sentence is cut at its clauses into several units)."""
-    us, text, out, sid = rec.units, rec.witness.text, [], 0
-    for i, u in enumerate(us):
+    """The sentence each unit belongs to, numbered from 0 (a long sentence is cut at its
+    clauses into several units; the segmenter marks the last)."""
+    out, sid = [], 0
+    for u in rec.units:
         out.append(sid)
-        if i + 1 >= len(us) or us[i + 1].paragraph != u.paragraph or \
-                text[u.start:u.end].rstrip(CLOSERS + " \n")[-1:] in SENTENCE_END + ".":
-            sid += 1
+        sid += u.ends
     return out
 
 
@@ -212,12 +210,7 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
     shared: dict[tuple[int, int], int] = defaultdict(int)
     comparable: dict[tuple[int, int], int] = defaultdict(int)
     comparable_units: dict[tuple[int, int], int] = defaultdict(int)
-    current, sentence_of = -1, [0]
-    in_order = sorted(partners)
-    for unit in in_order:  # a file's units together: its sentences are read once
-        others = partners[unit]
-        if unit[0] != current:
-            current, sentence_of = unit[0], _sentence_ids(records[unit[0]])
+    for unit, others in partners.items():
         size = sizes[unit[0]][unit[1]]
         # a unit shares with a file at most what its partners there hold: a sentence
         # that contains a shorter one ("Brief, sagte Charlotte." / "sagte Charlotte.")
@@ -235,13 +228,12 @@ def _tally(records: Sequence[Fingerprinted], matches: Sequence[Match]) -> _Tally
         # a sentence counts where its last piece is matched: one whose first clauses
         # alone match is a formula's opening, which two works share more often than not
         # (counting any piece cost 0.005 of precision at 10,000 works)
-        i = unit[1]
-        ends = i + 1 >= len(sentence_of) or sentence_of[i + 1] != sentence_of[i]
+        ends = records[unit[0]].units[unit[1]].ends
         for w in like:
             comparable[(unit[0], w)] += held[w]
             comparable_units[(unit[0], w)] += ends
     by_witness: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for unit in in_order:
+    for unit in sorted(partners):
         by_witness[unit[0]].append(unit)
     sharing_sets: dict[int, set[int]] = defaultdict(set)
     for a, b in shared:  # partners are always in another file

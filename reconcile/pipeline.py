@@ -150,8 +150,10 @@ class Local:
     def works(self, recs: Sequence[Fingerprinted], tasks: Sequence[tuple[Work, tuple[int, ...]]],
               config: Config) -> Iterator[WorkResult]:
         # forked, so the workers share the records instead of receiving a copy each
-        chars = sum(len(recs[i].witness.text) for w, _ in tasks for i in w.members)
-        least = 2 if chars >= _POOL_MIN_CHARS else _POOL_MIN_WORKS
+        least = _POOL_MIN_WORKS
+        if len(tasks) < least and sum(len(recs[i].witness.text) for w, _ in tasks
+                                      for i in w.members) >= _POOL_MIN_CHARS:
+            least = 2
         yield from shared_map(_shared_work, (recs, config), tasks, jobs_of(config.jobs),
                               least, chunksize=1 if len(tasks) < _POOL_MIN_WORKS else 2)
 

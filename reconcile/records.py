@@ -162,6 +162,7 @@ class Unit:
     start: int
     end: int
     size: int  # characters of its comparison key (no spaces or punctuation)
+    ends: bool = True  # it ends a sentence (a long sentence is cut into clause groups)
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,29 +63,31 @@ def units_of(text: str, paragraphs: Sequence[Paragraph], config: Config,
     ``min_unit_chars`` ("发展思路：") has no unit: it is too common to say anything."""
     out: list[Unit] = []
     for pi, p in enumerate(paragraphs):
-        spans: list[tuple[int, int]] = []
+        # (start, end, whether the span ends a sentence)
+        spans: list[tuple[int, int, bool]] = []
         for s, e in sentences(text[p.start:p.end], p.start):
             if len(key(text[s:e])) > config.max_unit_chars:
-                spans.extend(_pieces(text, s, e, config.max_unit_chars))
+                pieces = _pieces(text, s, e, config.max_unit_chars)
+                spans.extend((a, b, k == len(pieces) - 1) for k, (a, b) in enumerate(pieces))
             else:
-                spans.append((s, e))
-        merged: list[list[int]] = []
-        pending: list[int] | None = None
-        for s, e in spans:
+                spans.append((s, e, True))
+        merged: list[list] = []
+        pending: list | None = None
+        for s, e, ends in spans:
             if pending is not None:
                 s = pending[0]
                 pending = None
             if len(key(text[s:e])) < config.min_unit_chars:
-                pending = [s, e]
+                pending = [s, e, ends]
                 continue
-            merged.append([s, e])
+            merged.append([s, e, ends])
         if pending is not None:
             if merged:
-                merged[-1][1] = pending[1]
+                merged[-1][1:] = pending[1:]
             else:
                 merged.append(pending)
-        for s, e in merged:
+        for s, e, ends in merged:
             size = len(key(text[s:e]))
             if size >= (config.min_unit_chars if min_chars is None else min_chars):
-                out.append(Unit(pi, s, e, size))
+                out.append(Unit(pi, s, e, size, ends))
     return out
