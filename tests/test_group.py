@@ -156,3 +156,28 @@ def test_short_files_join_their_best_as_if_every_pair_were_compared(
         row[r] = 0
         G._join_best_short(list(range(n)), lines, r, row, alone, cutoff, want)
     assert [got.find(i) for i in range(n)] == [want.find(i) for i in range(n)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(alphabet="ab c。春天来", max_size=30), min_size=2, max_size=6))
+def test_likeness_is_the_jaccard_of_the_fingerprint_shingles(texts: list[str]) -> None:
+    # the grouping compares units by substrings (fast on short sentences); what it measures
+    # must be the Jaccard of the shingles the fingerprint hashes, whatever the unit's length
+    import numpy as np
+
+    from reconcile.clean import clean
+    from reconcile.fingerprint import fingerprint, shingles
+    from reconcile.group import _likeness
+    from reconcile.records import Source
+
+    recs = [fingerprint(clean(Source.from_text(f"{i}.txt", t, "utf-8", str(i)), CONFIG), CONFIG)
+            for i, t in enumerate(texts)]
+    refs = [(i, u) for i, r in enumerate(recs) for u in range(len(r.units))]
+    like = _likeness(tuple(r.lean() for r in recs))
+    for x in refs:
+        for y in refs:
+            sx = shingles(recs[x[0]].unit_key(x[1]), recs[x[0]].k)
+            sy = shingles(recs[y[0]].unit_key(y[1]), recs[y[0]].k)
+            union = len(np.union1d(sx, sy))
+            want = len(np.intersect1d(sx, sy)) / union if union else 1.0
+            assert like(x, y) == pytest.approx(want)
