@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from reconcile.clean import clean
 from reconcile.config import Config
-from reconcile.normalize import fold, to_cjk_punctuation
+from reconcile.normalize import fold, key, to_cjk_punctuation
 from reconcile.records import Source, Witness
 
 CONFIG = Config()
@@ -320,6 +320,28 @@ def test_fold_keeps_length_and_is_idempotent(text: str) -> None:
     f = fold(text)
     assert len(f) == len(text)
     assert fold(f) == f
+
+
+def _key_by_definition(text: str) -> str:
+    return re.sub(r"[\s\W_]+", "", fold(text))
+
+
+@SETTINGS
+@given(st.one_of(st.text(), st.text(alphabet=LAYOUT_CHARS + "ſKİßǅΣς\u0130\u212a\ufb01①㍱_ab")))
+def test_key_is_the_fold_without_spaces_and_punctuation(text: str) -> None:
+    # key is a translate table (and a bytes translate for ASCII), built for speed: it must
+    # say what its definition says, on ASCII text and mixed alike
+    assert key(text) == _key_by_definition(text)
+    assert key(text + "中") == _key_by_definition(text + "中")
+
+
+def test_key_of_every_character_is_its_definition() -> None:
+    for o in range(0x30000):
+        if 0xD800 <= o < 0xE000:
+            continue
+        c = chr(o)
+        assert key(c) == _key_by_definition(c), hex(o)
+        assert key("中" + c) == _key_by_definition("中" + c), hex(o)
 
 
 @SETTINGS
