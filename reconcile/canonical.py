@@ -89,6 +89,13 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
     lone_of = {ln.c0: (i, ln) for i, ln in enumerate(lones)}
     col_of = table.col_of  # per witness: token -> column
     cells = [a.tolist() for a in table.al.cells]  # per witness: column -> token (-1: none)
+    # per column: the one witness that prints it, or -1 (none, or several): the common
+    # case, told apart for every column at once
+    if n_w and n:
+        printed = np.stack(table.al.cells) >= 0
+        sole = np.where(printed.sum(axis=0) == 1, printed.argmax(axis=0), -1).tolist()
+    else:
+        sole = [-1] * n
 
     # units: (c0, c1, text, carriers: {witness: (first token, last token)}, kind, index)
     units: list[tuple[int, int, str, dict[int, tuple[int, int]], str, int]] = []
@@ -125,9 +132,9 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
             units.append((ln.c0, ln.c1, ln.text, {ln.witness: (ln.t0, ln.t1 - 1)}, "lone", li))
             c = ln.c1
             continue
-        alone = _alone(cells, c)
-        if alone is not None:  # one witness prints the column: the common case, made fast
-            w, t = alone
+        w = sole[c]
+        if w >= 0:  # one witness prints the column: the common case, made fast
+            t = cells[w][c]
             text = table.toks[w].surface(t)
             if not writes_to[w]:
                 foreign.add(len(units))
@@ -232,18 +239,6 @@ def _in_script(units: list, foreign: set[int], to: Script) -> list:
             run = []
         run.append(k)
     return out
-
-
-def _alone(cells: list[list[int]], c: int) -> tuple[int, int] | None:
-    """(witness, token) when exactly one witness prints column ``c``."""
-    got = None
-    for w, row in enumerate(cells):
-        t = row[c]
-        if t >= 0:
-            if got is not None:
-                return None
-            got = (w, t)
-    return got
 
 
 def _between(got: str, before: str, after: str) -> str:
