@@ -112,7 +112,37 @@ class Context:
 
 
 def column_plain(t: Table) -> list[str]:
-    """The commonest token key of each column among the witnesses that have one there."""
+    """The commonest token key of each column among the witnesses that have one there
+    (between equally common keys, the one the first witness prints); nothing where more
+    witnesses leave the column empty than print that key."""
+    n_w = len(t.toks)
+    if not n_w or not t.n:
+        return [""] * t.n
+    if n_w > _PLAIN_VECTOR_MAX:
+        return _column_plain_loop(t)
+    # per witness and column: how many witnesses print its key there (-1: it prints none),
+    # for all columns at once; the first witness with the most is the commonest key's
+    vals = t.vals
+    printed = vals >= 0
+    same = np.full(vals.shape, -1, dtype=np.int64)
+    for w in range(n_w):
+        same[w] = ((vals == vals[w]) & printed).sum(axis=0)
+    same[~printed] = -1
+    best = same.argmax(axis=0)
+    n = same.max(axis=0)
+    gaps = (vals == -1).sum(axis=0)
+    cells = [c.tolist() for c in t.al.cells]
+    keys = [tk.keys for tk in t.toks]
+    return ["" if k <= 0 or g > k else keys[w][cells[w][c]]
+            for c, (w, k, g) in enumerate(zip(best.tolist(), n.tolist(), gaps.tolist()))]
+
+
+#: Above this many witnesses the columns are counted one by one (the vector count compares
+#: every pair of witnesses).
+_PLAIN_VECTOR_MAX = 16
+
+
+def _column_plain_loop(t: Table) -> list[str]:
     out = []
     n_w = len(t.toks)
     for c in range(t.n):
@@ -527,9 +557,10 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
         got = forms.get(k)
         return min(got, key=lambda f: (-got[f], f)) if got else k
 
-    for c in lone_cols.tolist():
-        w = int(np.flatnonzero(t.cover[:, c])[0])
-        tok = int(t.al.cells[w][c])
+    # the witness that covers each lone column, and its token there: for all at once
+    lone_w = t.cover[:, lone_cols].argmax(axis=0)
+    lone_tok = np.stack(t.al.cells)[lone_w, lone_cols]
+    for c, w, tok in zip(lone_cols.tolist(), lone_w.tolist(), lone_tok.tolist()):
         if tok < 0:
             continue
         k = t.toks[w].keys[tok]

@@ -24,7 +24,7 @@ from .join import join
 from .containers import is_container, read_container
 from .read import Url, discover, is_url, kind_of, read_bytes, read_source, relative_id
 from .records import ReadError, Source
-from .pool import give_back, jobs_of, settled, shared_map
+from .pool import give_back, jobs_of, paused_gc, settled, shared_map
 from .work import WorkResult, process_work
 
 if TYPE_CHECKING:
@@ -128,7 +128,8 @@ def work_task(task: tuple[Work, tuple[int, ...]], recs: Sequence[Fingerprinted],
               config: Config) -> WorkResult:
     """The per-work task: one work, reading the folder's records ``recs``."""
     work, rel = task
-    return process_work(recs, work, config, rel)
+    with paused_gc():
+        return process_work(recs, work, config, rel)
 
 
 def _shared_file(shared: tuple[Path, Config], path: Path) -> Fingerprinted | ReadError:

@@ -200,3 +200,19 @@ def test_a_printing_that_lost_most_of_its_pages_never_leads_the_alignment() -> N
     order = _order(toks, ["edition"] * 3)
     assert order[0] == 1
     assert sorted(order) == [0, 1, 2]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="ab c。的春天", max_size=24), min_size=1, max_size=5),
+       st.integers(min_value=1, max_value=4))
+def test_plain_text_of_the_columns_is_counted_as_one_by_one(texts: list[str], cut: int) -> None:
+    # column_plain counts all columns at once; what it says must be what counting each
+    # column's witnesses says (the commonest key, the first witness's among equals, nothing
+    # where more witnesses leave the column empty than print it)
+    from reconcile.choice import _column_plain_loop, column_plain
+    from reconcile.sites import Table
+
+    toks = [tokenize(t) for t in texts]
+    al = align_witnesses(toks, list(range(len(toks))), [cut] * len(toks))
+    table = Table(al, toks)
+    assert column_plain(table) == _column_plain_loop(table)

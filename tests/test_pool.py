@@ -39,3 +39,38 @@ def test_a_pool_inside_a_settled_run_leaves_the_run_settled() -> None:
     assert gc.get_freeze_count() == 0
     list(shared_map(_pid, None, list(range(8)), jobs=2, least=2))
     assert gc.get_freeze_count() == 0
+
+
+def test_collection_resumes_when_the_last_paused_task_leaves_in_any_order() -> None:
+    # a Dask worker runs tasks in threads: whichever order they leave in, collection is
+    # back on after the last, and stays off while any is inside
+    import gc
+    import threading
+
+    from reconcile.pool import paused_gc
+
+    assert gc.isenabled()
+    inside = threading.Barrier(4)  # the three tasks and this test
+    leave = [threading.Event() for _ in range(3)]
+
+    def task(k: int) -> None:
+        with paused_gc():
+            inside.wait()
+            leave[k].wait()
+
+    threads = [threading.Thread(target=task, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    inside.wait()
+    for k in (1, 0, 2):
+        assert not gc.isenabled()
+        leave[k].set()
+        threads[k].join()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
