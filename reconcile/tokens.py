@@ -87,6 +87,12 @@ def tokenize(text: str) -> Tokens:
                   keys, cjk)
 
 
+def token_keys(text: str) -> tuple[str, ...]:
+    """``tokenize(text).keys``, without the tokens' places (a related work's text is read
+    for its keys only)."""
+    return tuple(map(fold, _TOKEN.findall(text)))
+
+
 def is_cjk_token(key: str) -> bool:
     return len(key) == 1 and bool(_IS_CJK.match(key))
 
@@ -104,4 +110,4 @@ def sep_key(trail: str) -> str:
     return "".join(out)
 
 
-__all__ = ["Tokens", "is_cjk_token", "sep_key", "tokenize"]
+__all__ = ["Tokens", "is_cjk_token", "sep_key", "token_keys", "tokenize"]

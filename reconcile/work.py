@@ -48,7 +48,7 @@ from .normalize import CLAUSE_END, key
 from .records import Kind
 from .script import Script, script_of, target
 from .sites import Site, Table, find_sites, site_mask
-from .tokens import Tokens, tokenize
+from .tokens import Tokens, token_keys, tokenize
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -233,7 +233,7 @@ def _own_tokens(e: EditionText, toks: Tokens, full_text: str) -> tuple[np.ndarra
 @lru_cache(maxsize=64)
 def _keys_of(text: str) -> tuple[str, ...]:
     """Token keys of a related work's text: several works may read the same file."""
-    return tuple(tokenize(text).keys)
+    return token_keys(text)
 
 
 def _pair_counts(pieces: Sequence[Sequence[str]]) -> Counter[tuple[str, str]]:

@@ -216,3 +216,11 @@ def test_plain_text_of_the_columns_is_counted_as_one_by_one(texts: list[str], cu
     al = align_witnesses(toks, list(range(len(toks))), [cut] * len(toks))
     table = Table(al, toks)
     assert column_plain(table) == _column_plain_loop(table)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="ab C1.,:'’ſ中文\u0301Ａ", max_size=40))
+def test_token_keys_are_the_tokens_keys(text: str) -> None:
+    from reconcile.tokens import token_keys
+
+    assert token_keys(text) == tokenize(text).keys
