@@ -62,7 +62,14 @@ def script(ch: str) -> str | None:
 
 
 def dominant_script(text: str) -> str | None:
-    counts = Counter(s for s in map(script, text) if s)
+    """The script most of the letters are in; between equals, the one met first."""
+    counts: Counter[str] = Counter()
+    # the characters counted first (in C), in the order each is first met: each script is
+    # then met in the order of its first letter, as a count letter by letter meets them
+    for ch, n in Counter(text).items():
+        s = script(ch)
+        if s:
+            counts[s] += n
     return counts.most_common(1)[0][0] if counts else None
 
 

@@ -65,7 +65,9 @@ def _simplified_only(ch: str) -> bool:
 def script_of(text: str) -> Script:
     """The script ``text`` is printed in, from the characters only one script writes."""
     trad = simp = 0
-    for ch, n in Counter(c for c in text if is_han(c)).items():
+    for ch, n in Counter(text).items():
+        if not is_han(ch):
+            continue
         if fold_char(ch) != ch:
             trad += n
         elif _simplified_only(ch):

@@ -130,3 +130,35 @@ def test_a_pinned_reading_is_printed_as_typed_whatever_the_script(tmp_path: Path
     got = next(n for n in pinned.notes if n.id == note.id)
     assert got.chosen == "乾"
     assert pinned.canonical.text[got.offset:got.offset + 1] == "乾"
+
+
+def test_counting_characters_first_says_what_a_count_letter_by_letter_says() -> None:
+    # dominant_script and script_of count each distinct character once (in C), then
+    # weigh it: the answer, ties included, must be that of a count letter by letter
+    import random
+    from collections import Counter
+
+    from reconcile.classify import dominant_script, script
+    from reconcile.normalize import is_han
+    from reconcile.script import (_DOMINANCE, _MIN_MARKED, Script, _simplified_only, fold_char,
+                                  script_of)
+
+    def dominant_by_letter(text: str) -> str | None:
+        counts = Counter(s for s in map(script, text) if s)
+        return counts.most_common(1)[0][0] if counts else None
+
+    def script_by_letter(text: str) -> Script:
+        trad = sum(1 for c in text if is_han(c) and fold_char(c) != c)
+        simp = sum(1 for c in text if is_han(c) and fold_char(c) == c and _simplified_only(c))
+        if trad >= _MIN_MARKED and trad >= _DOMINANCE * simp:
+            return Script.TRADITIONAL
+        if simp >= _MIN_MARKED and simp >= _DOMINANCE * trad:
+            return Script.SIMPLIFIED
+        return Script.NEUTRAL
+
+    rng = random.Random(5)
+    alphabet = "abcXYZабв中文發东國の한 ,.1"
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert dominant_script(text) == dominant_by_letter(text), text
+        assert script_of(text * 20) == script_by_letter(text * 20), text
