@@ -262,6 +262,7 @@ def _without_intrusion(k: str, left: str, right: str) -> str | None:
     return " ".join(kept)
 
 
+@lru_cache(maxsize=1 << 16)  # asked again for every site in the second pass
 def _typical(t: str, x: str, left: str, right: str) -> bool:
     """Whether ``x`` is ``t`` with a typical failure: a word of another script inside the
     text, or a syllable repeated."""
