@@ -71,11 +71,12 @@ def unit_refs(records: Sequence[Fingerprinted]) -> np.ndarray:
          for w, rec in enumerate(records)] or [np.zeros(0, dtype=np.int64)])
 
 
-def band_rows(records: Sequence[Fingerprinted], b: int, r: int) -> Iterator[tuple[int, np.ndarray]]:
-    """For each band: the bucket keys of every unit in the folder, in the order of
-    :func:`unit_refs`. This is the shuffle's input."""
+def band_rows(records: Sequence[Fingerprinted], b: int, r: int,
+              bands: Sequence[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """For each band (of ``bands``, default all): the bucket keys of every unit in the
+    folder, in the order of :func:`unit_refs`. This is the shuffle's input."""
     sigs = [rec.signatures for rec in records if len(rec.units)]
-    for band in range(b):
+    for band in range(b) if bands is None else bands:
         # one band's values of the whole folder at once (a few vector operations, not one
         # per file), without a second copy of every signature
         rows = np.concatenate([s[:, band * r:(band + 1) * r] for s in sigs]) if sigs else \
@@ -113,22 +114,40 @@ def candidates(records: Sequence[Fingerprinted], config: Config) -> np.ndarray:
     """Candidate pairs of the folder, once each, in order: rows ``(smaller, larger)``."""
     b, r = band_params(config)
     refs = unit_refs(records)
-    # a unit as its place among the folder's units (in the order of its ref, under 2**32),
-    # so that a pair is one 64-bit number; a pair found in many bands is kept once as the
-    # bands come, not once per band until the end (the memory of the join)
-    places = np.arange(len(refs), dtype=np.int64)
+    # the bands in the pool's workers where the folder is large (each keeps its bands'
+    # pairs once; the union is the same whoever found a pair)
+    jobs = jobs_of(config.jobs) if len(refs) >= _POOL_MIN_UNITS else 1
+    shares = [tuple(range(j, b, jobs)) for j in range(jobs)]
+    kept = np.zeros(0, dtype=np.uint64)
+    for got in shared_map(_band_pairs, (records, config, b, r, len(refs)), shares, jobs,
+                          least=2, chunksize=1):
+        kept = _merged(kept, [got])
+    return np.stack([refs[(kept >> np.uint64(32)).astype(np.int64)],
+                     refs[(kept & np.uint64(0xFFFFFFFF)).astype(np.int64)]], axis=1)
+
+
+# Below this many units in the folder, the bands are cut into buckets in this process.
+_POOL_MIN_UNITS = 200_000
+
+
+def _band_pairs(shared: tuple[Sequence[Fingerprinted], Config, int, int, int],
+                bands: Sequence[int]) -> np.ndarray:
+    """The distinct pairs that share a bucket in any of ``bands``, each as one 64-bit
+    number: the two units' places among the folder's units (in the order of their refs,
+    under 2**32). A pair found in many bands is kept once as the bands come, not once per
+    band until the end (the memory of the join)."""
+    records, config, b, r, n = shared
+    places = np.arange(n, dtype=np.int64)
     kept = np.zeros(0, dtype=np.uint64)
     pending: list[np.ndarray] = []
     waiting = 0
-    for _, col in band_rows(records, b, r):
+    for _, col in band_rows(records, b, r, bands):
         pairs = bucket_pairs(col, places, config.max_bucket).astype(np.uint64)
         pending.append((pairs[:, 0] << np.uint64(32)) | pairs[:, 1])
         waiting += len(pairs)
         if waiting > max(len(kept), 1 << 20):
             kept, pending, waiting = _merged(kept, pending), [], 0
-    kept = _merged(kept, pending)
-    return np.stack([refs[(kept >> np.uint64(32)).astype(np.int64)],
-                     refs[(kept & np.uint64(0xFFFFFFFF)).astype(np.int64)]], axis=1)
+    return _merged(kept, pending)
 
 
 def _distinct(a: np.ndarray, kind: str = "quicksort") -> np.ndarray:

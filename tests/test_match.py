@@ -128,3 +128,21 @@ def test_fingerprinting_loads_no_integrator_and_other_bands_still_search() -> No
         "assert hasattr(scipy.integrate, 'simpson')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_bands_cut_in_the_pool_give_the_candidates_cut_here(monkeypatch) -> None:
+    # a large folder's bands are cut into buckets by the pool's workers, each keeping its
+    # bands' pairs: the union must be what one process finds, pair for pair, in order
+    from reconcile import join as J
+    from tests import synth
+
+    texts = []
+    for seed, script in ((1, "cjk"), (2, "latin"), (3, "cjk")):
+        paras = synth.report(seed, script, paragraphs=8)
+        texts += [synth.render(paras, script), synth.digest(paras, script, seed)]
+    recs = [record(t, f"{i}.txt") for i, t in enumerate(texts)]
+    here = J.candidates(recs, Config(jobs=1))
+    monkeypatch.setattr(J, "_POOL_MIN_UNITS", 0)
+    pooled = J.candidates(recs, Config(jobs=2))
+    assert len(here) > 0
+    assert np.array_equal(here, pooled)
