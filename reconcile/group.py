@@ -592,13 +592,24 @@ def _related(records: Sequence[Fingerprinted], matches: Sequence[Match],
     share of itself, the passages it shares, and where the other work prints them. Only
     strong matches of body text count, so stock headings do not make works related."""
     strong: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    body: dict[int, list[bool]] = {}  # per file met: whether each unit is body text
+
+    def in_body(f: int) -> list[bool]:
+        got = body.get(f)
+        if got is None:
+            rec = records[f]
+            kinds = [p.kind is Kind.BODY for p in rec.witness.paragraphs]
+            got = body[f] = [kinds[u.paragraph] for u in rec.units]
+        return got
+    least = config.related_min_containment
     for m in matches:
-        if work_of[m.a[0]] == work_of[m.b[0]] or m.containment < config.related_min_containment:
+        a, b = m.a, m.b
+        if work_of[a[0]] == work_of[b[0]] or m.containment < least:
             continue
-        for x, y in ((m.a, m.b), (m.b, m.a)):
-            rec = records[x[0]]
-            if rec.witness.paragraphs[rec.units[x[1]].paragraph].kind is Kind.BODY:
-                strong[(x[0], y[0])].append((x[1], y[1]))
+        if in_body(a[0])[a[1]]:
+            strong[(a[0], b[0])].append((a[1], b[1]))
+        if in_body(b[0])[b[1]]:
+            strong[(b[0], a[0])].append((b[1], a[1]))
     best: dict[tuple[str, str], tuple[tuple[float, int, str], int, int, int]] = {}
     for (a, b), pairs in strong.items():
         units = {u for u, _ in pairs}

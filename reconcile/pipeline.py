@@ -229,7 +229,13 @@ def run(folder: Path | str, config: Config | None = None,
     same with or without it. ``progress(stage, done, total)`` is called as each file is
     done (stage ``"files"``), after the folder stage (``"folder"``, 1 of 1) and as each work
     is done (``"works"``)."""
-    config = config or Config()
+    with paused_gc():  # what the run builds lives until its end: nothing to collect
+        return _run(folder, config or Config(), on_error, cache, progress, engine)
+
+
+def _run(folder: Path | str, config: Config, on_error: Callable[[ReadError], None] | None,
+         cache: Cache | None, progress: Callable[[str, int, int], None] | None,
+         engine: Engine | None) -> Result:
     folder = Url(folder) if is_url(folder) else Path(folder)
     kind = kind_of(folder)
     if kind == "file" and is_container(folder.name):

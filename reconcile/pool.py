@@ -94,8 +94,9 @@ _RESUME = False  # whether collection was on when the first of them came in
 def paused_gc() -> Iterator[None]:
     """While inside, no automatic garbage collection: a task's own objects are freed by
     their counts as it goes, and a collection would walk all of them again and again
-    (13 % of a 2 MB work, 5 % of an ordinary one). Collection is back when the last task
-    inside, in any thread, leaves; the cycles it left are collected then."""
+    (13 % of a 2 MB work, 5 % of an ordinary one; in the run's own process, related
+    works at 10,000 works took 11.9 s collected, 5.6 s not). Collection is back when the
+    last task inside, in any thread, leaves; the cycles it left are collected then."""
     global _PAUSED, _RESUME
     with _PAUSE_LOCK:
         if _PAUSED == 0:
@@ -109,6 +110,17 @@ def paused_gc() -> Iterator[None]:
             _PAUSED -= 1
             if _PAUSED == 0 and _RESUME:
                 gc.enable()
+
+
+def _start_worker() -> None:
+    """A forked worker: it ends with the run, and collects its garbage as the process it
+    was forked from did before pausing (the tasks pause it for themselves)."""
+    global _PAUSED, _RESUME
+    die_with_parent()
+    if _PAUSED:
+        _PAUSED, on, _RESUME = 0, _RESUME, False
+        if on:
+            gc.enable()
 
 
 def _call(item: Any) -> Any:
@@ -132,7 +144,7 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
         gc.freeze()
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
-                                     initializer=die_with_parent) as pool:
+                                     initializer=_start_worker) as pool:
                 yield from pool.map(_call, items,
                                     chunksize=chunksize or max(1, len(items) // (jobs * 8)))
         finally:

@@ -74,3 +74,29 @@ def test_collection_resumes_when_the_last_paused_task_leaves_in_any_order() -> N
         assert not gc.isenabled()  # it was off before: it stays off
     finally:
         gc.enable()
+
+
+def _collecting(shared: object, item: int) -> tuple[bool, bool]:
+    from reconcile.pool import paused_gc
+    import gc
+
+    outside = gc.isenabled()
+    with paused_gc():
+        inside = gc.isenabled()
+    return outside, inside
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="no fork here")
+def test_workers_forked_from_a_paused_run_collect_between_their_tasks() -> None:
+    # the run pauses collection in its own process; a worker it forks collects again
+    # (its tasks pause for themselves), or hundreds of works' cycles would pile up there
+    import gc
+
+    from reconcile.pool import paused_gc
+
+    with paused_gc():
+        assert not gc.isenabled()
+        got = set(shared_map(_collecting, None, list(range(8)), jobs=2, least=2))
+        assert not gc.isenabled()
+    assert got == {(True, False)}
+    assert gc.isenabled()
