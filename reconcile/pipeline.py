@@ -24,7 +24,7 @@ from .join import join
 from .containers import is_container, read_container
 from .read import Url, discover, is_url, kind_of, read_bytes, read_source, relative_id
 from .records import ReadError, Source
-from .pool import give_back, jobs_of, paused_gc, settled, shared_map
+from .pool import give_back, jobs_of, paused_gc, shared_map
 from .work import WorkResult, process_work
 
 if TYPE_CHECKING:
@@ -82,7 +82,8 @@ def analyse(records: Sequence[Fingerprinted], errors: Sequence[ReadError],
             engine: Engine | None = None) -> Result:
     """Join and group. The result does not depend on the order of ``records``. ``cache``,
     ``progress`` and ``engine`` are as for :func:`run`."""
-    return _analyse(list(records), errors, config, cache, progress, engine)
+    with paused_gc():
+        return _analyse(list(records), errors, config, cache, progress, engine)
 
 
 def _analyse(records: list[Fingerprinted], errors: Sequence[ReadError], config: Config,
@@ -95,14 +96,12 @@ def _analyse(records: list[Fingerprinted], errors: Sequence[ReadError], config: 
     matches = tuple(join(recs, config))
     recs = tuple(r.lean() for r in recs)
     give_back()
-    with settled():
-        works, related = group(recs, matches, config)
-        dups = within_file(recs, matches, config) + across_files(recs, matches, works, config)
-        errs = tuple(sorted(errors, key=lambda e: e.file))
-        if progress is not None:
-            progress("folder", 1, 1)
-        collated = collate_works(recs, matches, works, related, config, cache, progress,
-                                 engine)
+    works, related = group(recs, matches, config)
+    dups = within_file(recs, matches, config) + across_files(recs, matches, works, config)
+    errs = tuple(sorted(errors, key=lambda e: e.file))
+    if progress is not None:
+        progress("folder", 1, 1)
+    collated = collate_works(recs, matches, works, related, config, cache, progress, engine)
     return Result(config, recs, matches, tuple(works), tuple(related), tuple(dups), errs,
                   collated)
 

@@ -69,22 +69,6 @@ def give_back() -> None:
             pass
 
 
-@contextmanager
-def settled() -> Iterator[None]:
-    """While inside, what exists now is left out of garbage collections: the folder's
-    records and matches live as long as the run, and a full collection walks every object
-    it tracks (at 10,000 works tens of millions; the grouping took 82 s with them
-    collected, 71 s without)."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 _PAUSE_LOCK = threading.Lock()
 _PAUSED = 0  # tasks inside paused_gc, across threads (a Dask worker runs several)
 _RESUME = False  # whether collection was on when the first of them came in
@@ -140,7 +124,6 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
         # what the workers inherit is left out of their garbage collections: a collection
         # writes to every object it tracks, and each page written is copied into the worker
         # (at 10,000 works most of the folder's records, again in each worker)
-        thawed = gc.get_freeze_count() == 0
         gc.freeze()
         try:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
@@ -149,11 +132,10 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
                                     chunksize=chunksize or max(1, len(items) // (jobs * 8)))
         finally:
             _SHARED = None
-            if thawed:  # else whoever froze first thaws (the pipeline: see settled)
-                gc.unfreeze()
+            gc.unfreeze()
     else:
         for item in items:
             yield fn(shared, item)
 
 
-__all__ = ["die_with_parent", "give_back", "jobs_of", "no_fork", "paused_gc", "settled", "shared_map"]
+__all__ = ["die_with_parent", "give_back", "jobs_of", "no_fork", "paused_gc", "shared_map"]

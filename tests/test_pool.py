@@ -22,25 +22,6 @@ def test_no_fork_keeps_a_pool_map_in_this_process() -> None:
         assert set(shared_map(_pid, None, list(range(8)), jobs=2, least=2)) == {os.getpid()}
 
 
-@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="no fork here")
-def test_a_pool_inside_a_settled_run_leaves_the_run_settled() -> None:
-    # the run's records stay out of collections through its pools, and are collected again
-    # after it (a pool thawing everything would let collections walk them mid-run)
-    import gc
-
-    from reconcile.pool import settled
-
-    assert gc.get_freeze_count() == 0
-    with settled():
-        held = gc.get_freeze_count()
-        assert held > 0
-        assert len(set(shared_map(_pid, None, list(range(8)), jobs=2, least=2))) >= 1
-        assert gc.get_freeze_count() >= held
-    assert gc.get_freeze_count() == 0
-    list(shared_map(_pid, None, list(range(8)), jobs=2, least=2))
-    assert gc.get_freeze_count() == 0
-
-
 def test_collection_resumes_when_the_last_paused_task_leaves_in_any_order() -> None:
     # a Dask worker runs tasks in threads: whichever order they leave in, collection is
     # back on after the last, and stays off while any is inside
