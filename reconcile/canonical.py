@@ -254,6 +254,8 @@ _SPACES = re.compile(r"[ \t]+")
 def _norm_trail(trail: str) -> str:
     """Spaces squeezed; a paragraph break kept, with what closes the paragraph before it and
     what opens the next after it."""
+    if trail == "" or trail == " ":  # most trails: nothing to squeeze
+        return trail
     if "\n\n" in trail:
         head, _, tail = trail.partition("\n\n")
         head = _SPACES.sub(" ", head.replace("\n", " ")).strip()
@@ -304,6 +306,19 @@ def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[
         toks = table.toks[w]
         if t + 1 < len(toks) and c0 <= col_of[w][t + 1] < c1:
             return _between(_norm_trail(toks.trail(t)), before, after)
+    # the common case: every witness prints the next unit next, with the same trail
+    same = None
+    for w, (_, t) in voters.items():
+        toks = table.toks[w]
+        if not (t + 1 < len(toks) and c0 <= col_of[w][t + 1] < c1):
+            break
+        tr = toks.trail(t)
+        if same is not None and tr != same:
+            break
+        same = tr
+    else:
+        if same is not None:
+            return _between(_norm_trail(same), before, after)
     for w, (_, t) in voters.items():
         toks = table.toks[w]
         tr = toks.trail(t)
