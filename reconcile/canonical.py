@@ -141,25 +141,31 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
             units.append((c, c + 1, text, {w: (t, t)}, "col", -1))
             c += 1
             continue
-        forms: Counter[str] = Counter()
-        best_rank: dict[str, int] = {}
-        in_target: set[str] = set()
         carriers = {}
+        printed: list[tuple[int, str]] = []
         for w in range(n_w):
             t = cells[w][c]
-            if t < 0:
-                continue
-            f = table.toks[w].surface(t)
-            forms[f] += 1
-            best_rank[f] = min(best_rank.get(f, 99), rank.get(w, 99))
-            if writes_to[w]:
-                in_target.add(f)
-            carriers[w] = (t, t)
-        if forms:
+            if t >= 0:
+                carriers[w] = (t, t)
+                printed.append((w, table.toks[w].surface(t)))
+        if printed and all(f == printed[0][1] for _, f in printed[1:]):
+            # every witness prints the column alike: the common case, made fast
+            if not any(writes_to[w] for w, _ in printed):
+                foreign.add(len(units))
+            units.append((c, c + 1, printed[0][1], carriers, "col", -1))
+        elif printed:
+            forms: Counter[str] = Counter()
+            best_rank: dict[str, int] = {}
+            in_target: set[str] = set()
+            for w, f in printed:
+                forms[f] += 1
+                best_rank[f] = min(best_rank.get(f, 99), rank.get(w, 99))
+                if writes_to[w]:
+                    in_target.add(f)
             text = max(forms, key=lambda f: (f in in_target, forms[f], -best_rank[f]))
-            if len(forms) > 1 and any(differs_in_script_only(f, text) for f in forms):
+            if any(differs_in_script_only(f, text) for f in forms):
                 script_diffs += 1
-            elif len(forms) > 1:
+            else:
                 text = vote_case(text, list(forms.elements()))  # "wennS" / "wenns"
             if text not in in_target:
                 foreign.add(len(units))
