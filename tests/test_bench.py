@@ -489,3 +489,16 @@ def test_alignment_adapters_pair_b_with_a():
     assert pairs_from_pairing([-1, 3, 4]) == {(3, 1), (4, 2)}
     a, b = "xyz天下皆知美之为美uvw", "天下皆知美之为美"
     assert reconcile_chars(a, b) == {(3 + j, j) for j in range(len(b))}
+
+
+def test_stages_are_timed_and_hashed_alike_from_the_kept_records(tmp_path, folder):
+    # bench.stages is how a speed change shows it kept the output: the same hashes whether
+    # the per-file results are made or read back
+    from bench.stages import measure
+
+    root, _ = folder
+    first = measure(root / "input", works=3, keep=tmp_path)
+    again = measure(root / "input", works=3, keep=tmp_path)
+    assert [d for _, d in first.values()] == [d for _, d in again.values()]
+    assert first["per file"][0] > 0 and again["per file"][0] == 0.0
+    assert list(first) == ["per file", "join", "grouping", "duplicates", "per work (3)"]
