@@ -22,32 +22,30 @@ def test_no_fork_keeps_a_pool_map_in_this_process() -> None:
         assert set(shared_map(_pid, None, list(range(8)), jobs=2, least=2)) == {os.getpid()}
 
 
-def test_collection_resumes_when_the_last_paused_task_leaves_in_any_order() -> None:
-    # a Dask worker runs tasks in threads: whichever order they leave in, collection is
-    # back on after the last, and stays off while any is inside
+def test_collection_pauses_in_the_main_thread_only_and_resumes_after_the_outermost() -> None:
+    # a run pauses, and so does each of its tasks inside it; collection is back after
+    # the run. A Dask worker's threads run tasks that overlap: they leave collection be
     import gc
     import threading
 
     from reconcile.pool import paused_gc
 
     assert gc.isenabled()
-    inside = threading.Barrier(4)  # the three tasks and this test
-    leave = [threading.Event() for _ in range(3)]
-
-    def task(k: int) -> None:
+    with paused_gc():
         with paused_gc():
-            inside.wait()
-            leave[k].wait()
-
-    threads = [threading.Thread(target=task, args=(k,)) for k in range(3)]
-    for t in threads:
-        t.start()
-    inside.wait()
-    for k in (1, 0, 2):
+            assert not gc.isenabled()
         assert not gc.isenabled()
-        leave[k].set()
-        threads[k].join()
     assert gc.isenabled()
+    seen: list[bool] = []
+
+    def task() -> None:
+        with paused_gc():
+            seen.append(gc.isenabled())
+
+    t = threading.Thread(target=task)
+    t.start()
+    t.join()
+    assert seen == [True] and gc.isenabled()
     gc.disable()
     try:
         with paused_gc():
