@@ -181,3 +181,39 @@ def test_likeness_is_the_jaccard_of_the_fingerprint_shingles(texts: list[str]) -
             union = len(np.union1d(sx, sy))
             want = len(np.intersect1d(sx, sy)) / union if union else 1.0
             assert like(x, y) == pytest.approx(want)
+
+
+def test_the_shares_of_files_are_counted_as_unit_by_unit() -> None:
+    # _tally counts what each pair of files shares for all matches at once; it must be
+    # what a count unit by unit says (capped at the unit, like sizes only, sentence ends)
+    from collections import defaultdict
+
+    from reconcile.group import _tally
+    from reconcile.join import join
+
+    from .helpers import record
+
+    texts = []
+    for seed, script in ((1, "cjk"), (2, "latin"), (3, "cjk")):
+        paras = synth.report(seed, script, paragraphs=8)
+        texts += [synth.render(paras, script), synth.digest(paras, script, seed),
+                  synth.article(paras, script, seed)]
+    recs = tuple(sorted((record(t, f"{i:02d}.txt") for i, t in enumerate(texts)),
+                        key=lambda r: r.witness.id))
+    t = _tally(recs, join(recs, CONFIG))
+    shared: dict = defaultdict(int)
+    comparable: dict = defaultdict(int)
+    units: dict = defaultdict(int)
+    for (f, u), others in t.partners.items():
+        size = t.sizes[f][u]
+        held: dict = defaultdict(int)
+        for o in others:
+            held[o[0]] += t.sizes[o[0]][o[1]]
+        for w, n in held.items():
+            shared[(f, w)] += min(size, n)
+        for w in {o[0] for o in others
+                  if 4 * min(size, t.sizes[o[0]][o[1]]) >= max(size, t.sizes[o[0]][o[1]])}:
+            comparable[(f, w)] += min(size, held[w])
+            units[(f, w)] += recs[f].units[u].ends
+    assert t.shared and t.shared == dict(shared)
+    assert t.comparable == dict(comparable) and t.comparable_units == dict(units)
