@@ -90,10 +90,10 @@ def render(table: Table, sites: Sequence, choices: Sequence[Choice], lones: Sequ
     col_of = table.col_of  # per witness: token -> column
     cells = [a.tolist() for a in table.al.cells]  # per witness: column -> token (-1: none)
     # per column: the one witness that prints it, or -1 (none, or several): the common
-    # case, told apart for every column at once
+    # case, told apart for every column at once (a token's key id is never negative)
     if n_w and n:
-        printed = np.stack(table.al.cells) >= 0
-        sole = np.where(printed.sum(axis=0) == 1, printed.argmax(axis=0), -1).tolist()
+        has_token = table.vals >= 0
+        sole = np.where(has_token.sum(axis=0) == 1, has_token.argmax(axis=0), -1).tolist()
     else:
         sole = [-1] * n
 
