@@ -363,6 +363,68 @@ class CharModel:
         for t in texts:
             self.chars.update(t)
 
+    @classmethod
+    def of_groups(cls, order: int, beta: float,
+                  groups: Sequence[tuple[Sequence[str], float]]) -> CharModel:
+        """A model of several groups of texts, each with its weight: the same counts, to the
+        last bit, as ``add(texts, weight)`` for each group in turn on an empty model, but
+        counted in one pass (a language's general model is 350 groups, one per frequency
+        bucket of its word list: counted group by group it took 0.2-0.3 s in each worker)."""
+        m = cls(order, beta)
+        flat = [t for texts, _ in groups for t in texts]
+        joined = "\x00".join(flat)
+        n = len(joined)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        alphabet, dense = np.unique(codes, return_inverse=True)
+        bits = max(1, int(len(alphabet) - 1).bit_length())
+        if n < _NUMPY_MIN_CHARS or bits * order > 63:
+            for texts, weight in groups:
+                m.add(texts, weight)
+            return m
+        weights = np.array([w for _, w in groups], dtype=np.float64)
+        gbits = max(1, int(len(groups) - 1).bit_length())
+        # the group of each position (a NUL takes the group of the text before it)
+        group_of_text = np.repeat(np.arange(len(groups)), [len(texts) for texts, _ in groups])
+        group_at = np.repeat(group_of_text, [len(t) + 1 for t in flat])[:n]
+        dense = dense.astype(np.int64)
+        nul = codes == 0
+        packed = np.zeros(n, dtype=np.int64)
+        has_nul = np.zeros(n, dtype=bool)
+        counts: dict[str, float] = {}
+        for k in range(1, order + 1):
+            size = n - k + 1
+            if size <= 0:
+                break
+            packed = (packed[:size] << bits) | dense[k - 1:k - 1 + size]
+            has_nul = has_nul[:size] | nul[k - 1:k - 1 + size]
+            starts = np.flatnonzero(~has_nul)
+            if not len(starts):
+                continue
+            ids, grp = packed[starts], group_at[starts]
+            # by gram, then group (one key where both fit in 64 bits: 5x faster)
+            if bits * k + gbits <= 63:
+                by = np.argsort((ids << gbits) | grp)
+            else:
+                by = np.lexsort((grp, ids))
+            ids, grp, starts = ids[by], grp[by], starts[by]
+            run = np.flatnonzero(np.r_[True, (ids[1:] != ids[:-1]) | (grp[1:] != grp[:-1])])
+            per_run = np.diff(np.r_[run, len(ids)]).astype(np.float64) * weights[grp[run]]
+            first = np.r_[True, ids[run[1:]] != ids[run[:-1]]]  # a gram's first run
+            # bincount adds in order, as += did group by group
+            sums = np.bincount(np.cumsum(first) - 1, weights=per_run)
+            for i, v in zip(starts[run[first]].tolist(), sums.tolist()):  # any occurrence
+                counts[joined[i:i + k]] = v
+        m.counts = Counter(counts)
+        for texts, weight in groups:
+            ends: Counter[str] = Counter()
+            for k in range(1, order):
+                ends.update(t[-k:] for t in texts if len(t) >= k)
+            for g, c in ends.items():
+                m.ends[g] += c * weight
+            m.total += sum(map(len, texts)) * weight
+        m.chars = set().union(*flat)
+        return m
+
     def logp(self, s: str, start: int = 0, minus: str = "") -> float:
         """log P of ``s[start:]`` given what precedes it in ``s``; ``minus``: text the
         counts hold that must not count (the place being judged, left out)."""
@@ -477,11 +539,10 @@ def general_model(lang: str, order: int, beta: float, words: int, mass: float) -
         return m
     top = _most_frequent(buckets, words)
     total = sum(f * len(ws) for f, ws in top) or 1.0
-    for f, ws in top:
-        # the words of one bucket weigh alike: counted together, then weighted once
-        m.add([w if all(is_cjk_token(ch) for ch in w) else f" {w} " for w in ws],
-                  weight=mass * f / total)
-    return m
+    # the words of one bucket weigh alike: counted together, then weighted once
+    return CharModel.of_groups(order, beta, [
+        ([w if all(is_cjk_token(ch) for ch in w) else f" {w} " for w in ws], mass * f / total)
+        for f, ws in top])
 
 
 @lru_cache(maxsize=1)

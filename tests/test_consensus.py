@@ -482,3 +482,27 @@ def test_grams_of_a_text_of_many_distinct_characters_are_counted_by_slicing() ->
     assert got == want and list(got) == list(want)
     assert _gram_counts(text[:3_000], 4) == Counter(  # few enough to pack
         g for k in range(1, 5) for g in (text[i:i + k] for i in range(3_000 - k + 1)))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_model_of_weighted_groups_counts_as_adding_the_groups_in_turn(seed: int) -> None:
+    # of_groups counts all groups at once; the sums must be those of add, to the last bit
+    import random
+
+    from reconcile.evidence import CharModel
+    rng = random.Random(seed)
+    alphabet = "abcdé 大盂孟"
+    groups = [([" " + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9))) + " "
+                for _ in range(rng.randint(1, 300))], rng.uniform(0.01, 50.0))
+              for _ in range(rng.randint(2, 40))]
+    if seed == 3:  # grams and groups too many to sort on one 64-bit key
+        groups.append(([rng.choice(alphabet) + "".join(map(chr, range(0x4E00, 0x4E00 + 20_000)))],
+                       0.5))
+    if seed == 4:  # characters too many to pack four in 63 bits: counted group by group
+        groups.append((["".join(map(chr, range(0x20000, 0x20000 + 70_000)))], 0.5))
+    got = CharModel.of_groups(4, 1.0, groups)
+    want = CharModel(4, 1.0)
+    for texts, weight in groups:
+        want.add(texts, weight)
+    assert dict(got.counts) == dict(want.counts) and dict(got.ends) == dict(want.ends)
+    assert got.total == want.total and got.chars == want.chars
