@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
+from .arrays import runs
 from .evidence import looks_alike
 from .normalize import has_han
 from .tokens import Tokens
@@ -84,8 +85,8 @@ def _unique_anchors(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, n
     ha, hb = _kmer_hashes(a, k), _kmer_hashes(b, k)
     if not len(ha) or not len(hb):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    ua, ia, ca = np.unique(ha, return_index=True, return_counts=True)
-    ub, ib, cb = np.unique(hb, return_index=True, return_counts=True)
+    ua, ia, ca = runs(ha)
+    ub, ib, cb = runs(hb)
     ua, ia = ua[ca == 1], ia[ca == 1]
     ub, ib = ub[cb == 1], ib[cb == 1]
     common, xa, xb = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)

@@ -39,6 +39,7 @@ from itertools import groupby
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from .arrays import ranks, runs
 from .config import Config
 from .normalize import fold
 from .tokens import is_cjk_token
@@ -296,7 +297,7 @@ def _gram_counts(joined: str, order: int) -> Counter[str]:
         return out
     if n >= _NUMPY_MIN_CHARS:
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        alphabet, dense = np.unique(codes, return_inverse=True)
+        alphabet, dense = ranks(codes)
         bits = max(1, int(len(alphabet) - 1).bit_length())
     # a short text (a bucket of the general word list) is counted faster by slicing, and
     # so is one of too many distinct characters to pack a gram in 64 bits
@@ -321,7 +322,7 @@ def _gram_counts(joined: str, order: int) -> Counter[str]:
         if not len(ids):
             continue
         starts = np.flatnonzero(~has_nul)
-        uniq, first, counts = np.unique(ids, return_index=True, return_counts=True)
+        _, first, counts = runs(ids)
         seen = np.argsort(first, kind="stable")
         for i, c in zip(starts[first[seen]].tolist(), counts[seen].tolist()):
             out[joined[i:i + k]] = c
@@ -375,7 +376,7 @@ class CharModel:
         joined = "\x00".join(flat)
         n = len(joined)
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        alphabet, dense = np.unique(codes, return_inverse=True)
+        alphabet, dense = ranks(codes)
         bits = max(1, int(len(alphabet) - 1).bit_length())
         if n < _NUMPY_MIN_CHARS or bits * order > 63:
             for texts, weight in groups:

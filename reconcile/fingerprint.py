@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .arrays import distinct
 from .config import Config
 from .normalize import key, mostly_cjk
 from .records import Unit, Witness
@@ -48,7 +49,7 @@ def shingles(k_text: str, k: int) -> np.ndarray:
         with np.errstate(over="ignore"):
             for j in range(k):
                 h = h * np.uint64(1000003) + cps[j:j + m]
-    return np.unique(h)
+    return distinct(h)
 
 
 def _to32(h: np.ndarray) -> np.ndarray:

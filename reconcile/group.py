@@ -35,6 +35,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from . import pages
+from .arrays import ranks
 from .config import Config
 from .fingerprint import Fingerprinted, shingles
 from .normalize import fold, key
@@ -229,7 +230,7 @@ def _shares(records: Sequence[Fingerprinted], sizes: Sequence[Sequence[int]],
     n_files = np.int64(len(sizes))
     # per unit and other file: what its partners there hold (at most the unit), and
     # whether one of them is of like size
-    group, at = np.unique(unit * n_files + other, return_inverse=True)
+    group, at = ranks(unit * n_files + other)
     held = np.bincount(at, weights=theirs).astype(np.int64)
     like = np.bincount(at, weights=(4 * np.minimum(mine, theirs) >=
                                     np.maximum(mine, theirs)).astype(np.float64)) > 0
@@ -239,7 +240,7 @@ def _shares(records: Sequence[Fingerprinted], sizes: Sequence[Sequence[int]],
     held = np.minimum(held, size[g_unit])
 
     def summed(keep: np.ndarray, values: np.ndarray) -> dict[tuple[int, int], int]:
-        pairs, at = np.unique(g_file[keep] * n_files + g_other[keep], return_inverse=True)
+        pairs, at = ranks(g_file[keep] * n_files + g_other[keep])
         got = np.bincount(at, weights=values[keep], minlength=len(pairs)).astype(np.int64)
         return dict(zip(zip((pairs // n_files).tolist(), (pairs % n_files).tolist()),
                         got.tolist()))

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from rapidfuzz import fuzz
 
+from .arrays import distinct
 from .config import Config
 from .fingerprint import Fingerprinted
 from .pool import jobs_of, shared_map
@@ -150,19 +151,12 @@ def _band_pairs(shared: tuple[Sequence[Fingerprinted], Config, int, int, int],
     return _merged(kept, pending)
 
 
-def _distinct(a: np.ndarray, kind: str = "quicksort") -> np.ndarray:
-    """The distinct values of ``a``, sorted (numpy 2's ``unique`` hashes first: many times
-    slower on millions of values than a sort)."""
-    a = np.sort(a, kind=kind)
-    return a[np.concatenate(([True], a[1:] != a[:-1]))] if len(a) else a
-
-
 def _merged(kept: np.ndarray, pending: list[np.ndarray]) -> np.ndarray:
     """``kept`` (distinct, sorted) with the values of ``pending`` added, each once: the new
     values sorted alone, then the two sorted runs merged (a stable sort finds the runs)."""
     if not pending:
         return kept
-    return _distinct(np.concatenate([kept, _distinct(np.concatenate(pending))]), "stable")
+    return distinct(np.concatenate([kept, distinct(np.concatenate(pending))]), "stable")
 
 
 def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config) -> list[Match]:
