@@ -54,8 +54,8 @@ def measure(folder: Path, works: int = 300, keep: Path | None = None) -> dict[st
     recs = tuple(recs)
     with paused_gc():  # as the run does
         t = time.process_time()
-        matches = tuple(join(recs, config))
-        out["join"] = (time.process_time() - t, _hash(matches))
+        matches = join(recs, config)
+        out["join"] = (time.process_time() - t, _hash(tuple(matches)))
         recs = tuple(r.lean() for r in recs)
         t = time.process_time()
         found, related = group(recs, matches, config)

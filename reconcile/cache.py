@@ -44,7 +44,6 @@ import pickle
 import sqlite3
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
@@ -56,7 +55,7 @@ from .config import Config
 if TYPE_CHECKING:
     from .fingerprint import Fingerprinted
     from .group import Work
-    from .records import Match
+    from .records import Matches
     from .work import WorkResult
 
 ENV_DIR = "RECONCILE_CACHE_DIR"
@@ -177,7 +176,7 @@ class Cache:
         self._wrote = False
         self._con: sqlite3.Connection | None = None
         self._matches_ref: object = None
-        self._by_record: dict[int, list[Match]] = {}
+        self._by_record: tuple[Any, Any] = ((), ())  # files, the matches' rows
         self._work_config: tuple[Config, str] | None = None
         self.enabled = True
         self._open()
@@ -398,28 +397,31 @@ class Cache:
 
     # --- per work ---------------------------------------------------------------------
 
-    def _matches_of(self, records: Sequence[Fingerprinted], matches: Sequence[Match],
+    def _matches_of(self, records: Sequence[Fingerprinted], matches: Matches,
                     deps: Sequence[int]) -> list[tuple]:
         """The matches with an end in one of ``deps``, by file id (not index), sorted.
-        ``matches`` is indexed by record once per run."""
-        if self._matches_ref is not matches:
-            by_record: dict[int, list[Match]] = defaultdict(list)
-            for m in matches:
-                by_record[m.a[0]].append(m)
-                if m.b[0] != m.a[0]:
-                    by_record[m.b[0]].append(m)
-            self._by_record, self._matches_ref = by_record, matches
-        seen: set[int] = set()
-        out = []
-        for i in deps:
-            for m in self._by_record.get(i, ()):
-                if id(m) not in seen:
-                    seen.add(id(m))
-                    out.append((records[m.a[0]].witness.id, m.a[1], records[m.b[0]].witness.id,
-                                m.b[1], m.containment, m.jaccard))
-        return sorted(out)
+        ``matches`` is indexed by record once per run: its rows by the files they name."""
+        import numpy as np
 
-    def work_key(self, records: Sequence[Fingerprinted], matches: Sequence[Match], work: Work,
+        from .arrays import distinct
+        if self._matches_ref is not matches:
+            rows = np.arange(len(matches))
+            other = matches.wb != matches.wa
+            files = np.concatenate([matches.wa, matches.wb[other]])
+            order = np.argsort(files, kind="stable")
+            self._by_record = (files[order], np.concatenate([rows, rows[other]])[order])
+            self._matches_ref = matches
+        files, rows = self._by_record
+        lo = np.searchsorted(files, deps, side="left")
+        hi = np.searchsorted(files, deps, side="right")
+        got = distinct(np.concatenate([rows[a:b] for a, b in zip(lo.tolist(), hi.tolist())]
+                                      or [rows[:0]]))
+        m = matches.where(got)
+        return sorted(zip((records[i].witness.id for i in m.wa.tolist()), m.ua.tolist(),
+                          (records[i].witness.id for i in m.wb.tolist()), m.ub.tolist(),
+                          m.containment.tolist(), m.jaccard.tolist()))
+
+    def work_key(self, records: Sequence[Fingerprinted], matches: Matches, work: Work,
                  config: Config, reads: Sequence[int] = ()) -> str:
         """Key of a work's result: code, the Config fields that can change results, the work
         (id, title, members, roles, shared paragraphs), the (id, sha256) of its members and
@@ -434,7 +436,7 @@ class Cache:
                  repr(self._matches_of(records, matches, deps)))
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    def lookup_work(self, records: Sequence[Fingerprinted], matches: Sequence[Match],
+    def lookup_work(self, records: Sequence[Fingerprinted], matches: Matches,
                     work: Work, config: Config, reads: Sequence[int]
                     ) -> tuple[str, WorkResult | None]:
         """The key of a work's result and the result if the cache holds it (counted as a hit
@@ -458,7 +460,7 @@ class Cache:
     def store_work(self, items: Sequence[tuple[str, WorkResult]]) -> None:
         self._put([(key, "work", result) for key, result in items if key])
 
-    def work(self, records: Sequence[Fingerprinted], matches: Sequence[Match], work: Work,
+    def work(self, records: Sequence[Fingerprinted], matches: Matches, work: Work,
              config: Config, reads: Sequence[int],
              compute: Callable[[Sequence[Fingerprinted]], WorkResult]) -> WorkResult:
         """``compute(records)`` (``work.process_work`` for ``work``), served from the cache

@@ -7,10 +7,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from .arrays import distinct, ranks
 from .config import Config
 from .fingerprint import Fingerprinted
 from .group import Place, Work, _UnionFind
-from .records import Kind, Match
+from .records import Kind, Matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +33,15 @@ def _place(rec: Fingerprinted, offset: int) -> Place:
     return Place(rec.witness.id, line, col)
 
 
-def within_file(records: Sequence[Fingerprinted], matches: Sequence[Match],
+def within_file(records: Sequence[Fingerprinted], matches: Matches,
                 config: Config) -> list[Duplicate]:
     """Runs of units a file prints twice: the first printing and the repeat."""
     pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for m in matches:
-        if m.a[0] == m.b[0] and m.jaccard >= config.duplicate_min_jaccard:
-            first, second = sorted((m.a[1], m.b[1]))
-            pairs[m.a[0]].append((first, second))
+    m = matches.where((matches.wa == matches.wb) &
+                      (matches.jaccard >= config.duplicate_min_jaccard))
+    for w, first, second in zip(m.wa.tolist(), np.minimum(m.ua, m.ub).tolist(),
+                                np.maximum(m.ua, m.ub).tolist()):
+        pairs[w].append((first, second))
     out: list[Duplicate] = []
     for w, ps in pairs.items():
         rec = records[w]
@@ -61,28 +65,40 @@ def within_file(records: Sequence[Fingerprinted], matches: Sequence[Match],
     return out
 
 
-def repeated_paragraphs(rec: Fingerprinted, matches: Sequence[Match], w: int,
-                        config: Config) -> set[int]:
-    """Paragraphs of witness ``w`` that wholly repeat an earlier paragraph of it."""
-    dup_units: dict[int, set[int]] = defaultdict(set)  # later paragraph -> earlier paragraphs
-    covered: dict[int, int] = defaultdict(int)
-    for m in matches:
-        if m.a[0] == w and m.b[0] == w and m.jaccard >= config.duplicate_min_jaccard:
-            first, second = sorted((m.a[1], m.b[1]))
-            pf, ps = rec.units[first].paragraph, rec.units[second].paragraph
-            if pf < ps:
-                covered[second] = rec.units[second].size
-                dup_units[ps].add(pf)
-    out = set()
-    for p in dup_units:
-        size = sum(u.size for u in rec.units if u.paragraph == p)
-        got = sum(covered[i] for i, u in enumerate(rec.units) if u.paragraph == p)
-        if size and got >= 0.9 * size:
-            out.add(p)
-    return out
+def _shared_paragraphs(records: Sequence[Fingerprinted], m: Matches
+                       ) -> dict[tuple[tuple[int, int], tuple[int, int]], int]:
+    """For each pair of paragraphs (file, paragraph) in two files that the matches ``m``
+    link: the key characters of the first's units they match, summed for all at once."""
+    files = distinct(np.concatenate([m.wa, m.wb])).tolist()
+    if not files:
+        return {}
+    # per unit of the files met: its paragraph, as a number across them, and its size
+    offset = np.zeros(len(files) + 1, dtype=np.int64)
+    np.cumsum([len(records[f].units) for f in files], out=offset[1:])
+    para_off = np.zeros(len(files) + 1, dtype=np.int64)
+    np.cumsum([len(records[f].witness.paragraphs) for f in files], out=para_off[1:])
+    para = np.fromiter((para_off[k] + u.paragraph for k, f in enumerate(files)
+                        for u in records[f].units), dtype=np.int64, count=int(offset[-1]))
+    size = np.fromiter((u.size for f in files for u in records[f].units), dtype=np.int64,
+                       count=int(offset[-1]))
+    index = np.zeros(max(files) + 1, dtype=np.int64)
+    index[files] = np.arange(len(files))
+    ua = offset[index[m.wa]] + m.ua
+    ub = offset[index[m.wb]] + m.ub
+    n = np.int64(para_off[-1])
+    # each match both ways round: (paragraph, paragraph) and what the first's unit holds
+    got, at = ranks(np.concatenate([para[ua] * n + para[ub], para[ub] * n + para[ua]]))
+    chars = np.bincount(at, weights=np.concatenate([size[ua], size[ub]])).astype(np.int64)
+    # paragraph numbers back to (file, paragraph)
+    where = np.searchsorted(para_off, np.concatenate([got // n, got % n]), side="right") - 1
+    local = np.concatenate([got // n, got % n]) - para_off[where]
+    file_of = np.asarray(files, dtype=np.int64)[where]
+    pa = list(zip(file_of[:len(got)].tolist(), local[:len(got)].tolist()))
+    pb = list(zip(file_of[len(got):].tolist(), local[len(got):].tolist()))
+    return dict(zip(zip(pa, pb), chars.tolist()))
 
 
-def across_files(records: Sequence[Fingerprinted], matches: Sequence[Match],
+def across_files(records: Sequence[Fingerprinted], matches: Matches,
                  works: Sequence[Work], config: Config) -> list[Duplicate]:
     """Body paragraphs one printing holds twice over its files: printed (almost) whole on
     two of its page files, or in a file that is the same printing saved again. Editions of
@@ -100,13 +116,8 @@ def across_files(records: Sequence[Fingerprinted], matches: Sequence[Match],
     for w, rec in enumerate(records):
         for u in rec.units:
             psize[(w, u.paragraph)] += u.size
-    shared: dict[tuple[tuple[int, int], tuple[int, int]], int] = defaultdict(int)
-    for m in matches:
-        if m.a[0] != m.b[0] and m.jaccard >= config.duplicate_min_jaccard:
-            pa = (m.a[0], records[m.a[0]].units[m.a[1]].paragraph)
-            pb = (m.b[0], records[m.b[0]].units[m.b[1]].paragraph)
-            shared[(pa, pb)] += records[m.a[0]].units[m.a[1]].size
-            shared[(pb, pa)] += records[m.b[0]].units[m.b[1]].size
+    shared = _shared_paragraphs(records, matches.where(
+        (matches.wa != matches.wb) & (matches.jaccard >= config.duplicate_min_jaccard)))
     nodes = sorted(psize)
     index = {p: i for i, p in enumerate(nodes)}
     uf = _UnionFind(len(nodes))

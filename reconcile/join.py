@@ -22,7 +22,7 @@ from .arrays import distinct
 from .config import Config
 from .fingerprint import Fingerprinted
 from .pool import jobs_of, shared_map
-from .records import Match
+from .records import Matches
 
 Ref = tuple[int, int]  # (witness index, unit index)
 
@@ -159,7 +159,7 @@ def _merged(kept: np.ndarray, pending: list[np.ndarray]) -> np.ndarray:
     return distinct(np.concatenate([kept, distinct(np.concatenate(pending))]), "stable")
 
 
-def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config) -> list[Match]:
+def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config) -> Matches:
     """Score candidate pairs (rows in order, as :func:`candidates` gives them) exactly and
     keep the matches, in that order."""
     # the first unit of each pair as a set, made once: the pairs come in order of it, so
@@ -184,17 +184,18 @@ def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config)
         return _char_containment(records[a[0]].unit_key(a[1]), records[b[0]].unit_key(b[1]),
                                  cutoff)
 
-    out: list[Match] = []
+    kept: list[int] = []  # rows of the pairs kept
+    scores: list[float] = []  # containment, Jaccard of each, flat
     if not len(pairs):
-        return out
+        return Matches.of()
     # the refs unpacked, and pairs of witnesses with different shingle sizes left out, for
     # all pairs at once
     low = np.int64(0xFFFFFFFF)
     wa, ua, wb, ub = pairs[:, 0] >> 32, pairs[:, 0] & low, pairs[:, 1] >> 32, pairs[:, 1] & low
     ks = np.array([r.k for r in records])
-    same = ks[wa] == ks[wb]
-    for a0, a1, b0, b1 in zip(wa[same].tolist(), ua[same].tolist(), wb[same].tolist(),
-                              ub[same].tolist()):
+    rows = np.flatnonzero(ks[wa] == ks[wb])
+    for row, a0, a1, b0, b1 in zip(rows.tolist(), wa[rows].tolist(), ua[rows].tolist(),
+                                   wb[rows].tolist(), ub[rows].tolist()):
         a, b = (a0, a1), (b0, b1)
         sa, sb = sh(a), records[b0].unit_shingles(b1)
         if not len(sa) or not len(sb):
@@ -214,8 +215,11 @@ def confirm(records: Sequence[Fingerprinted], pairs: np.ndarray, config: Config)
             containment = config.match_containment
         if containment >= config.match_containment:
             jaccard = inter / (len(sa) + len(sb) - inter)
-            out.append(Match(a, b, round(containment, 4), round(jaccard, 4)))
-    return out
+            kept.append(row)
+            scores += (round(containment, 4), round(jaccard, 4))
+    at = np.asarray(kept, dtype=np.int64)
+    both = np.asarray(scores, dtype=np.float64).reshape(-1, 2)
+    return Matches(wa[at], ua[at], wb[at], ub[at], both[:, 0].copy(), both[:, 1].copy())
 
 
 def _char_containment(ka: str, kb: str, cutoff: float = 0.0) -> float:
@@ -235,19 +239,16 @@ _POOL_MIN_PAIRS = 20000
 
 
 def _confirm_slice(shared: tuple[Sequence[Fingerprinted], np.ndarray, Config],
-                   bounds: tuple[int, int]) -> list[Match]:
+                   bounds: tuple[int, int]) -> Matches:
     records, pairs, config = shared
     return confirm(records, pairs[bounds[0]:bounds[1]], config)
 
 
-def join(records: Sequence[Fingerprinted], config: Config) -> list[Match]:
+def join(records: Sequence[Fingerprinted], config: Config) -> Matches:
     """All confirmed unit matches in the folder, within and across files, in order."""
     pairs = candidates(records, config)
     jobs = 1 if len(pairs) < _POOL_MIN_PAIRS else jobs_of(config.jobs)
     cuts = np.linspace(0, len(pairs), jobs + 1).astype(int).tolist()
     slices = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
-    out: list[Match] = []
-    for got in shared_map(_confirm_slice, (records, pairs, config), slices, jobs, least=2,
-                          chunksize=1):
-        out.extend(got)
-    return out
+    return Matches.joined(list(shared_map(_confirm_slice, (records, pairs, config), slices,
+                                          jobs, least=2, chunksize=1)))

@@ -23,7 +23,7 @@ from .group import Related, Work, group
 from .join import join
 from .containers import is_container, read_container
 from .read import Url, discover, is_url, kind_of, read_bytes, read_source, relative_id
-from .records import ReadError, Source
+from .records import Matches, ReadError, Source
 from .pool import give_back, jobs_of, paused_gc, shared_map
 from .work import WorkResult, process_work
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 class Result:
     config: Config
     records: tuple[Fingerprinted, ...]  # sorted by witness id
-    matches: tuple
+    matches: Matches
     works: tuple[Work, ...]
     related: tuple[Related, ...]
     duplicates: tuple[Duplicate, ...]
@@ -93,7 +93,7 @@ def _analyse(records: list[Fingerprinted], errors: Sequence[ReadError], config: 
     the join has read the signatures they can go (half the records' memory)."""
     recs = tuple(sorted(records, key=lambda r: r.witness.id))
     records.clear()
-    matches = tuple(join(recs, config))
+    matches = join(recs, config)
     recs = tuple(r.lean() for r in recs)
     give_back()
     works, related = group(recs, matches, config)
@@ -160,7 +160,7 @@ class Local:
                               least, chunksize=1 if len(tasks) < _POOL_MIN_WORKS else 2)
 
 
-def collate_works(recs: Sequence[Fingerprinted], matches: Sequence, works: Sequence[Work],
+def collate_works(recs: Sequence[Fingerprinted], matches: Matches, works: Sequence[Work],
                   related: Sequence[Related], config: Config, cache: Cache | None = None,
                   progress: Callable[[str, int, int], None] | None = None,
                   engine: Engine | None = None) -> tuple[WorkResult, ...]:

@@ -22,10 +22,11 @@ from reconcile.fingerprint import Fingerprinted, fingerprint
 from reconcile.group import WitnessRole, Work
 from reconcile.output import write
 from reconcile.pipeline import run
-from reconcile.records import Source
+from reconcile.records import Matches, Source
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 CONFIG = Config(jobs=1)
+NONE = Matches.of()  # no matches
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -118,13 +119,13 @@ def test_a_work_result_depends_on_its_members_and_declared_reads_only(tmp_path: 
         return FakeResult(work, records[0].witness.text + records[1].witness.text)
 
     with Cache(tmp_path / "c") as cache:
-        first = cache.work(recs, (), work, CONFIG, (1,), compute)
-        again = cache.work(recs, (), work, CONFIG, (1,), compute)
+        first = cache.work(recs, NONE, work, CONFIG, (1,), compute)
+        again = cache.work(recs, NONE, work, CONFIG, (1,), compute)
         assert len(calls) == 1 and again == first and again.work is work
         other_c = recs[:2] + [_rec("别的文字，完全不同的一句话。", "c.txt")]
-        assert cache.work(other_c, (), work, CONFIG, (1,), compute) == first  # c is not read
+        assert cache.work(other_c, NONE, work, CONFIG, (1,), compute) == first  # c is not read
         other_b = [recs[0], _rec("村民们趁着好天气下地春播。", "b.txt"), recs[2]]
-        assert cache.work(other_b, (), work, CONFIG, (1,), compute).text.endswith("春播。")
+        assert cache.work(other_b, NONE, work, CONFIG, (1,), compute).text.endswith("春播。")
         assert len(calls) == 2 and (cache.work_hits, cache.work_misses) == (2, 2)
 
 
@@ -135,7 +136,7 @@ def test_a_work_that_reads_undeclared_records_is_not_cached(tmp_path: Path) -> N
     warnings = Warnings()
     with Cache(tmp_path / "c", warn=warnings) as cache:
         for _ in range(2):
-            cache.work(recs, (), work, CONFIG, (), lambda r: FakeResult(work, r[1].witness.text))
+            cache.work(recs, NONE, work, CONFIG, (), lambda r: FakeResult(work, r[1].witness.text))
         assert (cache.work_hits, cache.work_misses, cache.stored) == (0, 2, 0)
         assert len(warnings) == 1 and "does not declare" in warnings[0]
 
