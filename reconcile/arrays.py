@@ -1,8 +1,10 @@
 """Distinct values of integer arrays, found by sorting.
 
-numpy 2's ``unique`` finds them by hashing, and for ``return_index`` sorts stably: on the
-arrays of this tool (grams of a work's text, k-mers, a folder's matches) it is 3-5x slower
-than an unstable sort and a pass over its runs, which give the same answers.
+For the first place of each value (``return_index``) numpy's ``unique`` sorts stably, and
+for the values alone numpy 2 hashes them: on this tool's arrays (grams of a work's text,
+k-mers, shingles) both are 3-5x slower than an unstable sort and a pass over its runs,
+which give the same answers. ``ranks`` is what ``unique`` does for ``return_inverse``,
+here so that the three read alike.
 """
 
 from __future__ import annotations

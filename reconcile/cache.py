@@ -176,7 +176,8 @@ class Cache:
         self._wrote = False
         self._con: sqlite3.Connection | None = None
         self._matches_ref: object = None
-        self._by_record: tuple[Any, Any] = ((), ())  # files, the matches' rows
+        # the files the matches name, sorted, and the row of the match naming each
+        self._by_record: tuple[Any, Any] = ((), ())
         self._work_config: tuple[Config, str] | None = None
         self.enabled = True
         self._open()
@@ -401,7 +402,7 @@ class Cache:
                     deps: Sequence[int]) -> list[tuple]:
         """The matches with an end in one of ``deps``, by file id (not index), sorted.
         ``matches`` is indexed by record once per run: its rows by the files they name."""
-        import numpy as np
+        import numpy as np  # here, not above: the cache's own uses need none
 
         from .arrays import distinct
         if self._matches_ref is not matches:

@@ -65,10 +65,11 @@ def within_file(records: Sequence[Fingerprinted], matches: Matches,
     return out
 
 
-def _shared_paragraphs(records: Sequence[Fingerprinted], m: Matches
+def _paragraph_overlap(records: Sequence[Fingerprinted], m: Matches
                        ) -> dict[tuple[tuple[int, int], tuple[int, int]], int]:
     """For each pair of paragraphs (file, paragraph) in two files that the matches ``m``
-    link: the key characters of the first's units they match, summed for all at once."""
+    link: the key characters of the first's units, summed over the matches (a unit matched
+    twice counts twice), for all matches at once."""
     files = distinct(np.concatenate([m.wa, m.wb])).tolist()
     if not files:
         return {}
@@ -116,7 +117,7 @@ def across_files(records: Sequence[Fingerprinted], matches: Matches,
     for w, rec in enumerate(records):
         for u in rec.units:
             psize[(w, u.paragraph)] += u.size
-    shared = _shared_paragraphs(records, matches.where(
+    shared = _paragraph_overlap(records, matches.where(
         (matches.wa != matches.wb) & (matches.jaccard >= config.duplicate_min_jaccard)))
     nodes = sorted(psize)
     index = {p: i for i, p in enumerate(nodes)}

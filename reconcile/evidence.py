@@ -368,7 +368,8 @@ class CharModel:
     def of_groups(cls, order: int, beta: float,
                   groups: Sequence[tuple[Sequence[str], float]]) -> CharModel:
         """A model of several groups of texts, each with its weight: the same counts, to the
-        last bit, as ``add(texts, weight)`` for each group in turn on an empty model, but
+        last bit (as floats), as ``add(texts, weight)`` for each group in turn on an empty
+        model, but
         counted in one pass (a language's general model is 350 groups, one per frequency
         bucket of its word list: counted group by group it took 0.2-0.3 s in each worker)."""
         m = cls(order, beta)

@@ -183,7 +183,8 @@ class Matches:
     smaller's shingles found in the larger and their Jaccard (both rounded to 4 places).
     Columns, not objects: 1.7 M matches at 10,000 works were about 0.5 GB as objects and
     slow to send back from the join's workers; the stages that read them select rows with
-    numpy. Iterating gives :class:`Match` objects, for reading a few."""
+    numpy. Iterating gives :class:`Match` objects, for reading a few. A unit is at most
+    ``2**31`` files and ``2**32`` units in (the join packs the two into one number)."""
 
     wa: np.ndarray  # int64, as all four places
     ua: np.ndarray

@@ -27,3 +27,6 @@ def test_the_distinct_values_their_first_places_counts_and_ranks_are_numpys(xs: 
     unsigned = a.astype(np.uint64)  # the join's and the k-mers' hashes are unsigned
     assert distinct(unsigned).tolist() == np.unique(unsigned).tolist()
     assert runs(unsigned)[1].tolist() == np.unique(unsigned, return_index=True)[1].tolist()
+    codes = (a % 5000).astype(np.uint32)  # the character model's code points
+    assert [x.tolist() for x in ranks(codes)] == \
+        [x.tolist() for x in np.unique(codes, return_inverse=True)]

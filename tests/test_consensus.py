@@ -500,6 +500,8 @@ def test_a_model_of_weighted_groups_counts_as_adding_the_groups_in_turn(seed: in
                        0.5))
     if seed == 4:  # characters too many to pack four in 63 bits: counted group by group
         groups.append((["".join(map(chr, range(0x20000, 0x20000 + 70_000)))], 0.5))
+    if seed == 2:  # a first weight of 1 (add keeps integer counts), empty groups and texts
+        groups = [(groups[0][0], 1.0), ([], 3.0), (["", "a"], 2.0)] + groups[1:]
     got = CharModel.of_groups(4, 1.0, groups)
     want = CharModel(4, 1.0)
     for texts, weight in groups:

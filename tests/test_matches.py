@@ -11,7 +11,7 @@ import pytest
 
 from reconcile.cache import Cache
 from reconcile.config import Config
-from reconcile.duplicates import _shared_paragraphs
+from reconcile.duplicates import Duplicate, _paragraph_overlap, _place, within_file
 from reconcile.group import Passage, Related, _partner_lists, _related, _unit_place
 from reconcile.join import join
 from reconcile.records import Kind, Match, Matches
@@ -72,7 +72,7 @@ def test_partner_lists_are_a_loop_over_the_matches(recs) -> None:
         assert got == dict(want) and list(got) == sorted(want)
 
 
-def test_shared_paragraphs_are_a_loop_over_the_matches(recs) -> None:
+def test_paragraph_overlap_are_a_loop_over_the_matches(recs) -> None:
     for m in _cases(recs):
         across = m.where(m.wa != m.wb)
         want: dict = defaultdict(int)
@@ -81,7 +81,7 @@ def test_shared_paragraphs_are_a_loop_over_the_matches(recs) -> None:
             pb = (x.b[0], recs[x.b[0]].units[x.b[1]].paragraph)
             want[(pa, pb)] += recs[x.a[0]].units[x.a[1]].size
             want[(pb, pa)] += recs[x.b[0]].units[x.b[1]].size
-        assert _shared_paragraphs(recs, across) == dict(want)
+        assert _paragraph_overlap(recs, across) == dict(want)
 
 
 def _related_by_loop(records, matches, work_of, totals, config):
@@ -150,3 +150,53 @@ def test_a_works_matches_for_the_cache_are_those_naming_its_files(recs, tmp_path
                                x.b[1], x.containment, x.jaccard)
                               for x in m if x.a[0] in deps or x.b[0] in deps)
                 assert cache._matches_of(recs, m, deps) == want
+
+
+def _within_file_by_loop(records, matches, config):
+    """The repeats within a file as a loop over match objects (how they were first found)."""
+    pairs: dict = defaultdict(list)
+    for m in matches:
+        if m.a[0] == m.b[0] and m.jaccard >= config.duplicate_min_jaccard:
+            pairs[m.a[0]].append(tuple(sorted((m.a[1], m.b[1]))))
+    out = []
+    for w, ps in pairs.items():
+        rec, pset, taken = records[w], set(ps), set()
+        for first, second in sorted(pset):
+            if (first, second) in taken:
+                continue
+            n = 0
+            while (first + n, second + n) in pset and first + n < second:
+                taken.add((first + n, second + n))
+                n += 1
+            a0, a1, b0 = rec.units[first], rec.units[first + n - 1], rec.units[second]
+            out.append(Duplicate("within-file", sum(u.size for u in rec.units[first:first + n]),
+                                 rec.witness.text[a0.start:a1.end],
+                                 (_place(rec, a0.start), _place(rec, b0.start))))
+    return sorted(out, key=lambda d: (d.places[0].file, d.places[0].line, d.places[0].column))
+
+
+def test_repeats_within_a_file_are_a_loop_over_the_matches(recs) -> None:
+    config = Config(jobs=1, duplicate_min_jaccard=0.3)
+    found = 0
+    for m in _cases(recs):
+        got = within_file(recs, m, config)
+        assert got == _within_file_by_loop(recs, m, config)
+        found += len(got)
+    assert found
+
+
+def test_of_two_files_a_file_quotes_alike_the_one_the_matches_name_first_is_kept(recs) -> None:
+    # the smallest file's first unit in two files of one other work, as much of each: a tie
+    # of rank between the two (and either way round less of the larger files)
+    config = Config(jobs=1, related_min_chars=1)
+    totals = [sum(u.size for u in r.units) for r in recs]
+    small = min(range(3), key=lambda f: totals[f])
+    a, b = [f for f in range(3) if f != small]
+    work_of = ["w1"] * 3 + [f"w{i}" for i in range(3, len(recs))]
+    work_of[small] = "w0"
+    for first, then in ((a, b), (b, a)):
+        m = Matches.of([small, small], [0, 0], [first, then], [0, 0], [1.0, 1.0], [1.0, 1.0])
+        got = _related(recs, m, work_of, totals, config)
+        assert got == _related_by_loop(recs, m, work_of, totals, config)
+        assert [(r.file, r.other) for r in got] == [(recs[small].witness.id,
+                                                     recs[first].witness.id)]
