@@ -396,21 +396,22 @@ def punctuation_count(table: Table, w: int, rendered: Rendered) -> int:
     """Places where the witness punctuates differently from the canonical text, where it
     prints the same tokens."""
     toks = table.toks[w]
-    cells = table.al.cells[w]
     text = rendered.canonical.text
+    # as lists: read one element at a time, numpy's scalars cost more than the work
+    cells = table.al.cells[w].tolist()
+    start, end = rendered.col_start.tolist(), rendered.col_end.tolist()
     n = 0
-    for c in np.flatnonzero(cells >= 0).tolist():
-        t = int(cells[c])
-        if t + 1 >= len(toks):
+    for c, t in enumerate(cells):
+        if t < 0 or t + 1 >= len(toks):
             continue
-        e = int(rendered.col_end[c])
+        e = end[c]
         nxt = c + 1
-        while nxt < table.n and rendered.col_start[nxt] == e and cells[nxt] < 0:
+        while nxt < table.n and start[nxt] == e and cells[nxt] < 0:
             nxt += 1
         if nxt >= table.n or cells[nxt] != t + 1:
             continue
         mine = sep_key(toks.trail(t))
-        theirs = sep_key(text[e:int(rendered.col_start[nxt])])
+        theirs = sep_key(text[e:start[nxt]])
         if mine != theirs and mine.replace("¶", "") != theirs.replace("¶", ""):
             n += 1
     return n

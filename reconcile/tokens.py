@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -97,6 +98,7 @@ def is_cjk_token(key: str) -> bool:
     return len(key) == 1 and bool(_IS_CJK.match(key))
 
 
+@lru_cache(maxsize=4096)  # a work's trails are a few dozen kinds, asked for again and again
 def sep_key(trail: str) -> str:
     """What a trail says for comparison: its punctuation folded, spaces dropped, a paragraph
     break kept (as ``¶``)."""
