@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
@@ -286,6 +286,37 @@ def lm_text(keys: Iterable[str]) -> str:
 _NUMPY_MIN_CHARS = 2_000
 
 
+def _packed_grams(joined: str, order: int
+                  ) -> tuple[int, Iterator[tuple[int, np.ndarray, np.ndarray]]] | None:
+    """The k-grams (k = 1 .. ``order``) of ``joined`` that hold no NUL (where two texts were
+    joined), each as one integer, its characters' ranks packed in ``bits`` bits apiece:
+    ``(bits, grams)``, where ``grams`` gives for each k the grams' starts and their
+    integers. None for a short text (counted faster by slicing) and for one of too many
+    distinct characters to pack a gram in 64 bits."""
+    n = len(joined)
+    if n < _NUMPY_MIN_CHARS:
+        return None
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    alphabet, dense = ranks(codes)
+    bits = max(1, int(len(alphabet) - 1).bit_length())
+    if bits * order > 63:
+        return None
+
+    def grams() -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        ranked = dense.astype(np.int64)
+        nul = codes == 0
+        packed = np.zeros(n, dtype=np.int64)
+        has_nul = np.zeros(n, dtype=bool)
+        for k in range(1, min(order, n) + 1):
+            m = n - k + 1
+            # the gram starting at i of length k, from the one of length k - 1
+            packed = (packed[:m] << bits) | ranked[k - 1:k - 1 + m]
+            has_nul = has_nul[:m] | nul[k - 1:k - 1 + m]
+            starts = np.flatnonzero(~has_nul)
+            yield k, starts, packed[starts]
+    return bits, grams()
+
+
 def _gram_counts(joined: str, order: int) -> Counter[str]:
     """How often each k-gram (k = 1 .. ``order``) of ``joined`` occurs, leaving out those
     that hold a NUL (where two texts were joined). Counted on integer codes with numpy (a
@@ -293,35 +324,16 @@ def _gram_counts(joined: str, order: int) -> Counter[str]:
     of the time a work took), in the order a count by slicing would first meet them."""
     out: Counter[str] = Counter()
     n = len(joined)
-    if not n:
-        return out
-    if n >= _NUMPY_MIN_CHARS:
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        alphabet, dense = ranks(codes)
-        bits = max(1, int(len(alphabet) - 1).bit_length())
-    # a short text (a bucket of the general word list) is counted faster by slicing, and
-    # so is one of too many distinct characters to pack a gram in 64 bits
-    if n < _NUMPY_MIN_CHARS or bits * order > 63:
+    packed = _packed_grams(joined, order)
+    if packed is None:
         for k in range(1, order + 1):
             out.update(map(joined.__getitem__, map(slice, range(n - k + 1), range(k, n + 1))))
         for g in [g for g in out if "\x00" in g]:
             out.pop(g)
         return out
-    dense = dense.astype(np.int64)
-    nul = codes == 0
-    packed = np.zeros(n, dtype=np.int64)
-    has_nul = np.zeros(n, dtype=bool)
-    for k in range(1, order + 1):
-        m = n - k + 1
-        if m <= 0:
-            break
-        # the gram starting at i of length k, from the one of length k - 1
-        packed = (packed[:m] << bits) | dense[k - 1:k - 1 + m]
-        has_nul = has_nul[:m] | nul[k - 1:k - 1 + m]
-        ids = packed[~has_nul]
+    for k, starts, ids in packed[1]:
         if not len(ids):
             continue
-        starts = np.flatnonzero(~has_nul)
         _, first, counts = runs(ids)
         seen = np.argsort(first, kind="stable")
         for i, c in zip(starts[first[seen]].tolist(), counts[seen].tolist()):
@@ -369,40 +381,29 @@ class CharModel:
                   groups: Sequence[tuple[Sequence[str], float]]) -> CharModel:
         """A model of several groups of texts, each with its weight: the same counts, to the
         last bit (as floats), as ``add(texts, weight)`` for each group in turn on an empty
-        model, but
-        counted in one pass (a language's general model is 350 groups, one per frequency
-        bucket of its word list: counted group by group it took 0.2-0.3 s in each worker)."""
+        model, but counted in one pass (a language's general model is 350 groups, one per
+        frequency bucket of its word list: counted group by group it took 0.2-0.3 s in each
+        worker)."""
         m = cls(order, beta)
         flat = [t for texts, _ in groups for t in texts]
         joined = "\x00".join(flat)
         n = len(joined)
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        alphabet, dense = ranks(codes)
-        bits = max(1, int(len(alphabet) - 1).bit_length())
-        if n < _NUMPY_MIN_CHARS or bits * order > 63:
+        packed = _packed_grams(joined, order)
+        if packed is None:
             for texts, weight in groups:
                 m.add(texts, weight)
             return m
+        bits, grams = packed
         weights = np.array([w for _, w in groups], dtype=np.float64)
         gbits = max(1, int(len(groups) - 1).bit_length())
         # the group of each position (a NUL takes the group of the text before it)
         group_of_text = np.repeat(np.arange(len(groups)), [len(texts) for texts, _ in groups])
         group_at = np.repeat(group_of_text, [len(t) + 1 for t in flat])[:n]
-        dense = dense.astype(np.int64)
-        nul = codes == 0
-        packed = np.zeros(n, dtype=np.int64)
-        has_nul = np.zeros(n, dtype=bool)
         counts: dict[str, float] = {}
-        for k in range(1, order + 1):
-            size = n - k + 1
-            if size <= 0:
-                break
-            packed = (packed[:size] << bits) | dense[k - 1:k - 1 + size]
-            has_nul = has_nul[:size] | nul[k - 1:k - 1 + size]
-            starts = np.flatnonzero(~has_nul)
+        for k, starts, ids in grams:
             if not len(starts):
                 continue
-            ids, grp = packed[starts], group_at[starts]
+            grp = group_at[starts]
             # by gram, then group (one key where both fit in 64 bits: 5x faster)
             if bits * k + gbits <= 63:
                 by = np.argsort((ids << gbits) | grp)
