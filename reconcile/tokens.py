@@ -16,7 +16,7 @@ forms compared (case, width and compatibility folded: ``ſ`` is ``s``, ``Ａ`` i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -44,6 +44,15 @@ class Tokens:
     end: np.ndarray
     keys: tuple[str, ...]
     cjk: np.ndarray  # bool per token
+    # the places as lists too, for reading one at a time (a trail, a surface: asked of
+    # every column, where a numpy scalar costs more than the slice)
+    start_list: list[int] = field(default_factory=list, repr=False)
+    end_list: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.start_list) != len(self.start):
+            object.__setattr__(self, "start_list", self.start.tolist())
+            object.__setattr__(self, "end_list", self.end.tolist())
 
     @property
     def stop(self) -> np.ndarray:
@@ -57,20 +66,20 @@ class Tokens:
         return len(self.keys)
 
     def lead(self) -> str:
-        return self.text[: int(self.start[0])] if len(self) else self.text
+        return self.text[: self.start_list[0]] if len(self) else self.text
 
     def surface(self, i: int) -> str:
-        return self.text[int(self.start[i]):int(self.end[i])]
+        return self.text[self.start_list[i]:self.end_list[i]]
 
     def trail(self, i: int) -> str:
-        e = int(self.start[i + 1]) if i + 1 < len(self) else len(self.text)
-        return self.text[int(self.end[i]):e]
+        starts = self.start_list
+        return self.text[self.end_list[i]:starts[i + 1] if i + 1 < len(starts) else len(self.text)]
 
     def span(self, i: int, j: int) -> str:
         """Tokens ``i..j-1`` as printed, with the trails between them (not the last one's)."""
         if j <= i:
             return ""
-        return self.text[int(self.start[i]):int(self.end[j - 1])]
+        return self.text[self.start_list[i]:self.end_list[j - 1]]
 
     def share_cjk(self) -> float:
         return float(self.cjk.mean()) if len(self) else 0.0
@@ -85,7 +94,7 @@ def tokenize(text: str) -> Tokens:
     keys = tuple(fold(text[s:e]) for s, e in zip(starts, ends))
     cjk = np.fromiter(map(is_cjk_token, keys), dtype=bool, count=len(keys))
     return Tokens(text, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64),
-                  keys, cjk)
+                  keys, cjk, starts, ends)
 
 
 def token_keys(text: str) -> tuple[str, ...]:
