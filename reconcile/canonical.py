@@ -248,8 +248,8 @@ def _in_script(units: list, foreign: set[int], to: Script) -> list:
 
 
 def _between(got: str, before: str, after: str) -> str:
-    if before and after and is_cjk_token(before[-1]) and is_cjk_token(after[0]) and \
-            "\n" not in got:
+    if " " in got and "\n" not in got and before and after and is_cjk_token(before[-1]) \
+            and is_cjk_token(after[0]):
         return got.replace(" ", "")  # a space between two ideographs is a scanning slip
     return got
 
@@ -300,11 +300,6 @@ def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[
     """What stands between a unit and the next (which starts in columns ``[c0, c1)``; its
     witnesses ``opens``): the plurality of what the witnesses that print both, one after
     the other, print there."""
-    votes: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = {}
-    first: dict[str, int] = {}
-    fallback = ""
-    fb_rank = 99
     # before a chosen reading, only the witnesses that print it speak for what precedes it
     voters = {w: v for w, v in carriers.items() if then is None or w in then} or carriers
     if len(voters) == 1:  # one witness prints both: what it prints between them
@@ -325,6 +320,11 @@ def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[
     else:
         if same is not None:
             return _between(_norm_trail(same), before, after)
+    votes: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    first: dict[str, int] = {}
+    fallback = ""
+    fb_rank = 99
     for w, (_, t) in voters.items():
         toks = table.toks[w]
         tr = toks.trail(t)
