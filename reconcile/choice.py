@@ -552,9 +552,10 @@ def lone_corrections(ctx: Context, sites: Sequence[Site], choices: Sequence[Choi
     def printed(k: str) -> str:
         """The commonest printed form of key ``k`` in the work's witnesses."""
         if not forms:
-            for tk in t.toks:
-                for j, kk in enumerate(tk.keys):
-                    forms.setdefault(kk, Counter())[tk.surface(j)] += 1
+            for tk in t.toks:  # (key, form) pairs counted in one pass, then by key
+                both = Counter(zip(tk.keys, map(tk.surface, range(len(tk)))))
+                for (kk, form), n in both.items():
+                    forms.setdefault(kk, Counter())[form] += n
         got = forms.get(k)
         return min(got, key=lambda f: (-got[f], f)) if got else k
 
