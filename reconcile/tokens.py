@@ -45,14 +45,14 @@ class Tokens:
     keys: tuple[str, ...]
     cjk: np.ndarray  # bool per token
     # the places as lists too, for reading one at a time (a trail, a surface: asked of
-    # every column, where a numpy scalar costs more than the slice)
-    start_list: list[int] = field(default_factory=list, repr=False)
-    end_list: list[int] = field(default_factory=list, repr=False)
+    # every column, where a numpy scalar costs more than the slice); always made from the
+    # arrays, so that a copy with other places cannot keep stale ones
+    start_list: list[int] = field(init=False, repr=False)
+    end_list: list[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if len(self.start_list) != len(self.start):
-            object.__setattr__(self, "start_list", self.start.tolist())
-            object.__setattr__(self, "end_list", self.end.tolist())
+        object.__setattr__(self, "start_list", self.start.tolist())
+        object.__setattr__(self, "end_list", self.end.tolist())
 
     @property
     def stop(self) -> np.ndarray:
@@ -94,7 +94,7 @@ def tokenize(text: str) -> Tokens:
     keys = tuple(fold(text[s:e]) for s, e in zip(starts, ends))
     cjk = np.fromiter(map(is_cjk_token, keys), dtype=bool, count=len(keys))
     return Tokens(text, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64),
-                  keys, cjk, starts, ends)
+                  keys, cjk)
 
 
 def token_keys(text: str) -> tuple[str, ...]:
