@@ -302,12 +302,8 @@ def _trail(table: Table, carriers: dict[int, tuple[int, int]], col_of: Sequence[
     the other, print there."""
     # before a chosen reading, only the witnesses that print it speak for what precedes it
     voters = {w: v for w, v in carriers.items() if then is None or w in then} or carriers
-    if len(voters) == 1:  # one witness prints both: what it prints between them
-        [(w, (_, t))] = voters.items()
-        toks = table.toks[w]
-        if t + 1 < len(toks) and c0 <= col_of[w][t + 1] < c1:
-            return _between(_norm_trail(toks.trail(t)), before, after)
-    # the common case: every witness prints the next unit next, with the same trail
+    # the common case: every witness prints the next unit next, with the same trail (one
+    # witness that prints both: what it prints between them)
     same = None
     for w, (_, t) in voters.items():
         toks = table.toks[w]

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import distinct, ranks
+from .arrays import ranks
 from .config import Config
-from .fingerprint import Fingerprinted
+from .fingerprint import Fingerprinted, unit_numbers
 from .group import Place, Work, _UnionFind
 from .records import Kind, Matches
 
@@ -42,26 +42,29 @@ def within_file(records: Sequence[Fingerprinted], matches: Matches,
     for w, first, second in zip(m.wa.tolist(), np.minimum(m.ua, m.ub).tolist(),
                                 np.maximum(m.ua, m.ub).tolist()):
         pairs[w].append((first, second))
-    out: list[Duplicate] = []
-    for w, ps in pairs.items():
-        rec = records[w]
-        pset = set(ps)
-        ps = sorted(pset)
-        taken: set[tuple[int, int]] = set()
-        for first, second in ps:
-            if (first, second) in taken:
-                continue
-            n = 0
-            while (first + n, second + n) in pset and first + n < second:
-                taken.add((first + n, second + n))
-                n += 1
-            a0, a1 = rec.units[first], rec.units[first + n - 1]
-            b0 = rec.units[second]
-            text = rec.witness.text[a0.start:a1.end]
-            chars = sum(u.size for u in rec.units[first:first + n])
-            out.append(Duplicate("within-file", chars, text,
-                                 (_place(rec, a0.start), _place(rec, b0.start))))
+    out = [d for w, ps in pairs.items() for d in _repeats(records[w], ps)]
     out.sort(key=lambda d: (d.places[0].file, d.places[0].line, d.places[0].column))
+    return out
+
+
+def _repeats(rec: Fingerprinted, pairs: Sequence[tuple[int, int]]) -> list[Duplicate]:
+    """The runs of a file's repeated units, from its pairs (first unit, repeat)."""
+    out: list[Duplicate] = []
+    pset = set(pairs)
+    taken: set[tuple[int, int]] = set()
+    for first, second in sorted(pset):
+        if (first, second) in taken:
+            continue
+        n = 0
+        while (first + n, second + n) in pset and first + n < second:
+            taken.add((first + n, second + n))
+            n += 1
+        a0, a1 = rec.units[first], rec.units[first + n - 1]
+        b0 = rec.units[second]
+        text = rec.witness.text[a0.start:a1.end]
+        chars = sum(u.size for u in rec.units[first:first + n])
+        out.append(Duplicate("within-file", chars, text,
+                             (_place(rec, a0.start), _place(rec, b0.start))))
     return out
 
 
@@ -70,30 +73,23 @@ def _paragraph_overlap(records: Sequence[Fingerprinted], m: Matches
     """For each pair of paragraphs (file, paragraph) in two files that the matches ``m``
     link: the key characters of the first's units, summed over the matches (a unit matched
     twice counts twice), for all matches at once."""
-    files = distinct(np.concatenate([m.wa, m.wb])).tolist()
-    if not files:
+    if not len(m):
         return {}
-    # per unit of the files met: its paragraph, as a number across them, and its size
-    offset = np.zeros(len(files) + 1, dtype=np.int64)
-    np.cumsum([len(records[f].units) for f in files], out=offset[1:])
-    para_off = np.zeros(len(files) + 1, dtype=np.int64)
-    np.cumsum([len(records[f].witness.paragraphs) for f in files], out=para_off[1:])
-    para = np.fromiter((para_off[k] + u.paragraph for k, f in enumerate(files)
-                        for u in records[f].units), dtype=np.int64, count=int(offset[-1]))
-    size = np.fromiter((u.size for f in files for u in records[f].units), dtype=np.int64,
-                       count=int(offset[-1]))
-    index = np.zeros(max(files) + 1, dtype=np.int64)
-    index[files] = np.arange(len(files))
-    ua = offset[index[m.wa]] + m.ua
-    ub = offset[index[m.wb]] + m.ub
+    # per unit of the folder: its size, and its paragraph as a number across the folder
+    offset, size = unit_numbers(records)
+    para_off = np.zeros(len(records) + 1, dtype=np.int64)
+    np.cumsum([len(r.witness.paragraphs) for r in records], out=para_off[1:])
+    para = np.fromiter((para_off[f] + u.paragraph for f, r in enumerate(records)
+                        for u in r.units), dtype=np.int64, count=len(size))
+    ua = offset[m.wa] + m.ua
+    ub = offset[m.wb] + m.ub
     n = np.int64(para_off[-1])
     # each match both ways round: (paragraph, paragraph) and what the first's unit holds
     got, at = ranks(np.concatenate([para[ua] * n + para[ub], para[ub] * n + para[ua]]))
     chars = np.bincount(at, weights=np.concatenate([size[ua], size[ub]])).astype(np.int64)
     # paragraph numbers back to (file, paragraph)
-    where = np.searchsorted(para_off, np.concatenate([got // n, got % n]), side="right") - 1
-    local = np.concatenate([got // n, got % n]) - para_off[where]
-    file_of = np.asarray(files, dtype=np.int64)[where]
+    file_of = np.searchsorted(para_off, np.concatenate([got // n, got % n]), side="right") - 1
+    local = np.concatenate([got // n, got % n]) - para_off[file_of]
     pa = list(zip(file_of[:len(got)].tolist(), local[:len(got)].tolist()))
     pb = list(zip(file_of[len(got):].tolist(), local[len(got):].tolist()))
     return dict(zip(zip(pa, pb), chars.tolist()))

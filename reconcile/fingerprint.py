@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -95,6 +96,17 @@ class Fingerprinted:
         return replace(self, signatures=np.zeros((len(self.units), 0), dtype=np.uint32),
                        shingle_values=np.zeros(0, dtype=np.uint64),
                        shingle_starts=np.zeros(0, dtype=np.int64), keys=())
+
+
+def unit_numbers(records: Sequence[Fingerprinted]) -> tuple[np.ndarray, np.ndarray]:
+    """Every unit of ``records`` numbered across them (file ``f``'s unit ``u`` is
+    ``offset[f] + u``): ``offset`` (one entry a file, and the total last) and each unit's
+    size, for the stages that count over all the folder's units at once."""
+    offset = np.zeros(len(records) + 1, dtype=np.int64)
+    np.cumsum([len(r.units) for r in records], out=offset[1:])
+    size = np.fromiter((u.size for r in records for u in r.units), dtype=np.int64,
+                       count=int(offset[-1]))
+    return offset, size
 
 
 def _minhash() -> type:

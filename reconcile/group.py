@@ -37,7 +37,7 @@ from rapidfuzz import fuzz, process
 from . import pages
 from .arrays import distinct, ranks
 from .config import Config
-from .fingerprint import Fingerprinted, shingles
+from .fingerprint import Fingerprinted, shingles, unit_numbers
 from .normalize import fold, key
 from .pool import jobs_of, shared_map
 from .records import Kind, Matches, Witness
@@ -200,8 +200,8 @@ def _sentence_ids(rec: Fingerprinted) -> list[int]:
     return out
 
 
-def _shares(records: Sequence[Fingerprinted], sizes: Sequence[Sequence[int]],
-            ends: np.ndarray) -> tuple[dict[tuple[int, int], int], ...]:
+def _shares(records: Sequence[Fingerprinted], ends: np.ndarray
+            ) -> tuple[dict[tuple[int, int], int], ...]:
     """From the matches across files (``ends``: a's file and unit, b's, a row each), for each
     pair of files (a, b): the key characters of a's units that b matches, the same for
     units of like size, and how many sentences those end. Counted for all matches at once
@@ -216,9 +216,7 @@ def _shares(records: Sequence[Fingerprinted], sizes: Sequence[Sequence[int]],
     (counting any piece cost 0.005 of precision at 10,000 works)."""
     if not len(ends):
         return {}, {}, {}
-    offset = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum([len(s) for s in sizes], out=offset[1:])
-    size = np.fromiter((x for s in sizes for x in s), dtype=np.int64, count=int(offset[-1]))
+    offset, size = unit_numbers(records)
     last = np.fromiter((u.ends for r in records for u in r.units), dtype=np.int64,
                        count=int(offset[-1]))
     # each match both ways round: the unit, the partner's file, the two units' sizes
@@ -227,7 +225,7 @@ def _shares(records: Sequence[Fingerprinted], sizes: Sequence[Sequence[int]],
     theirs = size[np.concatenate([offset[ends[:, 2]] + ends[:, 3],
                                   offset[ends[:, 0]] + ends[:, 1]])]
     mine = size[unit]
-    n_files = np.int64(len(sizes))
+    n_files = np.int64(len(records))
     # per unit and other file: what its partners there hold (at most the unit), and
     # whether one of them is of like size
     group, at = ranks(unit * n_files + other)
@@ -272,7 +270,7 @@ def _tally(records: Sequence[Fingerprinted], matches: Matches) -> _Tally:
     across = matches.where(matches.wa != matches.wb)
     partners = _partner_lists(across)
     ends = np.stack([across.wa, across.ua, across.wb, across.ub], axis=1)
-    shared, comparable, comparable_units = _shares(records, sizes, ends)
+    shared, comparable, comparable_units = _shares(records, ends)
     by_witness: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for unit in partners:  # in order: the lists are made by unit
         by_witness[unit[0]].append(unit)
@@ -639,16 +637,12 @@ def _related(records: Sequence[Fingerprinted], matches: Matches,
     work = np.array([codes[w] for w in work_of], dtype=np.int64)
     m = matches.where((work[matches.wa] != work[matches.wb]) &
                       (matches.containment >= config.related_min_containment))
-    n_files = len(records)
-    offset = np.zeros(n_files + 1, dtype=np.int64)
-    np.cumsum([len(r.units) for r in records], out=offset[1:])
-    body = np.zeros(int(offset[-1]), dtype=bool)  # per unit of a file met: body text
-    size = np.zeros(int(offset[-1]), dtype=np.int64)
+    offset, size = unit_numbers(records)
+    body = np.zeros(len(size), dtype=bool)  # per unit of a file met: body text
     for f in distinct(np.concatenate([m.wa, m.wb])).tolist():
         rec = records[f]
         kinds = [p.kind is Kind.BODY for p in rec.witness.paragraphs]
         body[offset[f]:offset[f + 1]] = [kinds[u.paragraph] for u in rec.units]
-        size[offset[f]:offset[f + 1]] = [u.size for u in rec.units]
     # each match both ways round, where the quoting unit is body text
     a_w, b_w = np.concatenate([m.wa, m.wb]), np.concatenate([m.wb, m.wa])
     a_u, b_u = np.concatenate([m.ua, m.ub]), np.concatenate([m.ub, m.ua])
@@ -685,21 +679,26 @@ def _related(records: Sequence[Fingerprinted], matches: Matches,
         # each unit's least partner
         firsts = new_unit[lo:hi]
         partner = dict(zip(a_u[lo:hi][firsts].tolist(), b_u[lo:hi][firsts].tolist()))
-        runs: list[list[int]] = []
-        for u in sorted(partner):
-            if runs and u == runs[-1][1] + 1:
-                runs[-1][1] = u
-            else:
-                runs.append([u, u])
-        passages = tuple(
-            Passage(_unit_place(rec, s), _unit_place(records[b], partner[s]),
-                    rec.witness.text[rec.units[s].start:rec.units[e].end])
-            for s, e in runs
-        )
         out.append(Related(rec.witness.id, work_of[b], records[b].witness.id, round(cov, 4),
-                           chars, passages))
+                           chars, _passages(records, a, b, partner)))
     out.sort(key=lambda r: (r.file, r.work, r.other))
     return out
+
+
+def _passages(records: Sequence[Fingerprinted], a: int, b: int, partner: dict[int, int]
+              ) -> tuple[Passage, ...]:
+    """File ``a``'s runs of consecutive units that ``b`` prints (``partner``: a unit of
+    ``a`` -> the unit of ``b`` it matches), each placed where it starts in both."""
+    rec = records[a]
+    runs: list[list[int]] = []
+    for u in sorted(partner):
+        if runs and u == runs[-1][1] + 1:
+            runs[-1][1] = u
+        else:
+            runs.append([u, u])
+    return tuple(Passage(_unit_place(rec, s), _unit_place(records[b], partner[s]),
+                         rec.witness.text[rec.units[s].start:rec.units[e].end])
+                 for s, e in runs)
 
 
 def _order_votes(t: _Tally, printings: Sequence[tuple[Sequence[int], bool]]):

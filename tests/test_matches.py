@@ -11,8 +11,8 @@ import pytest
 
 from reconcile.cache import Cache
 from reconcile.config import Config
-from reconcile.duplicates import Duplicate, _paragraph_overlap, _place, within_file
-from reconcile.group import Passage, Related, _partner_lists, _related, _unit_place
+from reconcile.duplicates import _paragraph_overlap, _repeats, within_file
+from reconcile.group import Related, _partner_lists, _passages, _related
 from reconcile.join import join
 from reconcile.records import Kind, Match, Matches
 
@@ -110,21 +110,11 @@ def _related_by_loop(records, matches, work_of, totals, config):
             best[pair] = (rank, a, b, chars)
     out = []
     for (cov, _, _), a, b, chars in best.values():
-        rec = records[a]
         partner: dict[int, int] = {}
         for u, o in sorted(strong[(a, b)]):
             partner.setdefault(u, o)
-        runs: list[list[int]] = []
-        for u in sorted(partner):
-            if runs and u == runs[-1][1] + 1:
-                runs[-1][1] = u
-            else:
-                runs.append([u, u])
-        passages = tuple(Passage(_unit_place(rec, s), _unit_place(records[b], partner[s]),
-                                 rec.witness.text[rec.units[s].start:rec.units[e].end])
-                         for s, e in runs)
-        out.append(Related(rec.witness.id, work_of[b], records[b].witness.id, round(cov, 4),
-                           chars, passages))
+        out.append(Related(records[a].witness.id, work_of[b], records[b].witness.id,
+                           round(cov, 4), chars, _passages(records, a, b, partner)))
     return sorted(out, key=lambda r: (r.file, r.work, r.other))
 
 
@@ -153,25 +143,13 @@ def test_a_works_matches_for_the_cache_are_those_naming_its_files(recs, tmp_path
 
 
 def _within_file_by_loop(records, matches, config):
-    """The repeats within a file as a loop over match objects (how they were first found)."""
+    """The repeats within a file, their pairs collected by a loop over match objects (how
+    they were first found); the runs made of them as the tool makes them."""
     pairs: dict = defaultdict(list)
     for m in matches:
         if m.a[0] == m.b[0] and m.jaccard >= config.duplicate_min_jaccard:
             pairs[m.a[0]].append(tuple(sorted((m.a[1], m.b[1]))))
-    out = []
-    for w, ps in pairs.items():
-        rec, pset, taken = records[w], set(ps), set()
-        for first, second in sorted(pset):
-            if (first, second) in taken:
-                continue
-            n = 0
-            while (first + n, second + n) in pset and first + n < second:
-                taken.add((first + n, second + n))
-                n += 1
-            a0, a1, b0 = rec.units[first], rec.units[first + n - 1], rec.units[second]
-            out.append(Duplicate("within-file", sum(u.size for u in rec.units[first:first + n]),
-                                 rec.witness.text[a0.start:a1.end],
-                                 (_place(rec, a0.start), _place(rec, b0.start))))
+    out = [d for w, ps in pairs.items() for d in _repeats(records[w], ps)]
     return sorted(out, key=lambda d: (d.places[0].file, d.places[0].line, d.places[0].column))
 
 
