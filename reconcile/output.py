@@ -34,7 +34,8 @@ from .notes_md import render_notes
 from .pipeline import Result
 from .pool import jobs_of, shared_map
 from .read import RESULTS_MANIFEST
-from .report import original_files, render_index, render_original, render_work_report
+from .report import (original_files, related_by_work, render_index, render_original,
+                     render_work_report)
 from .tei import render_tei
 
 SUMMARY_VERSION = 2
@@ -155,6 +156,7 @@ def render(result: Result) -> dict[str, str]:
     ``config.jobs`` forked processes where there are enough works; the same text either
     way)."""
     files: dict[str, str] = {}
+    related_by_work(result)  # once, before the workers fork
     for part in shared_map(_part, result, _parts(result), jobs_of(result.config.jobs),
                            _POOL_MIN_WORKS):
         files.update(part)
@@ -171,8 +173,8 @@ class _Staged(NamedTuple):
 
 def _part_key(result: Result, i: int) -> str:
     """The hash of everything work ``i``'s files are rendered from: the work (its files by
-    name, not by their place in the folder), its result, the files it was read from, the
-    options that shape the files, and the code. Written out by value (``repr``): a pickle
+    name, not by their place in the folder), its result, the files it was read from, its
+    related pairs (its report lists them), the options that shape the files, and the code. Written out by value (``repr``): a pickle
     also records which objects are one, which a result from a worker process does not keep."""
     w, c = result.works[i], result.collated[i]
     wits = {f: result.records[f].witness for f in w.members}  # the work's files only
@@ -181,7 +183,8 @@ def _part_key(result: Result, i: int) -> str:
     for part in (code_hash(), SUMMARY_VERSION, result.config.formats, result.config.decisions,
                  w.id, w.title, w.witnesses, w.shared,
                  [(e.id, e.role, [wits[f].id for f in e.files]) for e in w.editions],
-                 c.canonical, c.notes, c.summary, c.pins_matched, sources):
+                 c.canonical, c.notes, c.summary, c.pins_matched, sources,
+                 related_by_work(result).get(w.id, ())):
         h.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
 
@@ -281,6 +284,7 @@ def _write_whole(out: Path, result: Result, ours: set[str], keep: list[str],
         files: list[str] = []
         parts: dict[str, Any] = {}
         last = _last_parts(parts_before, ours) if ours else {}
+        related_by_work(result)  # once, before the workers fork
         for i, part in zip(_parts(result), shared_map(
                 _stage_part, (result, stage, out, last), _parts(result),
                 jobs_of(result.config.jobs), _POOL_MIN_WORKS)):

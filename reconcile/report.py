@@ -41,11 +41,12 @@ from .normalize import key, mostly_cjk
 from .records import Source
 from .pipeline import Result
 from .edition import EditionText
+from .group import Related
 from .work import edition_texts
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-# Confidence buckets shown on the index and offered by the apparatus table's filter.
+# Confidence buckets: the apparatus table's filter offers them.
 CONFIDENCE_BUCKETS = (("low", "below 0.5", 0.0, 0.5), ("medium", "0.5 to 0.8", 0.5, 0.8),
                       ("high", "0.8 and above", 0.8, 1.01))
 # Additions longer than this are folded into a <details> in the side-by-side view.
@@ -559,12 +560,6 @@ def _witness_rows(result: Result, index: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _confidence_counts(notes: Sequence[Any]) -> list[dict[str, Any]]:
-    got = Counter(_bucket(n.confidence) for n in notes)
-    return [{"name": name, "label": label, "n": got.get(name, 0)}
-            for name, label, _, _ in CONFIDENCE_BUCKETS]
-
-
 def original_files(result: Result, index: int) -> list[Source]:
     """The files of work ``index`` as read, in the order its witnesses list them: the ``k``
     of ``works/<id>/original/<k>.html``."""
@@ -643,39 +638,68 @@ def render_work_report(result: Result, index: int,
         kinds=kinds, buckets=CONFIDENCE_BUCKETS, summary=c.summary, chars=len(text),
         review=sum(1 for n in notes if n.review),
         cov_rows=_coverage_rows(len(text), witnesses, c.summary),
-        ticks=_note_ticks(len(text), notes), confidence=_confidence_counts(notes),
+        ticks=_note_ticks(len(text), notes),
+        missing=c.summary.get("missing_pages", []),
+        related=_related_rows(result, related_by_work(result).get(w.id, ())),
         href="", map_id="map")
 
 
+def related_by_work(result: Result) -> dict[str, tuple[Related, ...]]:
+    """Each work's related pairs, by work id: files of other works that share text with it,
+    and its own files that share text with another work."""
+    return _related_index(result)[1]
+
+
+def _related_index(result: Result) -> tuple[dict[str, str], dict[str, tuple[Related, ...]]]:
+    """(the work of each file, :func:`related_by_work`), kept for the result last asked:
+    every work's report asks, and the folder's pairs are read once (a forked worker
+    inherits them when the parent asked first)."""
+    if _RELATED[0] is not result.related or _RELATED[1] is not result.works:
+        work_of = {result.records[i].witness.id: w.id for w in result.works for i in w.members}
+        got: dict[str, list[Related]] = {}
+        for r in result.related:
+            for wid in dict.fromkeys((work_of.get(r.file, ""), r.work)):
+                if wid:
+                    got.setdefault(wid, []).append(r)
+        _RELATED[:] = [result.related, result.works,
+                       (work_of, {k: tuple(v) for k, v in got.items()})]
+    return _RELATED[2]
+
+
+# (the related pairs, the works, their _related_index) of the result last asked: compared
+# by identity, and held, so that the identity cannot pass to another result's tuples
+_RELATED: list[Any] = [None, None, ({}, {})]
+
+
+def _related_rows(result: Result, pairs: Sequence[Related]) -> list[dict[str, Any]]:
+    work_of = _related_index(result)[0]
+    return [{**r.to_dict(), "file_work": work_of.get(r.file, "")} for r in pairs]
+
+
 def render_index(result: Result) -> str:
-    """The run's front page (``index.html``): works, related files, duplicates, errors."""
+    """The run's front page (``index.html``): a row per work (its report holds the rest),
+    then duplicates and errors. A row is a few hundred bytes, so that the page of an
+    archive of 10,000 works still opens."""
     from .output import work_paths  # output imports this module
 
     works = []
-    for i, (w, c) in enumerate(zip(result.works, result.collated)):
-        text = c.canonical.text
-        witnesses = _witness_rows(result, i)
-        notes = sorted(c.notes, key=lambda n: (n.offset, n.length, n.id))
+    rel = related_by_work(result)
+    for w, c in zip(result.works, result.collated):
+        notes = c.notes
+        paths = work_paths(w.id)
         works.append({
-            "id": w.id, "title": w.title, "report": work_paths(w.id)["report"],
-            "notes_md": work_paths(w.id)["notes_md"], "lang": _lang(text),
-            "witnesses": witnesses, "chars": len(text), "notes": len(notes),
+            "id": w.id, "title": w.title, "report": paths["report"],
+            "notes_md": paths["notes_md"], "lang": _lang(c.canonical.text),
+            "witnesses": len(w.witnesses),
+            "roles": sorted(Counter(r.role for r in w.witnesses).items()),
+            "chars": len(c.canonical.text), "notes": len(notes),
             "review": sum(1 for n in notes if n.review),
-            "by_kind": dict(sorted(Counter(n.kind for n in notes).items())),
-            "confidence": _confidence_counts(notes),
-            "punctuation": c.summary.get("punctuation", 0),
-            "script_diffs": c.summary.get("script", {}).get("differences", 0),
-            "cov_rows": _coverage_rows(len(text), witnesses, c.summary),
-            "ticks": _note_ticks(len(text), notes),
-            "missing": c.summary.get("missing_pages", []),
+            "by_kind": sorted(Counter(n.kind for n in notes).items()),
+            "missing": len(c.summary.get("missing_pages", [])),
+            "related": len(rel.get(w.id, ())),
         })
-    work_of = {}
-    for w in result.works:
-        for r in w.witnesses:
-            work_of[r.id] = w.id
     return _env().get_template("index.html").render(
-        css=_asset("style.css"), works=works, work_of=work_of,
-        related=[r.to_dict() for r in result.related],
+        css=_asset("style.css"), works=works, related=len(result.related),
         duplicates=[d.to_dict() for d in result.duplicates],
         errors=[e.to_dict() for e in result.errors],
         files=len(result.records) + len(result.errors))

@@ -133,12 +133,16 @@ def test_a_missing_page_is_reported_with_the_witnesses_that_supply_its_text(tmp_
     text = (tmp_path / "out" / w["canonical"]).read_text("utf-8")
     assert "".join(pages[0][0][:2]) in text  # page 1's text, from the digest, comes first
     assert text.index("".join(pages[0][0][:2])) < text.index("".join(pages[1][0]))
-    # the index page says it too: which edition, which page, who supplies it
-    index = (tmp_path / "out" / "index.html").read_text("utf-8")
-    assert "<h3>Missing pages</h3>" in index
-    gap_line = index[index.index("<h3>Missing pages</h3>"):].split("</li>")[0]
+    # the work's report says it too: which edition, which page, who supplies it; the
+    # index counts the pages missing in the work's row
+    page = (tmp_path / "out" / w["report"]).read_text("utf-8")
+    assert "<h3>Missing pages</h3>" in page
+    gap_line = page[page.index("<h3>Missing pages</h3>"):].split("</li>")[0]
     assert "<code>p2.txt</code> comes from page 1" in gap_line
     assert "<code>digest.txt</code>" in gap_line
+    index = (tmp_path / "out" / "index.html").read_text("utf-8")
+    row = index[index.index(f'<tr id="w-{w["id"]}">'):].split("</tr>")[0]
+    assert '<td class="num">1</td>' in row  # one page missing
 
 
 def test_two_pages_that_name_the_lost_page_between_them_are_one_printing(tmp_path: Path) -> None:
