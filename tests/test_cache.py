@@ -187,6 +187,19 @@ def test_a_damaged_entry_is_recomputed(tmp_path: Path, reference: dict[str, byte
     assert again.hits == 5
 
 
+def test_a_value_that_cannot_be_stored_keeps_none_of_its_batch(tmp_path: Path) -> None:
+    # the values are pickled as SQLite takes them: one that fails after others were
+    # written must leave none of them, and the cache usable
+    warnings: list[str] = []
+    cache = Cache(tmp_path / "cache", warn=warnings.append)
+    cache._put([("a", "work", [1, 2]), ("b", "work", lambda: 0), ("c", "work", "x")])
+    assert len(warnings) == 1 and "cannot store a result" in warnings[0]
+    assert cache._get("a") is None and cache._get("c") is None and cache.stored == 0
+    cache._put([("a", "work", [1, 2])])
+    assert cache._get("a") == [1, 2] and cache.stored == 1
+    cache.close()
+
+
 def test_an_unusable_cache_folder_warns_and_the_run_goes_on(
         tmp_path: Path, reference: dict[str, bytes]) -> None:
     blocker = tmp_path / "file"
