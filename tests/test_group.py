@@ -215,5 +215,14 @@ def test_the_shares_of_files_are_counted_as_unit_by_unit() -> None:
                   if 4 * min(size, t.sizes[o[0]][o[1]]) >= max(size, t.sizes[o[0]][o[1]])}:
             comparable[(f, w)] += min(size, held[w])
             units[(f, w)] += recs[f].units[u].ends
-    assert t.shared and t.shared == dict(shared)
-    assert t.comparable == dict(comparable) and t.comparable_units == dict(units)
+    assert t.shared and {ab: t.share(*ab) for ab in t.sharing()} == dict(shared)
+    assert list(t.sharing()) == sorted(shared)
+    # the like-sized shares, a row per pair of files (the lower first)
+    c = t.comparable
+    got = {(lo, hi): (x, y, z) for lo, hi, x, y, z in zip(
+        c.lo.tolist(), c.hi.tolist(), c.lo_chars.tolist(), c.hi_chars.tolist(), c.units.tolist())}
+    want = {(lo, hi): (comparable.get((lo, hi), 0), comparable.get((hi, lo), 0),
+                       max(units.get((lo, hi), 0), units.get((hi, lo), 0)))
+            for lo, hi in {(min(a, b), max(a, b)) for a, b in comparable}}
+    assert got and got == want
+    assert list(got) == sorted(got)
