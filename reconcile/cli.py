@@ -435,7 +435,6 @@ def _work(job: _Job, ui: _UI) -> int:
     if not result.records:
         raise _InputError(f"{folder}: no readable .txt, .md, .json or .jsonl witness")
 
-    report = report_of(result)
     outputs: dict[str, Any] = {}
     write_s = None
     if job.out is not None:
@@ -450,6 +449,9 @@ def _work(job: _Job, ui: _UI) -> int:
                               f"{exc.strerror or exc}") from None
         outputs["dir"] = str(job.out)
         write_s = time.perf_counter() - t
+    # after the write: the write's workers are forked from this process, and need not
+    # inherit every note as a dict (about 0.4 GB at 10,000 works)
+    report = report_of(result)
     if job.save_baseline is not None:
         try:
             write_atomic(job.save_baseline, dumps_baseline(make_baseline(report)))
