@@ -427,17 +427,21 @@ class Cache:
 
     def work_key(self, records: Sequence[Fingerprinted], matches: Matches, work: Work,
                  config: Config, reads: Sequence[int] = ()) -> str:
-        """Key of a work's result: code, the Config fields that can change results, the work
-        (id, title, members, roles, shared paragraphs), the (id, sha256) of its members and
-        of the other records it ``reads``, and the matches with an end in any of them."""
+        """Key of a work's result: code, the Config fields that can change results (of the
+        decisions, only the pins that may apply to the work), the work (id, title, members,
+        roles, shared paragraphs), the (id, sha256) of its members and of the other records
+        it ``reads``, and the matches with an end in any of them."""
+        from .work import pins_of
+
         if self._work_config is None or self._work_config[0] is not config:
-            self._work_config = (config, config_hash(config, NOT_RESULT))
+            self._work_config = (config, config_hash(config, NOT_RESULT | {"decisions"}))
         deps = sorted(set(work.members) | set(reads))
         ident = (work.id, work.title, [records[i].witness.id for i in work.members],
                  work.witnesses, work.shared)
         files = [(records[i].witness.id, records[i].witness.source.sha256) for i in deps]
         parts = ("work", code_hash(), self._work_config[1], repr(ident), repr(files),
-                 repr(self._matches_of(records, matches, deps)))
+                 repr(self._matches_of(records, matches, deps)),
+                 repr([p for _, p in pins_of(config.decisions, work.id)]))
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def lookup_work(self, records: Sequence[Fingerprinted], matches: Matches,

@@ -11,7 +11,7 @@ the join between them runs where :func:`run` is called. The result is the same w
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Protocol
 
@@ -25,7 +25,7 @@ from .containers import is_container, read_container
 from .read import Url, discover, is_url, kind_of, read_bytes, read_source, relative_id
 from .records import Matches, ReadError, Source
 from .pool import give_back, jobs_of, paused_gc, shared_map
-from .work import WorkResult, process_work
+from .work import WorkResult, pins_of, process_work
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -185,6 +185,12 @@ def collate_works(recs: Sequence[Fingerprinted], matches: Matches, works: Sequen
             progress("works", done, len(works))
     if cache is not None:
         cache.store_work([(keys[k], out[k]) for k in todo])
+    # a work's matched pins are indices among its own (what its result, and the cache's
+    # key, depend on); the run's result gives them among the run's decisions
+    for k, res in enumerate(out):
+        if res is not None and res.pins_matched:
+            index = [i for i, _ in pins_of(config.decisions, res.work.id)]
+            out[k] = replace(res, pins_matched=tuple(index[i] for i in res.pins_matched))
     return tuple(r for r in out if r is not None)
 
 

@@ -57,7 +57,9 @@ class WorkResult:
     canonical: Canonical
     notes: tuple[Note, ...]
     summary: dict[str, Any]
-    pins_matched: tuple[int, ...] = ()  # indices into config.decisions
+    # the pins that matched a note: indices into config.decisions (into the work's own
+    # pins, :func:`pins_of`, in a result the cache keeps: see pipeline.collate_works)
+    pins_matched: tuple[int, ...] = ()
 
     def canonical_file(self) -> str:
         return self.canonical.text + "\n" if self.canonical.text else ""
@@ -289,8 +291,9 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
     found, placed, rendered = _notes(work.id, table, sites, choices, lones, order, loc,
                                      digest, config, ev.slip_like, scripts, to)
     matched: list[int] = []
-    if config.decisions:
-        choices, lones, matched = _apply_pins(work.id, config.decisions, found, choices, lones)
+    pins = [p for _, p in pins_of(config.decisions, work.id)]
+    if pins:
+        choices, lones, matched = _apply_pins(work.id, pins, found, choices, lones)
         if matched:
             found, placed, rendered = _notes(work.id, table, sites, choices, lones, order,
                                              loc, digest, config, ev.slip_like,
@@ -411,6 +414,13 @@ def _notes(work_id: str, table: Table, sites: Sequence[Site], choices: Sequence[
     return found, placed, rendered
 
 
+def pins_of(decisions: Sequence[Pin], work_id: str) -> list[tuple[int, Pin]]:
+    """The pins that may apply to a work, with their index among ``decisions``: those that
+    name it and those that name no work. A work's result depends on these only, so a
+    decision taken in another work's report leaves its cached result good."""
+    return [(i, p) for i, p in enumerate(decisions) if not p.work or p.work == work_id]
+
+
 def _pin_for(pins: Sequence[Pin], work_id: str, note: Note) -> int:
     for i, p in enumerate(pins):
         if p.work and p.work != work_id:
@@ -448,4 +458,4 @@ def _apply_pins(work_id: str, pins: Sequence[Pin], found: Sequence[tuple[Note, s
     return choices, lones, sorted(matched)
 
 
-__all__ = ["WorkResult", "edition_texts", "process_work"]
+__all__ = ["WorkResult", "edition_texts", "pins_of", "process_work"]

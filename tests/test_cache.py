@@ -17,7 +17,7 @@ import pytest
 
 from reconcile.cache import DB_NAME, NOT_PER_FILE, NOT_RESULT, Cache, default_dir, resolve_dir
 from reconcile.clean import clean
-from reconcile.config import Config
+from reconcile.config import Config, Pin
 from reconcile.fingerprint import Fingerprinted, fingerprint
 from reconcile.group import WitnessRole, Work
 from reconcile.output import write
@@ -139,6 +139,33 @@ def test_a_work_that_reads_undeclared_records_is_not_cached(tmp_path: Path) -> N
             cache.work(recs, NONE, work, CONFIG, (), lambda r: FakeResult(work, r[1].witness.text))
         assert (cache.work_hits, cache.work_misses, cache.stored) == (0, 2, 0)
         assert len(warnings) == 1 and "does not declare" in warnings[0]
+
+
+def test_a_decision_in_one_work_leaves_the_other_works_cached(tmp_path: Path) -> None:
+    # the review loop: a pin taken in a work's report names the work, and changes that
+    # work's result only; a pin that names no work may apply to any
+    first, _, _ = cached_run(SEEDS, tmp_path / "cache")
+    c = next(c for c in first.collated if c.notes)
+    note = c.notes[0]
+    other = next(r.text for r in note.readings if r.text != note.chosen)
+    pins = (Pin("x", note="none", work="no-such-work"), Pin(other, note=note.id, work=c.work.id))
+    config = replace(CONFIG, decisions=pins)
+    got, cache, _ = cached_run(SEEDS, tmp_path / "cache", config)
+    assert (cache.work_hits, cache.work_misses) == (len(first.works) - 1, 1)
+    fresh = run(SEEDS, config)
+    assert output(got, tmp_path / "a") == output(fresh, tmp_path / "b")
+    # the matched pins are indices among the run's decisions, cached or not
+    assert [r.pins_matched for r in got.collated] == [r.pins_matched for r in fresh.collated]
+    assert sorted(i for r in got.collated for i in r.pins_matched) == [1]
+    assert got.unmatched_pins() == fresh.unmatched_pins() == [0]
+    # served again from the cache, the pins named by their place among the decisions
+    again, cache, _ = cached_run(SEEDS, tmp_path / "cache", config)
+    assert cache.work_misses == 0 and again.unmatched_pins() == [0]
+    _, cache, _ = cached_run(SEEDS, tmp_path / "cache", replace(CONFIG, decisions=pins[1:]))
+    assert cache.work_misses == 0
+    _, cache, _ = cached_run(SEEDS, tmp_path / "cache",
+                             replace(CONFIG, decisions=(Pin(other, note=note.id),)))
+    assert cache.work_misses == len(first.works)
 
 
 def test_config_that_changes_cleaning_misses_and_running_options_hit(tmp_path: Path) -> None:
