@@ -14,12 +14,18 @@ witness, units, signatures), under a key made of
   of Python and of the libraries the result depends on. A changed line of ``clean.py``
   is a new key, not a stale hit.
 
+**The folder stage**: the join's matches, the works, related files and duplicates, under
+the code, the Config fields that can change results (but the decisions) and every record's
+source (id, sha256, what its container says). One entry per input folder, replaced when
+the folder changes: a run where nothing changed (a CI re-run, a run after a decision) skips
+the join and the grouping.
+
 **Per work**: the result of ``work.process_work`` (canonical text, notes, summary), under
-the code, the Config fields that can change results (all but :data:`NOT_RESULT`), the work
-(id, title, member ids, roles, shared paragraphs), the (id, sha256) of its members and of the
-records of other works it reads for support, and the matches with an end in any of them. So
-a run where one file changed redoes that file, the join, and the works that file is in or
-supports. The caller declares what the task reads (``reads``); the task gets a view of the
+the code, the Config fields that can change results (all but :data:`NOT_RESULT`; of the
+decisions, the pins that may apply to the work), the work (id, title, member ids, roles,
+shared paragraphs), the (id, sha256) of its members and of the records of other works it
+reads for support, and the matches with an end in any of them. So a run where one file
+changed redoes that file, the join, and the works that file is in or supports. The caller declares what the task reads (``reads``); the task gets a view of the
 records that checks it, and a result that read anything undeclared is not kept.
 
 A hit is checked (the record's id and sha256 are the file's) before it is used. Writes are
@@ -149,6 +155,10 @@ class FileKey(str):
         return obj
 
 
+def _folder_slot(place: str) -> str:
+    return "folder:" + hashlib.sha256(place.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _today() -> int:
     return int(time.time() // 86400)
 
@@ -171,6 +181,7 @@ class Cache:
         self.misses = 0
         self.work_hits = 0
         self.work_misses = 0
+        self.folder_hits = 0
         self.stored = 0
         self._used: list[str] = []
         self._wrote = False
@@ -341,7 +352,8 @@ class Cache:
     def stats(self) -> dict[str, Any]:
         return {"enabled": self.enabled, "dir": str(self.directory), "hits": self.hits,
                 "misses": self.misses, "work_hits": self.work_hits,
-                "work_misses": self.work_misses, "stored": self.stored}
+                "work_misses": self.work_misses, "folder_hits": self.folder_hits,
+                "stored": self.stored}
 
     def entries(self) -> int:
         """Entries in the database (0 if it cannot be read)."""
@@ -398,6 +410,41 @@ class Cache:
                 continue
             rows.append((str(key), "file", rec))
         self._put(rows)
+
+    # --- the folder stage -------------------------------------------------------------
+
+    def folder_key(self, records: Sequence[Fingerprinted], config: Config) -> str:
+        """Key of the folder stage's result (the join, the works, related files and
+        duplicates): code, the Config fields that can change results (not the decisions,
+        which it does not read), and every record in order, by its source's fields (its
+        id, the sha256 of its text, what its container says of it), which with the
+        per-file options make the record."""
+        from .records import Source
+
+        names = [f.name for f in fields(Source) if f.name not in ("text", "line_starts")]
+        h = hashlib.sha256()
+        h.update(f"folder\0{code_hash()}\0"
+                 f"{config_hash(config, NOT_RESULT | {'decisions'})}".encode())
+        for r in records:
+            h.update(b"\0" + repr([getattr(r.witness.source, n) for n in names]).encode(
+                "utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def lookup_folder(self, place: str, key: str) -> Any | None:
+        """The folder stage's result stored for the folder ``place`` under ``key``, if the
+        last one stored for it is that one. One entry per folder: a re-run after a change
+        replaces it, so the cache keeps no stale copies of a large folder's matches."""
+        if not self.enabled or not place:
+            return None
+        got = self._get(_folder_slot(place))
+        if isinstance(got, tuple) and len(got) == 2 and got[0] == key:
+            self.folder_hits += 1
+            return got[1]
+        return None
+
+    def store_folder(self, place: str, key: str, value: Any) -> None:
+        if place:
+            self._put([(_folder_slot(place), "folder", (key, value))])
 
     # --- per work ---------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ the join between them runs where :func:`run` is called. The result is the same w
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -88,16 +90,26 @@ def analyse(records: Sequence[Fingerprinted], errors: Sequence[ReadError],
 
 def _analyse(records: list[Fingerprinted], errors: Sequence[ReadError], config: Config,
              cache: Cache | None, progress: Callable[[str, int, int], None] | None,
-             engine: Engine | None) -> Result:
+             engine: Engine | None, place: str = "") -> Result:
     """:func:`analyse`, which empties ``records``: the caller gives them up, so that once
-    the join has read the signatures they can go (half the records' memory)."""
+    the join has read the signatures they can go (half the records' memory). ``place``
+    names the input folder, under which the cache keeps the folder stage's result."""
     recs = tuple(sorted(records, key=lambda r: r.witness.id))
     records.clear()
-    matches = join(recs, config)
-    recs = tuple(r.lean() for r in recs)
-    give_back()
-    works, related = group(recs, matches, config)
-    dups = within_file(recs, matches, config) + across_files(recs, matches, works, config)
+    key = cache.folder_key(recs, config) if cache is not None and place else ""
+    got = cache.lookup_folder(place, key) if key and cache is not None else None
+    if got is None:
+        matches = join(recs, config)
+        recs = tuple(r.lean() for r in recs)
+        give_back()
+        works, related = group(recs, matches, config)
+        dups = within_file(recs, matches, config) + across_files(recs, matches, works, config)
+        if key and cache is not None:
+            cache.store_folder(place, key, (matches, tuple(works), tuple(related), tuple(dups)))
+    else:
+        matches, works, related, dups = got
+        recs = tuple(r.lean() for r in recs)
+        give_back()
     errs = tuple(sorted(errors, key=lambda e: e.file))
     if progress is not None:
         progress("folder", 1, 1)
@@ -287,4 +299,5 @@ def _run(folder: Path | str, config: Config, on_error: Callable[[ReadError], Non
         else:
             records.append(item)
     del got
-    return _analyse(records, errors, config, cache, progress, engine)
+    place = str(folder) if isinstance(folder, Url) else os.path.abspath(folder)
+    return _analyse(records, errors, config, cache, progress, engine, place)

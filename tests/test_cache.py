@@ -60,11 +60,12 @@ def cached_run(folder: Path, cache_dir: Path, config: Config = CONFIG):
 def test_second_run_is_served_from_the_cache_with_the_same_output(
         tmp_path: Path, reference: dict[str, bytes]) -> None:
     r1, c1, w1 = cached_run(SEEDS, tmp_path / "cache")
-    assert (c1.hits, c1.misses, c1.stored) == (0, 5, 5 + len(r1.works))
-    assert c1.work_misses == len(r1.works) == 3
+    # the files, the folder stage, the works
+    assert (c1.hits, c1.misses, c1.stored) == (0, 5, 5 + 1 + len(r1.works))
+    assert c1.work_misses == len(r1.works) == 3 and c1.folder_hits == 0
     r2, c2, w2 = cached_run(SEEDS, tmp_path / "cache")
     assert (c2.hits, c2.misses, c2.stored) == (5, 0, 0)
-    assert (c2.work_hits, c2.work_misses) == (3, 0)
+    assert (c2.work_hits, c2.work_misses, c2.folder_hits) == (3, 0, 1)
     assert w1 == w2 == []
     assert output(r1, tmp_path / "o1") == reference
     assert output(r2, tmp_path / "o2") == reference
@@ -76,13 +77,36 @@ def test_a_changed_file_is_recomputed_and_only_it(tmp_path: Path) -> None:
     cached_run(folder, tmp_path / "cache")
     p = folder / "002_0eb4157994b25008.txt"
     p.write_text(p.read_text("utf-8").replace("推进清徐老陈醋", "推进清徐老犇醋"), "utf-8")
+    entries = Cache(tmp_path / "cache").entries()
     result, cache, _ = cached_run(folder, tmp_path / "cache")
-    assert (cache.hits, cache.misses) == (4, 1)
+    assert (cache.hits, cache.misses, cache.folder_hits) == (4, 1, 0)
+    # the folder stage's entry of the folder is replaced, not kept beside the old one
+    assert Cache(tmp_path / "cache").entries() - entries == 1 + cache.work_misses
     # the work of the changed file is collated again; works it is no part of need not be
     assert cache.work_misses >= 1 and cache.work_hits + cache.work_misses == len(result.works)
     edited = next(r for r in result.records if r.witness.id == p.name)
     assert "犇" in edited.witness.text
     assert output(result, tmp_path / "o") == output(run(folder, CONFIG), tmp_path / "ref")
+
+
+def test_the_folder_stage_is_served_only_for_the_same_sources_and_options(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    cached_run(folder, tmp_path / "cache")
+    # the same files elsewhere are another folder; options that change no result, and the
+    # decisions (the folder stage reads none), are served
+    _, cache, _ = cached_run(SEEDS, tmp_path / "cache")
+    assert cache.folder_hits == 0 and cache.hits == 5
+    for same in (replace(CONFIG, jobs=2), replace(CONFIG, decisions=(Pin("x", note="n"),))):
+        result, cache, _ = cached_run(folder, tmp_path / "cache", same)
+        assert cache.folder_hits == 1
+    assert output(result, tmp_path / "a") == output(run(folder, same), tmp_path / "b")
+    # a grouping option is not, nor a folder with a file gone
+    _, cache, _ = cached_run(folder, tmp_path / "cache", replace(CONFIG, edition_min_coverage=0.31))
+    assert cache.folder_hits == 0
+    (folder / "001_6933e345a2fe0c2e.txt").unlink()
+    _, cache, _ = cached_run(folder, tmp_path / "cache")
+    assert cache.folder_hits == 0
 
 
 def test_a_renamed_or_moved_file_is_a_new_entry(tmp_path: Path) -> None:
