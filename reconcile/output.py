@@ -34,8 +34,8 @@ from .notes_md import render_notes
 from .pipeline import Result
 from .pool import jobs_of, shared_map
 from .read import RESULTS_MANIFEST
-from .report import (original_files, related_by_work, render_index, render_original,
-                     render_work_report)
+from .report import (original_files, related_by_work, render_decisions_js, render_index,
+                     render_original, render_work_report)
 from .tei import render_tei
 
 SUMMARY_VERSION = 2
@@ -134,7 +134,7 @@ def _work_files(result: Result, i: int) -> list[tuple[str, str]]:
 # Below this many works a process pool costs more than rendering in this process.
 _POOL_MIN_WORKS = 16
 #: The parts of a run's results besides its works (see :func:`_part`).
-_INDEX, _SUMMARY = -1, -2
+_INDEX, _SUMMARY, _DECISIONS = -1, -2, -3
 
 
 def _part(result: Result, i: int) -> list[tuple[str, str]]:
@@ -143,12 +143,14 @@ def _part(result: Result, i: int) -> list[tuple[str, str]]:
         return [("index.html", render_index(result))]
     if i == _SUMMARY:
         return [("summary.json", dumps(summary(result)))]
+    if i == _DECISIONS:
+        return [("decisions.js", render_decisions_js(result))]
     return _work_files(result, i)
 
 
 def _parts(result: Result) -> list[int]:
     # the front page first: the longest single task starts while the works render
-    return [_INDEX, *range(len(result.works)), _SUMMARY]
+    return [_INDEX, *range(len(result.works)), _SUMMARY, _DECISIONS]
 
 
 def render(result: Result) -> dict[str, str]:
@@ -174,16 +176,18 @@ class _Staged(NamedTuple):
 def _part_key(result: Result, i: int) -> str:
     """The hash of everything work ``i``'s files are rendered from: the work (its files by
     name, not by their place in the folder), its result, the files it was read from, its
-    related pairs (its report lists them), the options that shape the files, and the code. Written out by value (``repr``): a pickle
-    also records which objects are one, which a result from a worker process does not keep."""
+    related pairs (its report lists them), the options that shape the files, and the code.
+    Not the run's decisions: those that change the work are in its result, and the reports
+    read the rest from ``decisions.js``. Written out by value (``repr``): a pickle also
+    records which objects are one, which a result from a worker process does not keep."""
     w, c = result.works[i], result.collated[i]
     wits = {f: result.records[f].witness for f in w.members}  # the work's files only
     sources = [(x.source.id, x.source.encoding, x.source.text, x.text) for x in wits.values()]
     h = hashlib.sha256()
-    for part in (code_hash(), SUMMARY_VERSION, result.config.formats, result.config.decisions,
+    for part in (code_hash(), SUMMARY_VERSION, result.config.formats,
                  w.id, w.title, w.witnesses, w.shared,
                  [(e.id, e.role, [wits[f].id for f in e.files]) for e in w.editions],
-                 c.canonical, c.notes, c.summary, c.pins_matched, sources,
+                 c.canonical, c.notes, c.summary, sources,
                  related_by_work(result).get(w.id, ())):
         h.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()

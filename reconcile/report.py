@@ -560,6 +560,20 @@ def _witness_rows(result: Result, index: int) -> list[dict[str, Any]]:
     return rows
 
 
+def given_decisions(result: Result) -> list[dict[str, str]]:
+    """The decisions the run was given, as the decisions file holds them."""
+    return [{k: v for k, v in vars_of(p).items() if v or k == "reading"}
+            for p in result.config.decisions]
+
+
+def render_decisions_js(result: Result) -> str:
+    """``decisions.js`` beside ``index.html``: the decisions the run was given, which each
+    report's export keeps beside the page's own. One file, not a copy in every report, so
+    that a decision taken re-renders only the work it changes."""
+    return ("/* The decisions this run was given: a report's export keeps them. */\n"
+            f"window.reconcileGiven = {json_for_script(given_decisions(result))};\n")
+
+
 def original_files(result: Result, index: int) -> list[Source]:
     """The files of work ``index`` as read, in the order its witnesses list them: the ``k``
     of ``works/<id>/original/<k>.html``."""
@@ -605,9 +619,6 @@ def render_work_report(result: Result, index: int,
         # clean, the same run reloaded finds them again
         "run": hashlib.sha256(json.dumps([w.id, text, [(n.id, n.chosen) for n in notes]],
                                          ensure_ascii=False).encode()).hexdigest()[:20],
-        # the decisions the run was given: an export keeps them beside the page's own
-        "given": [{k: v for k, v in vars_of(p).items() if v or k == "reading"}
-                  for p in result.config.decisions],
         "witnesses": {r["id"]: {"siglum": r["siglum"], "role": r["role"]} for r in witnesses},
         "order": order,
         "notes": [{"id": n.id, "o": n.offset, "l": n.length, "k": n.kind, "ch": n.chosen,

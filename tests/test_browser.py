@@ -237,7 +237,7 @@ def test_a_malicious_witness_runs_nothing(page, evil_out: Path, tmp_path: Path) 
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.evaluate("typeof window.pwned") == "undefined"
         assert page.locator("img").count() == 0
-        assert page.locator("script").count() in (0, 1, 2)  # ours: data and behaviour
+        assert page.locator("script").count() in (0, 1, 2, 3)  # ours: data, decisions, behaviour
         assert "<img/src=x/onerror=window.pwned=5>" in page.inner_text("body") or \
             "original" in url
     body = page.inner_text("body")
@@ -333,6 +333,32 @@ def test_decide_three_notes_by_keyboard_export_and_run_again(browser, seeds_out:
                                                              tmp_path: Path) -> None:
     report, _ = _report_2023(seeds_out)
     _decide_export_and_run_again(browser, SEEDS, report, "〇", tmp_path)
+
+
+def test_the_export_keeps_the_decisions_the_run_was_given(browser, tmp_path: Path) -> None:
+    # the run's decisions reach each report from decisions.js beside index.html; an export
+    # from any report keeps them, or the next run would lose them
+    from reconcile.config import Pin, load_decisions
+
+    pins = (Pin("大盂", before="推动", after="产业新城"), Pin("x", note="n0", work="other"))
+    out = tmp_path / "out"
+    summary = json.loads(write(run(SEEDS, Config(jobs=1, decisions=pins)), out).read_text("utf-8"))
+    report = out / next(w["report"] for w in summary["works"] if w["counts"]["notes"])
+    ctx = browser.new_context(accept_downloads=True)  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    page.goto(report.as_uri())
+    assert page.locator("#decide .warn").count() == 0
+    with page.expect_download() as got:
+        page.click("#export")
+    got.value.save_as(str(tmp_path / "d.json"))
+    assert load_decisions(tmp_path / "d.json") == pins
+    # a report copied without decisions.js says that its export lacks them
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(report, alone / "report.html")
+    page.goto((alone / "report.html").as_uri())
+    assert "decisions.js is missing" in page.inner_text("#decide")
+    ctx.close()
 
 
 def test_the_same_on_a_large_english_work(browser, large_out: tuple[Path, Path],

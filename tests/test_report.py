@@ -24,6 +24,7 @@ from reconcile.report import (
     _env,
     json_for_script,
     marked_paragraphs,
+    render_decisions_js,
     render_index,
     render_work_report,
     sigla,
@@ -197,7 +198,9 @@ def test_witness_text_is_escaped_and_runs_nothing(evil: Result) -> None:
                         # ours: the original file's frame, empty until a note opens it
                         and not (t == "iframe" and a.get("id") == "orig-frame" and "src" not in a)]
         assert not [(t, k) for t, a in page.tags for k in a if k.lower().startswith("on")]
-        assert [a for a, _ in page.scripts] in ([{"type": "application/json", "id": "data"}, {}], [])
+        # ours: the page's data, the run's decisions beside index.html, the behaviour
+        assert [a for a, _ in page.scripts] in ([{"type": "application/json", "id": "data"},
+                                                 {"src": "../../decisions.js"}, {}], [])
         assert "<script/x>" not in html and "<img" not in html and "<i>" not in html
         assert "&lt;img/src=x/onerror=window.pwned=5&gt;" in html  # the title, as text
         if "<h2 id=\"witnesses\">" in html:  # a report names its files (the index, its works)
@@ -369,8 +372,14 @@ def test_the_page_exports_the_pins_it_was_given_in_the_decisions_schema(seeds: R
     from reconcile.config import Pin
     from reconcile.schemas import DECISIONS, problem
 
-    pins = (Pin("", before="推动", after="产业新城"), Pin("大盂", note="n0", work="w"))
+    pins = (Pin("", before="推动", after="产业新城"), Pin("大盂</script>", note="n0", work="w"))
     result = _replace(seeds, config=_replace(seeds.config, decisions=pins))
-    given = Page(render_work_report(result, 0)).data()["given"]
+    js = render_decisions_js(result)
+    assert "<" not in js.split("=", 1)[1]  # nothing in it can end a script
+    given = json.loads(js.split("window.reconcileGiven = ", 1)[1].rstrip(";\n"))
     assert given[0] == {"reading": "", "before": "推动", "after": "产业新城"}
+    assert given[1]["reading"] == "大盂</script>"
     assert problem({"decisions": given}, DECISIONS) is None
+    # a report does not carry them: a decision taken leaves the other works' reports as
+    # they were
+    assert render_work_report(result, 0) == render_work_report(seeds, 0)

@@ -48,8 +48,15 @@
     notes.forEach(function (n) {
       if (decided[n.id] !== undefined) { out.push({ note: n.id, reading: decided[n.id], work: data.work }); }
     });
-    (data.given || []).forEach(function (g) { if (!(g.note && mine[g.note])) { out.push(g); } });
+    (window.reconcileGiven || []).forEach(function (g) { if (!(g.note && mine[g.note])) { out.push(g); } });
     return JSON.stringify({ decisions: out }, null, 1) + "\n";
+  }
+
+  /* the run's decisions come from decisions.js beside index.html: without it (a report
+     copied on its own) an export would silently lose them, so say so */
+  if (window.reconcileGiven === undefined && document.getElementById("decide")) {
+    document.getElementById("decide").appendChild(el("p", "warn",
+      "decisions.js is missing beside index.html: an export holds this page's decisions only, not those the run was given."));
   }
 
   function el(tag, cls, text) {
