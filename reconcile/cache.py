@@ -30,7 +30,8 @@ records that checks it, and a result that read anything undeclared is not kept.
 
 A hit is checked (the record's id and sha256 are the file's) before it is used. Writes are
 transactions in WAL mode with a busy timeout, so concurrent runs sharing the folder are safe;
-entries are content-addressed, so two runs writing the same key write the same value.
+entries are content-addressed, so two runs writing the same key write the same value (but
+the entry that names a folder's last folder-stage key, which the last run to write it sets).
 
 A cache must never fail a run: any problem (a corrupt database, a read-only folder, a
 locked file, an entry that does not unpickle) is warned about once, on stderr, and the run
@@ -153,6 +154,10 @@ class FileKey(str):
         obj.sha256 = sha256
         obj.file_id = file_id
         return obj
+
+
+#: Where the folder stage's result is kept, under its key (the folder's entry names it).
+_FOLDER_RESULT = "folder-result:"
 
 
 def _folder_slot(place: str) -> str:
@@ -309,6 +314,9 @@ class Cache:
             except BaseException:
                 self._con.execute("ROLLBACK")
                 raise
+        except sqlite3.DataError as exc:  # a value too large to keep: the cache is sound
+            self.warn(f"cache {self.path}: a result too large to keep ({exc}); going on")
+            return
         except sqlite3.Error as exc:
             self._fail("cannot write", exc)
             return
@@ -431,20 +439,34 @@ class Cache:
         return h.hexdigest()
 
     def lookup_folder(self, place: str, key: str) -> Any | None:
-        """The folder stage's result stored for the folder ``place`` under ``key``, if the
-        last one stored for it is that one. One entry per folder: a re-run after a change
-        replaces it, so the cache keeps no stale copies of a large folder's matches."""
-        if not self.enabled or not place:
+        """The folder stage's result for the folder ``place`` under ``key``, if it is the
+        one last stored for that folder. The folder's entry holds the key alone, so that a
+        changed folder does not load the old result to find it stale."""
+        if not self.enabled or not place or self._get(_folder_slot(place)) != key:
             return None
-        got = self._get(_folder_slot(place))
-        if isinstance(got, tuple) and len(got) == 2 and got[0] == key:
+        got = self._get(_FOLDER_RESULT + key)
+        if got is not None:
             self.folder_hits += 1
-            return got[1]
-        return None
+        return got
 
     def store_folder(self, place: str, key: str, value: Any) -> None:
-        if place:
-            self._put([(_folder_slot(place), "folder", (key, value))])
+        """Keep the folder stage's result for ``place``, replacing the one kept before for
+        it: one per folder, so the cache gathers no stale copies of a large folder's
+        matches."""
+        if not place or not self.enabled or self._con is None:
+            return
+        slot = _folder_slot(place)
+        try:
+            row = self._con.execute("SELECT value FROM entries WHERE key = ?", (slot,)).fetchone()
+            old = pickle.loads(row[0]) if row is not None else None
+        except Exception:  # unreadable: it is overwritten below
+            old = None
+        self._put([(_FOLDER_RESULT + key, "folder", value), (slot, "folder", key)])
+        if isinstance(old, str) and old != key:
+            try:
+                self._con.execute("DELETE FROM entries WHERE key = ?", (_FOLDER_RESULT + old,))
+            except sqlite3.Error:
+                pass
 
     # --- per work ---------------------------------------------------------------------
 
@@ -519,7 +541,8 @@ class Cache:
              config: Config, reads: Sequence[int],
              compute: Callable[[Sequence[Fingerprinted]], WorkResult]) -> WorkResult:
         """``compute(records)`` (``work.process_work`` for ``work``), served from the cache
-        when nothing it depends on changed (see :meth:`work_key`). ``reads`` are the indices
+        when nothing it depends on changed (see :meth:`work_key`); its ``pins_matched``
+        count among the work's own pins (``work.pins_of``), as process_work gives them. ``reads`` are the indices
         of the records the task reads besides the work's members. ``compute`` is given a
         view of ``records`` that notes what is read: a result that read any other record is
         not kept (the key would not cover it), and a warning says so."""

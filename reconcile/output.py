@@ -34,8 +34,8 @@ from .notes_md import render_notes
 from .pipeline import Result
 from .pool import jobs_of, shared_map
 from .read import RESULTS_MANIFEST
-from .report import (original_files, related_by_work, render_decisions_js, render_index,
-                     render_original, render_work_report)
+from .report import (forget_related, original_files, related_by_work, related_rows,
+                     render_decisions_js, render_index, render_original, render_work_report)
 from .tei import render_tei
 
 SUMMARY_VERSION = 2
@@ -159,9 +159,12 @@ def render(result: Result) -> dict[str, str]:
     way)."""
     files: dict[str, str] = {}
     related_by_work(result)  # once, before the workers fork
-    for part in shared_map(_part, result, _parts(result), jobs_of(result.config.jobs),
-                           _POOL_MIN_WORKS):
-        files.update(part)
+    try:
+        for part in shared_map(_part, result, _parts(result), jobs_of(result.config.jobs),
+                               _POOL_MIN_WORKS):
+            files.update(part)
+    finally:
+        forget_related()
     return files
 
 
@@ -188,7 +191,7 @@ def _part_key(result: Result, i: int) -> str:
                  w.id, w.title, w.witnesses, w.shared,
                  [(e.id, e.role, [wits[f].id for f in e.files]) for e in w.editions],
                  c.canonical, c.notes, c.summary, sources,
-                 related_by_work(result).get(w.id, ())):
+                 related_rows(result, related_by_work(result).get(w.id, ()))):
         h.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
 
@@ -303,6 +306,8 @@ def _write_whole(out: Path, result: Result, ours: set[str], keep: list[str],
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+    finally:
+        forget_related()
     if old is not None:
         left = _discard(old, ours | set(keep) | {MANIFEST})
         if left and warn is not None:

@@ -254,6 +254,8 @@ def _run(folder: Path | str, config: Config, on_error: Callable[[ReadError], Non
          cache: Cache | None, progress: Callable[[str, int, int], None] | None,
          engine: Engine | None) -> Result:
     folder = Url(folder) if is_url(folder) else Path(folder)
+    # what the cache keeps the folder stage under: the folder, or the one file named
+    place = str(folder) if isinstance(folder, Url) else os.path.abspath(folder)
     kind = kind_of(folder)
     if kind == "file" and is_container(folder.name):
         folder, paths = folder.parent, [folder]  # one file of many witnesses
@@ -299,5 +301,4 @@ def _run(folder: Path | str, config: Config, on_error: Callable[[ReadError], Non
         else:
             records.append(item)
     del got
-    place = str(folder) if isinstance(folder, Url) else os.path.abspath(folder)
     return _analyse(records, errors, config, cache, progress, engine, place)

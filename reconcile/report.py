@@ -6,8 +6,9 @@ autoescaping on, so every piece of witness text is escaped; data for the page's 
 embedded as JSON in a ``<script type="application/json">`` block with ``<``, ``>`` and ``&``
 written as ``\\u`` escapes (:func:`json_for_script`), so no text can close the block.
 
-The pages are self-contained (inline CSS and JS, no network) and deterministic: the same
-result gives the same bytes.
+The pages are self-contained (inline CSS and JS, no network; a report also reads the run's
+``decisions.js`` beside ``index.html``) and deterministic: the same result gives the same
+bytes.
 
 The side-by-side view compares each witness with the canonical text. The stretches a
 witness prints come from the collation (``summary["witnesses"][id]["covers"]``: canonical
@@ -651,7 +652,7 @@ def render_work_report(result: Result, index: int,
         cov_rows=_coverage_rows(len(text), witnesses, c.summary),
         ticks=_note_ticks(len(text), notes),
         missing=c.summary.get("missing_pages", []),
-        related=_related_rows(result, related_by_work(result).get(w.id, ())),
+        related=related_rows(result, related_by_work(result).get(w.id, ())),
         href="", map_id="map")
 
 
@@ -662,27 +663,34 @@ def related_by_work(result: Result) -> dict[str, tuple[Related, ...]]:
 
 
 def _related_index(result: Result) -> tuple[dict[str, str], dict[str, tuple[Related, ...]]]:
-    """(the work of each file, :func:`related_by_work`), kept for the result last asked:
-    every work's report asks, and the folder's pairs are read once (a forked worker
-    inherits them when the parent asked first)."""
-    if _RELATED[0] is not result.related or _RELATED[1] is not result.works:
+    """(the work of each file, :func:`related_by_work`), kept for the result last asked
+    until :func:`forget_related`: every work's report asks, and the folder's pairs are read
+    once (a forked worker inherits them when the parent asked first)."""
+    if any(a is not b for a, b in zip(_RELATED, (result.related, result.works, result.records))):
         work_of = {result.records[i].witness.id: w.id for w in result.works for i in w.members}
         got: dict[str, list[Related]] = {}
         for r in result.related:
             for wid in dict.fromkeys((work_of.get(r.file, ""), r.work)):
                 if wid:
                     got.setdefault(wid, []).append(r)
-        _RELATED[:] = [result.related, result.works,
+        _RELATED[:] = [result.related, result.works, result.records,
                        (work_of, {k: tuple(v) for k, v in got.items()})]
-    return _RELATED[2]
+    return _RELATED[3]
 
 
-# (the related pairs, the works, their _related_index) of the result last asked: compared
-# by identity, and held, so that the identity cannot pass to another result's tuples
-_RELATED: list[Any] = [None, None, ({}, {})]
+# (the related pairs, the works, the records, their _related_index) of the result last
+# asked: compared by identity, and held (until forget_related), so that the identity cannot
+# pass to another result's objects
+_RELATED: list[Any] = [None, None, None, ({}, {})]
 
 
-def _related_rows(result: Result, pairs: Sequence[Related]) -> list[dict[str, Any]]:
+def forget_related() -> None:
+    """Let the last result's related pairs go (the write calls it when it is done)."""
+    _RELATED[:] = [None, None, None, ({}, {})]
+
+
+def related_rows(result: Result, pairs: Sequence[Related]) -> list[dict[str, Any]]:
+    """The related pairs as a work's report lists them: each with the work of its file."""
     work_of = _related_index(result)[0]
     return [{**r.to_dict(), "file_work": work_of.get(r.file, "")} for r in pairs]
 

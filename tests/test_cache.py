@@ -60,8 +60,8 @@ def cached_run(folder: Path, cache_dir: Path, config: Config = CONFIG):
 def test_second_run_is_served_from_the_cache_with_the_same_output(
         tmp_path: Path, reference: dict[str, bytes]) -> None:
     r1, c1, w1 = cached_run(SEEDS, tmp_path / "cache")
-    # the files, the folder stage, the works
-    assert (c1.hits, c1.misses, c1.stored) == (0, 5, 5 + 1 + len(r1.works))
+    # the files, the folder stage (its result, and the folder's entry naming it), the works
+    assert (c1.hits, c1.misses, c1.stored) == (0, 5, 5 + 2 + len(r1.works))
     assert c1.work_misses == len(r1.works) == 3 and c1.folder_hits == 0
     r2, c2, w2 = cached_run(SEEDS, tmp_path / "cache")
     assert (c2.hits, c2.misses, c2.stored) == (5, 0, 0)
@@ -249,6 +249,16 @@ def test_a_value_that_cannot_be_stored_keeps_none_of_its_batch(tmp_path: Path) -
     cache._put([("a", "work", [1, 2])])
     assert cache._get("a") == [1, 2] and cache.stored == 1
     cache.close()
+    # a value too large for SQLite is not a broken database: warned, and the cache goes on
+    warnings.clear()
+    cache = Cache(tmp_path / "cache", warn=warnings.append)
+    cache._con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 2000)
+    cache._put([("big", "folder", "x" * 5000)])
+    assert cache.enabled and len(warnings) == 1 and "too large" in warnings[0]
+    cache._put([("b", "work", "y")])
+    assert cache._get("b") == "y" and cache._get("big") is None and cache._get("a") == [1, 2]
+    cache.close()
+    assert not (tmp_path / "cache" / f"{DB_NAME}.corrupt").exists()
 
 
 def test_an_unusable_cache_folder_warns_and_the_run_goes_on(

@@ -194,3 +194,22 @@ def test_a_rerun_never_links_a_file_that_was_replaced_by_a_link(tmp_path: Path) 
     write(run(SEEDS, CONFIG), out, force=True)
     assert not notes.is_symlink() and notes.stat().st_ino != elsewhere.stat().st_ino
     assert notes.read_bytes() == elsewhere.read_bytes()
+
+
+def test_a_works_files_are_keyed_by_the_works_its_related_files_belong_to() -> None:
+    # a work's report names the work of each file that quotes it: if that work's id
+    # changes while the pair stays, the report must be written again, not reused
+    from dataclasses import replace
+
+    from reconcile.output import _part_key
+    from reconcile.report import forget_related
+
+    result = run(SEEDS, Config(jobs=1))
+    ids = {w.id: k for k, w in enumerate(result.works)}
+    work_of = {result.records[i].witness.id: w.id for w in result.works for i in w.members}
+    r = next(r for r in result.related if work_of[r.file] != r.work)
+    quoted, quoting = ids[r.work], ids[work_of[r.file]]
+    renamed = replace(result, works=tuple(replace(w, id=w.id + "-x") if k == quoting else w
+                                          for k, w in enumerate(result.works)))
+    assert _part_key(renamed, quoted) != _part_key(result, quoted)
+    forget_related()
