@@ -456,11 +456,7 @@ class Cache:
         if not place or not self.enabled or self._con is None:
             return
         slot = _folder_slot(place)
-        try:
-            row = self._con.execute("SELECT value FROM entries WHERE key = ?", (slot,)).fetchone()
-            old = pickle.loads(row[0]) if row is not None else None
-        except Exception:  # unreadable: it is overwritten below
-            old = None
+        old = self._get(slot)
         self._put([(_FOLDER_RESULT + key, "folder", value), (slot, "folder", key)])
         if isinstance(old, str) and old != key:
             try:

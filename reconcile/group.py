@@ -312,12 +312,11 @@ def _tally(records: Sequence[Fingerprinted], matches: Matches) -> _Tally:
     for unit in partners:  # in order: the lists are made by unit
         by_witness[unit[0]].append(unit)
     sharing_sets: dict[int, set[int]] = defaultdict(set)
-    t = _Tally(sizes, totals, shared, comparable, partners, {}, {})
-    for a, b in t.sharing():  # partners are always in another file
+    for ab in shared:  # partners are always in another file
+        a, b = divmod(ab, len(records))
         sharing_sets[a].add(b)
-    t.by_witness = dict(by_witness)
-    t.files_sharing = {w: frozenset(fs) for w, fs in sharing_sets.items()}
-    return t
+    sharing = {w: frozenset(fs) for w, fs in sharing_sets.items()}
+    return _Tally(sizes, totals, shared, comparable, partners, dict(by_witness), sharing)
 
 
 def _partners(t: _Tally, w: int) -> frozenset[int]:

@@ -34,8 +34,8 @@ from .notes_md import render_notes
 from .pipeline import Result
 from .pool import jobs_of, shared_map
 from .read import RESULTS_MANIFEST
-from .report import (forget_related, original_files, related_by_work, related_rows,
-                     render_decisions_js, render_index, render_original, render_work_report)
+from .report import (original_files, related_of_works, render_decisions_js, render_index,
+                     render_original, render_work_report)
 from .tei import render_tei
 
 SUMMARY_VERSION = 2
@@ -110,7 +110,11 @@ def summary(result: Result) -> dict[str, Any]:
     }
 
 
-def _work_files(result: Result, i: int) -> list[tuple[str, str]]:
+#: Each work's related pairs as its report lists them (report.related_of_works).
+Related = dict[str, list[dict[str, Any]]]
+
+
+def _work_files(result: Result, i: int, related: Related) -> list[tuple[str, str]]:
     """The files of work ``i``: (path under the output folder, text)."""
     w, c = result.works[i], result.collated[i]
     paths = work_paths(w.id, result.config.formats)
@@ -126,7 +130,7 @@ def _work_files(result: Result, i: int) -> list[tuple[str, str]]:
             (paths["notes_md"], render_notes(c, w.copy_text)),
             (paths["shared"], dumps({"work": w.id,
                                      "paragraphs": [s.to_dict() for s in w.shared]})),
-            (paths["report"], render_work_report(result, i, originals))] + [
+            (paths["report"], render_work_report(result, i, originals, related))] + [
         (f"{paths['originals']}/{k}.html", render_original(src))
         for k, src in enumerate(originals)]
 
@@ -137,15 +141,17 @@ _POOL_MIN_WORKS = 16
 _INDEX, _SUMMARY, _DECISIONS = -1, -2, -3
 
 
-def _part(result: Result, i: int) -> list[tuple[str, str]]:
-    """The files of one part of the results: work ``i``, or the front page or the summary."""
+def _part(shared: tuple[Result, Related], i: int) -> list[tuple[str, str]]:
+    """The files of one part of the results: work ``i``, or the front page, the summary or
+    the decisions."""
+    result, related = shared
     if i == _INDEX:
-        return [("index.html", render_index(result))]
+        return [("index.html", render_index(result, related))]
     if i == _SUMMARY:
         return [("summary.json", dumps(summary(result)))]
     if i == _DECISIONS:
         return [("decisions.js", render_decisions_js(result))]
-    return _work_files(result, i)
+    return _work_files(result, i, related)
 
 
 def _parts(result: Result) -> list[int]:
@@ -158,13 +164,9 @@ def render(result: Result) -> dict[str, str]:
     ``config.jobs`` forked processes where there are enough works; the same text either
     way)."""
     files: dict[str, str] = {}
-    related_by_work(result)  # once, before the workers fork
-    try:
-        for part in shared_map(_part, result, _parts(result), jobs_of(result.config.jobs),
-                               _POOL_MIN_WORKS):
-            files.update(part)
-    finally:
-        forget_related()
+    for part in shared_map(_part, (result, related_of_works(result)), _parts(result),
+                           jobs_of(result.config.jobs), _POOL_MIN_WORKS):
+        files.update(part)
     return files
 
 
@@ -176,7 +178,7 @@ class _Staged(NamedTuple):
     digests: dict[str, str] = {}
 
 
-def _part_key(result: Result, i: int) -> str:
+def _part_key(result: Result, i: int, related: Related | None = None) -> str:
     """The hash of everything work ``i``'s files are rendered from: the work (its files by
     name, not by their place in the folder), its result, the files it was read from, its
     related pairs (its report lists them), the options that shape the files, and the code.
@@ -191,7 +193,7 @@ def _part_key(result: Result, i: int) -> str:
                  w.id, w.title, w.witnesses, w.shared,
                  [(e.id, e.role, [wits[f].id for f in e.files]) for e in w.editions],
                  c.canonical, c.notes, c.summary, sources,
-                 related_rows(result, related_by_work(result).get(w.id, ()))):
+                 (related_of_works(result) if related is None else related).get(w.id, [])):
         h.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
 
@@ -223,19 +225,20 @@ def _reuse(out: Path, stage: Path, before: dict[str, str]) -> bool:
     return True
 
 
-def _stage_part(shared: tuple[Result, Path, Path, dict[str, Any]], i: int) -> _Staged:
+def _stage_part(shared: tuple[Result, Related, Path, Path, dict[str, Any]], i: int
+                ) -> _Staged:
     """Render one part of the results into the staging folder (or link the last run's
     files of a work whose inputs are unchanged)."""
-    result, stage, out, last = shared
+    result, related, stage, out, last = shared
     key = ""  # the front page and the summary: rendered each time
     if i >= 0:
-        key = _part_key(result, i)
+        key = _part_key(result, i, related)
         before = last.get(result.works[i].id)
         if isinstance(before, dict) and before.get("key") == key and \
                 isinstance(before.get("files"), dict) and _reuse(out, stage, before["files"]):
             return _Staged(sorted(before["files"]), key, before["files"])
     digests = {}
-    for rel, text in _part(result, i):
+    for rel, text in _part((result, related), i):
         data = text.encode("utf-8")
         _write_plain(stage / rel, data)
         digests[rel] = _digest(data)
@@ -291,9 +294,9 @@ def _write_whole(out: Path, result: Result, ours: set[str], keep: list[str],
         files: list[str] = []
         parts: dict[str, Any] = {}
         last = _last_parts(parts_before, ours) if ours else {}
-        related_by_work(result)  # once, before the workers fork
+        shared = (result, related_of_works(result), stage, out, last)
         for i, part in zip(_parts(result), shared_map(
-                _stage_part, (result, stage, out, last), _parts(result),
+                _stage_part, shared, _parts(result),
                 jobs_of(result.config.jobs), _POOL_MIN_WORKS)):
             files.extend(part.paths)
             if i >= 0:
@@ -306,8 +309,6 @@ def _write_whole(out: Path, result: Result, ours: set[str], keep: list[str],
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    finally:
-        forget_related()
     if old is not None:
         left = _discard(old, ours | set(keep) | {MANIFEST})
         if left and warn is not None:

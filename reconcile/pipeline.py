@@ -98,18 +98,16 @@ def _analyse(records: list[Fingerprinted], errors: Sequence[ReadError], config: 
     records.clear()
     key = cache.folder_key(recs, config) if cache is not None and place else ""
     got = cache.lookup_folder(place, key) if key and cache is not None else None
+    matches = join(recs, config) if got is None else got[0]
+    recs = tuple(r.lean() for r in recs)
+    give_back()
     if got is None:
-        matches = join(recs, config)
-        recs = tuple(r.lean() for r in recs)
-        give_back()
         works, related = group(recs, matches, config)
         dups = within_file(recs, matches, config) + across_files(recs, matches, works, config)
         if key and cache is not None:
             cache.store_folder(place, key, (matches, tuple(works), tuple(related), tuple(dups)))
     else:
-        matches, works, related, dups = got
-        recs = tuple(r.lean() for r in recs)
-        give_back()
+        _, works, related, dups = got
     errs = tuple(sorted(errors, key=lambda e: e.file))
     if progress is not None:
         progress("folder", 1, 1)

@@ -42,7 +42,6 @@ from .normalize import key, mostly_cjk
 from .records import Source
 from .pipeline import Result
 from .edition import EditionText
-from .group import Related
 from .work import edition_texts
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -595,9 +594,11 @@ def render_original(src: Source) -> str:
 
 
 def render_work_report(result: Result, index: int,
-                       originals: Sequence[Source] | None = None) -> str:
+                       originals: Sequence[Source] | None = None,
+                       related: dict[str, list[dict[str, Any]]] | None = None) -> str:
     """The review page of work ``index`` (``works/<id>/report.html``); ``originals``: its
-    :func:`original_files`, when the caller has them already."""
+    :func:`original_files`, ``related``: :func:`related_of_works`, when the caller has
+    them already."""
     w = result.works[index]
     c = result.collated[index]
     text = c.canonical.text
@@ -652,57 +653,34 @@ def render_work_report(result: Result, index: int,
         cov_rows=_coverage_rows(len(text), witnesses, c.summary),
         ticks=_note_ticks(len(text), notes),
         missing=c.summary.get("missing_pages", []),
-        related=related_rows(result, related_by_work(result).get(w.id, ())),
+        related=(related_of_works(result) if related is None else related).get(w.id, []),
         href="", map_id="map")
 
 
-def related_by_work(result: Result) -> dict[str, tuple[Related, ...]]:
-    """Each work's related pairs, by work id: files of other works that share text with it,
-    and its own files that share text with another work."""
-    return _related_index(result)[1]
+def related_of_works(result: Result) -> dict[str, list[dict[str, Any]]]:
+    """Each work's related pairs as its report lists them, by work id: files of other works
+    that share text with it and its own files that share text with another work, each
+    with the work of its file. For all works at once: the writer makes it once and hands
+    it to every work's task."""
+    work_of = {result.records[i].witness.id: w.id for w in result.works for i in w.members}
+    got: dict[str, list[dict[str, Any]]] = {}
+    for r in result.related:
+        row = {**r.to_dict(), "file_work": work_of.get(r.file, "")}
+        for wid in dict.fromkeys((row["file_work"], r.work)):
+            if wid:
+                got.setdefault(wid, []).append(row)
+    return got
 
 
-def _related_index(result: Result) -> tuple[dict[str, str], dict[str, tuple[Related, ...]]]:
-    """(the work of each file, :func:`related_by_work`), kept for the result last asked
-    until :func:`forget_related`: every work's report asks, and the folder's pairs are read
-    once (a forked worker inherits them when the parent asked first)."""
-    if any(a is not b for a, b in zip(_RELATED, (result.related, result.works, result.records))):
-        work_of = {result.records[i].witness.id: w.id for w in result.works for i in w.members}
-        got: dict[str, list[Related]] = {}
-        for r in result.related:
-            for wid in dict.fromkeys((work_of.get(r.file, ""), r.work)):
-                if wid:
-                    got.setdefault(wid, []).append(r)
-        _RELATED[:] = [result.related, result.works, result.records,
-                       (work_of, {k: tuple(v) for k, v in got.items()})]
-    return _RELATED[3]
-
-
-# (the related pairs, the works, the records, their _related_index) of the result last
-# asked: compared by identity, and held (until forget_related), so that the identity cannot
-# pass to another result's objects
-_RELATED: list[Any] = [None, None, None, ({}, {})]
-
-
-def forget_related() -> None:
-    """Let the last result's related pairs go (the write calls it when it is done)."""
-    _RELATED[:] = [None, None, None, ({}, {})]
-
-
-def related_rows(result: Result, pairs: Sequence[Related]) -> list[dict[str, Any]]:
-    """The related pairs as a work's report lists them: each with the work of its file."""
-    work_of = _related_index(result)[0]
-    return [{**r.to_dict(), "file_work": work_of.get(r.file, "")} for r in pairs]
-
-
-def render_index(result: Result) -> str:
+def render_index(result: Result,
+                 related: dict[str, list[dict[str, Any]]] | None = None) -> str:
     """The run's front page (``index.html``): a row per work (its report holds the rest),
     then duplicates and errors. A row is a few hundred bytes, so that the page of an
     archive of 10,000 works still opens."""
     from .output import work_paths  # output imports this module
 
     works = []
-    rel = related_by_work(result)
+    rel = related_of_works(result) if related is None else related
     for w, c in zip(result.works, result.collated):
         notes = c.notes
         paths = work_paths(w.id)

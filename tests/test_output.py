@@ -202,7 +202,6 @@ def test_a_works_files_are_keyed_by_the_works_its_related_files_belong_to() -> N
     from dataclasses import replace
 
     from reconcile.output import _part_key
-    from reconcile.report import forget_related
 
     result = run(SEEDS, Config(jobs=1))
     ids = {w.id: k for k, w in enumerate(result.works)}
@@ -212,4 +211,3 @@ def test_a_works_files_are_keyed_by_the_works_its_related_files_belong_to() -> N
     renamed = replace(result, works=tuple(replace(w, id=w.id + "-x") if k == quoting else w
                                           for k, w in enumerate(result.works)))
     assert _part_key(renamed, quoted) != _part_key(result, quoted)
-    forget_related()
