@@ -4,7 +4,7 @@ One SQLite database (stdlib ``sqlite3``) in a cache folder: ``--cache-dir``, els
 ``$RECONCILE_CACHE_DIR``, else ``$XDG_CACHE_HOME/reconcile``, else ``~/.cache/reconcile``.
 
 **Per file**: the pickled result of ``pipeline.process_file`` (a ``Fingerprinted``: cleaned
-witness, units, signatures), under a key made of
+witness, units, bucket keys), under a key made of
 
 - the sha256 of the file's bytes and its id (path relative to the folder, which the witness
   carries);
@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from .fingerprint import Fingerprinted
     from .group import Work
     from .records import Matches
-    from .work import WorkResult
+    from .work import PackedResult, WorkResult
 
 ENV_DIR = "RECONCILE_CACHE_DIR"
 SCHEMA = 1
@@ -511,26 +511,32 @@ class Cache:
 
     def lookup_work(self, records: Sequence[Fingerprinted], matches: Matches,
                     work: Work, config: Config, reads: Sequence[int]
-                    ) -> tuple[str, WorkResult | None]:
+                    ) -> tuple[str, WorkResult | PackedResult | None]:
         """The key of a work's result and the result if the cache holds it (counted as a hit
         or a miss). For callers that compute misses elsewhere (a process pool) and give them
-        back with :meth:`store_work`; the task must read only the members and ``reads``."""
+        back with :meth:`store_work`; the task must read only the members and ``reads``. A
+        result stored packed (``work.PackedResult``, as a run stores them) comes back so."""
         if not self.enabled:
             return "", None
+        from .work import PackedResult
+
         key = self.work_key(records, matches, work, config, reads)
         got = self._get(key)
         if got is not None:
-            try:
-                result = replace(got, work=work)  # Work holds this run's record indices
-            except (TypeError, ValueError):
-                result = None
+            if isinstance(got, PackedResult):  # holds no Work: the run puts its own back
+                result = got
+            else:
+                try:
+                    result = replace(got, work=work)  # Work holds this run's record indices
+                except (TypeError, ValueError):
+                    result = None
             if result is not None:
                 self.work_hits += 1
                 return key, result
         self.work_misses += 1
         return key, None
 
-    def store_work(self, items: Sequence[tuple[str, WorkResult]]) -> None:
+    def store_work(self, items: Sequence[tuple[str, WorkResult | PackedResult]]) -> None:
         self._put([(key, "work", result) for key, result in items if key])
 
     def work(self, records: Sequence[Fingerprinted], matches: Matches, work: Work,

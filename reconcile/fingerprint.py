@@ -53,6 +53,45 @@ def shingles(k_text: str, k: int) -> np.ndarray:
     return distinct(h)
 
 
+# --- LSH bands ------------------------------------------------------------------------------
+# The join (join.py) compares units whose signatures agree on a whole band of ``r`` rows. A
+# record keeps only each unit's bucket key in every band (``b`` of 8 bytes where the
+# signature is ``b * r`` of 4): what the join reads, made where the signature is.
+
+# Favour recall: a missed pair is lost for good, a false candidate costs one exact check.
+_WEIGHTS = (0.3, 0.7)
+
+
+# datasketch's optimiser's answer for the default threshold and permutations (a test checks
+# it still is): importing the optimiser loads scipy, a third of a second that a run on the
+# defaults, and a warm run that fingerprints nothing, need not pay.
+_KNOWN_BANDS = {(0.3, 128, _WEIGHTS): (42, 3)}
+
+
+def band_params(config: Config) -> tuple[int, int]:
+    """(bands, rows a band) for the configured threshold and permutations."""
+    known = _KNOWN_BANDS.get((config.lsh_threshold, config.num_perm, _WEIGHTS))
+    if known is not None:
+        return known
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm, weights=_WEIGHTS)
+    return lsh.b, lsh.r
+
+
+def band_keys(signatures: np.ndarray, b: int, r: int) -> np.ndarray:
+    """One 64-bit bucket key per (unit, band): shape (units, b). The band's ``r`` values
+    are folded by a polynomial hash seeded by the band, so that a collision of two
+    different bands is 2**-64 likely; all bands at once (a file's units are few)."""
+    rows = signatures[:, :b * r].reshape(len(signatures), b, r)
+    with np.errstate(over="ignore"):
+        h = np.broadcast_to((np.arange(1, b + 1, dtype=np.uint64) * _MIX)[None, :],
+                            (len(signatures), b)).copy()
+        for j in range(r):
+            h = (h ^ rows[:, :, j].astype(np.uint64)) * np.uint64(0x100000001B3)
+    return h
+
+
 def _to32(h: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         return ((h * _MIX) >> np.uint64(32)).astype(np.uint32)
@@ -64,13 +103,13 @@ def _identity(x: object) -> object:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Fingerprinted:
-    """The per-file result: a cleaned witness, its units and their MinHash signatures
-    (one row of ``num_perm`` 32-bit values per unit). Everything the join needs, and
-    nothing that needs another file: this is the task a worker runs."""
+    """The per-file result: a cleaned witness, its units and their LSH bucket keys (one row
+    of a 64-bit key per band per unit, from each unit's MinHash signature). Everything the
+    join needs, and nothing that needs another file: this is the task a worker runs."""
 
     witness: Witness
     units: tuple[Unit, ...]
-    signatures: np.ndarray  # shape (len(units), num_perm), uint32
+    bands: np.ndarray  # shape (len(units), bands), uint64: see band_keys
     k: int  # shingle size used for this witness
     # every unit's distinct shingles, one after another (unit i's from shingle_starts[i] to
     # shingle_starts[i + 1]): the join's exact check reads them without recomputing them or
@@ -90,10 +129,15 @@ class Fingerprinted:
             return self.shingle_values[self.shingle_starts[i]:self.shingle_starts[i + 1]]
         return shingles(self.unit_key(i), self.k)
 
+    def without_bands(self) -> Fingerprinted:
+        """The record without its bucket keys (336 bytes a unit, most of a record's
+        memory), once the join holds them (join.Bands)."""
+        return replace(self, bands=np.zeros((len(self.units), 0), dtype=np.uint64))
+
     def lean(self) -> Fingerprinted:
-        """The record without what only the join reads: the signatures (512 bytes a unit,
-        most of a record's memory), the shingles and the keys."""
-        return replace(self, signatures=np.zeros((len(self.units), 0), dtype=np.uint32),
+        """The record without what only the join reads: the bucket keys, the shingles and
+        the keys."""
+        return replace(self, bands=np.zeros((len(self.units), 0), dtype=np.uint64),
                        shingle_values=np.zeros(0, dtype=np.uint64),
                        shingle_starts=np.zeros(0, dtype=np.int64), keys=())
 
@@ -113,7 +157,7 @@ def _minhash() -> type:
     """datasketch's ``MinHash``, imported without scipy's integrator: the package's
     ``__init__`` imports its LSH classes, whose parameter search imports
     ``scipy.integrate`` (half a second, most of a small run's start) though only a search
-    calls it, and the default parameters need none (``join._KNOWN_BANDS``). While the
+    calls it, and the default parameters need none (``_KNOWN_BANDS``). While the
     package loads, ``scipy.integrate`` is a stand-in whose ``quad`` loads the real module
     when first called; after, the name is the real module's again. Imported here, not at
     the top: a run served from the cache fingerprints nothing."""
@@ -162,4 +206,5 @@ def fingerprint(witness: Witness, config: Config) -> Fingerprinted:
     starts = np.zeros(len(us) + 1, dtype=np.int64)
     np.cumsum([len(x) for x in each], out=starts[1:])
     values = np.concatenate(each) if each else np.zeros(0, dtype=np.uint64)
-    return Fingerprinted(witness, tuple(us), sig, k, values, starts, keys)
+    return Fingerprinted(witness, tuple(us), band_keys(sig, *band_params(config)), k, values,
+                         starts, keys)

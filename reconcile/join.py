@@ -1,7 +1,8 @@
 """The banded join: which units, across the whole folder, may share text.
 
-Each signature is cut into ``b`` bands of ``r`` rows; two units whose signatures agree on a
-whole band land in the same bucket and become a candidate pair. The join is written as rows
+Each signature is cut into ``b`` bands of ``r`` rows (fingerprint.band_keys: a bucket key a
+band); two units whose signatures agree on a whole band land in the same bucket and become a
+candidate pair. The join is written as rows
 ``(band, bucket key, unit)`` grouped by ``(band, key)``: on one machine a sort per band, on
 a cluster the same rows through a shuffle (a Dask ``groupby``), with no change to the
 stages around it. ``b`` and ``r`` come from datasketch's own optimiser for the threshold.
@@ -26,45 +27,6 @@ from .records import Matches
 
 Ref = tuple[int, int]  # (witness index, unit index)
 
-# Favour recall: a missed pair is lost for good, a false candidate costs one exact check.
-_WEIGHTS = (0.3, 0.7)
-
-
-# datasketch's optimiser's answer for the default threshold and permutations (a test checks
-# it still is): importing the optimiser loads scipy, a third of a second that a run on the
-# defaults, and a warm run that fingerprints nothing, need not pay.
-_KNOWN_BANDS = {(0.3, 128, _WEIGHTS): (42, 3)}
-
-
-def band_params(config: Config) -> tuple[int, int]:
-    known = _KNOWN_BANDS.get((config.lsh_threshold, config.num_perm, _WEIGHTS))
-    if known is not None:
-        return known
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm, weights=_WEIGHTS)
-    return lsh.b, lsh.r
-
-
-def band_keys(signatures: np.ndarray, b: int, r: int) -> np.ndarray:
-    """One 64-bit bucket key per (unit, band): shape (units, b). The band's ``r`` values
-    are folded by a polynomial hash; a collision of two different bands is 2**-64 likely."""
-    return np.stack([band_key(signatures[:, band * r:(band + 1) * r], band)
-                     for band in range(b)], axis=1) \
-        if len(signatures) else np.zeros((0, b), dtype=np.uint64)
-
-
-def band_key(values: np.ndarray, band: int) -> np.ndarray:
-    """The bucket keys in band ``band`` of units whose values in that band are the rows of
-    ``values`` (a column of :func:`band_keys`)."""
-    with np.errstate(over="ignore"):
-        h = np.full(len(values), np.uint64(band + 1) * np.uint64(0x9E3779B97F4A7C15),
-                    dtype=np.uint64)
-        for j in range(values.shape[1]):
-            h = (h ^ values[:, j].astype(np.uint64)) * np.uint64(0x100000001B3)
-    return h
-
-
 def unit_refs(records: Sequence[Fingerprinted]) -> np.ndarray:
     """Every unit of the folder as ``witness << 32 | unit``, in order."""
     return np.concatenate(
@@ -72,17 +34,111 @@ def unit_refs(records: Sequence[Fingerprinted]) -> np.ndarray:
          for w, rec in enumerate(records)] or [np.zeros(0, dtype=np.int64)])
 
 
-def band_rows(records: Sequence[Fingerprinted], b: int, r: int,
-              bands: Sequence[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
-    """For each band (of ``bands``, default all): the bucket keys of every unit in the
-    folder, in the order of :func:`unit_refs`. This is the shuffle's input."""
-    sigs = [rec.signatures for rec in records if len(rec.units)]
-    for band in range(b) if bands is None else bands:
-        # one band's values of the whole folder at once (a few vector operations, not one
-        # per file), without a second copy of every signature
-        rows = np.concatenate([s[:, band * r:(band + 1) * r] for s in sigs]) if sigs else \
-            np.zeros((0, r), dtype=np.uint32)
-        yield band, band_key(rows, band)
+# Bucket keys held in memory before they go to the band files (about 190,000 units).
+_BANDS_IN_MEMORY = 64 << 20
+
+
+class Bands:
+    """The folder's bucket keys, kept band by band apart from the records: the join's input.
+
+    Records are added as they are read (:meth:`add`, which gives the record back without
+    its keys); their keys are gathered in memory and, past ``memory`` bytes, moved to one
+    file a band in a temporary folder (``TMPDIR``), so that the run does not hold every
+    key of a large folder (387 MB at 10,000 works) through the join. :meth:`column` reads
+    one band for the records in any order. Use it as a context manager: the folder goes
+    with it."""
+
+    def __init__(self, memory: int | None = None) -> None:
+        self._memory = _BANDS_IN_MEMORY if memory is None else memory
+        self._pending: list[np.ndarray] = []  # keys not yet in the band files, in order
+        self._held = 0
+        self._rows: dict[str, tuple[int, int]] = {}  # witness id: (first row, units)
+        self._n = 0
+        self._b = -1
+        self._dir: str | None = None
+
+    def __enter__(self) -> Bands:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @classmethod
+    def of(cls, records: Sequence[Fingerprinted]) -> Bands:
+        """A store of ``records``' keys, all in memory (a folder given as records)."""
+        out = cls(memory=1 << 62)
+        for rec in records:
+            out._keep(rec)
+        return out
+
+    def add(self, rec: Fingerprinted) -> Fingerprinted:
+        """Keep the record's keys; the record without them."""
+        self._keep(rec)
+        return rec.without_bands()
+
+    def _keep(self, rec: Fingerprinted) -> None:
+        wid = rec.witness.id
+        if wid in self._rows:
+            raise ValueError(f"{wid}: added twice")
+        keys = rec.bands
+        if len(rec.units) and (not keys.shape[1:] or not keys.shape[1] or keys.shape != (
+                len(rec.units), self._b if self._b >= 0 else keys.shape[1])):
+            raise ValueError(f"{wid}: no bucket keys, or not one row a unit as in the "
+                             "folder's other records")
+        if len(rec.units):
+            self._b = keys.shape[1]
+            self._pending.append(keys)
+            self._held += keys.nbytes
+        self._rows[wid] = (self._n, len(rec.units))
+        self._n += len(rec.units)
+        if self._held > self._memory:
+            self._spill()
+
+    def _spill(self) -> None:
+        import tempfile
+
+        if not self._pending:
+            return
+        if self._dir is None:
+            self._dir = tempfile.mkdtemp(prefix="reconcile-bands-")
+        block = np.concatenate(self._pending)
+        for band in range(self._b):
+            with open(self._file(band), "ab") as fh:
+                np.ascontiguousarray(block[:, band]).tofile(fh)
+        self._pending, self._held = [], 0
+
+    def _file(self, band: int) -> str:
+        assert self._dir is not None
+        return f"{self._dir}/{band}.u64"
+
+    @property
+    def count(self) -> int:
+        """Bands a unit has (0 before any unit is added)."""
+        return max(self._b, 0)
+
+    def order(self, records: Sequence[Fingerprinted]) -> np.ndarray:
+        """The rows of ``records``' units, in their order (and each record's units')."""
+        rows = [np.arange(self._rows[r.witness.id][0],
+                          self._rows[r.witness.id][0] + self._rows[r.witness.id][1],
+                          dtype=np.int64) for r in records if len(r.units)]
+        return np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+
+    def column(self, band: int, order: np.ndarray) -> np.ndarray:
+        """Band ``band``'s key of each unit, in ``order`` (see :meth:`order`)."""
+        parts = []
+        if self._dir is not None:
+            parts.append(np.fromfile(self._file(band), dtype=np.uint64))
+        parts += [k[:, band] for k in self._pending]
+        col = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+        return col[order]
+
+    def close(self) -> None:
+        if self._dir is not None:
+            import shutil
+
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+        self._pending, self._held = [], 0
 
 
 def bucket_pairs(col: np.ndarray, refs: np.ndarray, max_bucket: int) -> np.ndarray:
@@ -111,18 +167,29 @@ def bucket_pairs(col: np.ndarray, refs: np.ndarray, max_bucket: int) -> np.ndarr
     return np.concatenate(out)
 
 
-def candidates(records: Sequence[Fingerprinted], config: Config) -> np.ndarray:
-    """Candidate pairs of the folder, once each, in order: rows ``(smaller, larger)``."""
-    b, r = band_params(config)
-    refs = unit_refs(records)
-    # the bands in the pool's workers where the folder is large (each keeps its bands'
-    # pairs once; the union is the same whoever found a pair)
-    jobs = jobs_of(config.jobs) if len(refs) >= _POOL_MIN_UNITS else 1
-    shares = [tuple(range(j, b, jobs)) for j in range(jobs)]
-    kept = np.zeros(0, dtype=np.uint64)
-    for got in shared_map(_band_pairs, (records, config, b, r, len(refs)), shares, jobs,
-                          least=2, chunksize=1):
-        kept = _merged(kept, [got])
+def candidates(records: Sequence[Fingerprinted], config: Config,
+               bands: Bands | None = None) -> np.ndarray:
+    """Candidate pairs of the folder, once each, in order: rows ``(smaller, larger)``.
+    ``bands``: the records' keys where the records no longer hold them."""
+    own = bands is None
+    store = Bands.of(records) if bands is None else bands
+    try:
+        refs = unit_refs(records)
+        order = store.order(records)
+        if len(order) != len(refs):
+            raise ValueError("the bands hold other records than those given")
+        # the bands in the pool's workers where the folder is large (each keeps its bands'
+        # pairs once; the union is the same whoever found a pair)
+        b = store.count
+        jobs = jobs_of(config.jobs) if len(refs) >= _POOL_MIN_UNITS else 1
+        shares = [tuple(range(j, b, jobs)) for j in range(jobs)]
+        kept = np.zeros(0, dtype=np.uint64)
+        for got in shared_map(_band_pairs, (store, order, config), shares, jobs,
+                              least=2, chunksize=1):
+            kept = _merged(kept, [got])
+    finally:
+        if own:
+            store.close()
     return np.stack([refs[(kept >> np.uint64(32)).astype(np.int64)],
                      refs[(kept & np.uint64(0xFFFFFFFF)).astype(np.int64)]], axis=1)
 
@@ -131,19 +198,19 @@ def candidates(records: Sequence[Fingerprinted], config: Config) -> np.ndarray:
 _POOL_MIN_UNITS = 200_000
 
 
-def _band_pairs(shared: tuple[Sequence[Fingerprinted], Config, int, int, int],
-                bands: Sequence[int]) -> np.ndarray:
+def _band_pairs(shared: tuple[Bands, np.ndarray, Config], bands: Sequence[int]) -> np.ndarray:
     """The distinct pairs that share a bucket in any of ``bands``, each as one 64-bit
     number: the two units' places among the folder's units (in the order of their refs,
     under 2**32). A pair found in many bands is kept once as the bands come, not once per
     band until the end (the memory of the join)."""
-    records, config, b, r, n = shared
-    places = np.arange(n, dtype=np.int64)
+    store, order, config = shared
+    places = np.arange(len(order), dtype=np.int64)
     kept = np.zeros(0, dtype=np.uint64)
     pending: list[np.ndarray] = []
     waiting = 0
-    for _, col in band_rows(records, b, r, bands):
-        pairs = bucket_pairs(col, places, config.max_bucket).astype(np.uint64)
+    for band in bands:
+        pairs = bucket_pairs(store.column(band, order), places,
+                             config.max_bucket).astype(np.uint64)
         pending.append((pairs[:, 0] << np.uint64(32)) | pairs[:, 1])
         waiting += len(pairs)
         if waiting > max(len(kept), 1 << 20):
@@ -258,9 +325,11 @@ def _confirm_slice(shared: tuple[Sequence[Fingerprinted], np.ndarray, Config],
     return confirm(records, pairs[bounds[0]:bounds[1]], config)
 
 
-def join(records: Sequence[Fingerprinted], config: Config) -> Matches:
-    """All confirmed unit matches in the folder, within and across files, in order."""
-    pairs = candidates(records, config)
+def join(records: Sequence[Fingerprinted], config: Config, bands: Bands | None = None
+         ) -> Matches:
+    """All confirmed unit matches in the folder, within and across files, in order.
+    ``bands``: the records' bucket keys where the records no longer hold them."""
+    pairs = candidates(records, config, bands)
     jobs = 1 if len(pairs) < _POOL_MIN_PAIRS else jobs_of(config.jobs)
     cuts = np.linspace(0, len(pairs), jobs + 1).astype(int).tolist()
     slices = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]

@@ -84,20 +84,21 @@ def work_paths(work_id: str, formats: Iterable[str] = ()) -> dict[str, str]:
 
 def summary(result: Result) -> dict[str, Any]:
     works = []
-    for w, c in zip(result.works, result.collated):
+    for k, w in enumerate(result.works):
+        summ = result.collated.summary(k)
         entry = {
             "id": w.id,
             "title": w.title,
             "copy_text": w.copy_text,
             "witnesses": [r.to_dict() for r in w.witnesses],
-            "counts": {"notes": c.summary["notes"], "review": c.summary["review"],
-                       "by_kind": c.summary["by_kind"],
-                       "punctuation": c.summary["punctuation"]},
+            "counts": {"notes": summ["notes"], "review": summ["review"],
+                       "by_kind": summ["by_kind"],
+                       "punctuation": summ["punctuation"]},
         }
-        if c.summary.get("script"):
-            entry["script"] = c.summary["script"]
-        if c.summary.get("missing_pages"):
-            entry["missing_pages"] = c.summary["missing_pages"]
+        if summ.get("script"):
+            entry["script"] = summ["script"]
+        if summ.get("missing_pages"):
+            entry["missing_pages"] = summ["missing_pages"]
         entry.update(work_paths(w.id, result.config.formats))
         works.append(entry)
     return {

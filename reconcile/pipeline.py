@@ -22,12 +22,12 @@ from .config import Config
 from .duplicates import Duplicate, across_files, within_file
 from .fingerprint import Fingerprinted, fingerprint
 from .group import Related, Work, group
-from .join import join
+from .join import Bands, join
 from .containers import is_container, read_container
 from .read import Url, discover, is_url, kind_of, read_bytes, read_source, relative_id
 from .records import Matches, ReadError, Source
 from .pool import give_back, jobs_of, paused_gc, shared_map
-from .work import WorkResult, pins_of, process_work
+from .work import Collated, PackedResult, WorkResult, pins_of, process_work
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -41,7 +41,7 @@ class Result:
     related: tuple[Related, ...]
     duplicates: tuple[Duplicate, ...]
     errors: tuple[ReadError, ...]
-    collated: tuple[WorkResult, ...]  # one per work, in the order of ``works``
+    collated: Collated  # one per work, in the order of ``works``
 
     def warnings(self) -> list[tuple[str, str]]:
         """(file, message) for what reading a file had to guess or remove, by file."""
@@ -49,7 +49,7 @@ class Result:
 
     def unmatched_pins(self) -> list[int]:
         """Indices of ``config.decisions`` that matched no note of any work."""
-        used = {i for c in self.collated for i in c.pins_matched}
+        used = {i for k in range(len(self.collated)) for i in self.collated.pins_matched(k)}
         return [i for i in range(len(self.config.decisions)) if i not in used]
 
 
@@ -90,15 +90,18 @@ def analyse(records: Sequence[Fingerprinted], errors: Sequence[ReadError],
 
 def _analyse(records: list[Fingerprinted], errors: Sequence[ReadError], config: Config,
              cache: Cache | None, progress: Callable[[str, int, int], None] | None,
-             engine: Engine | None, place: str = "") -> Result:
+             engine: Engine | None, place: str = "", bands: Bands | None = None) -> Result:
     """:func:`analyse`, which empties ``records``: the caller gives them up, so that once
-    the join has read the signatures they can go (half the records' memory). ``place``
-    names the input folder, under which the cache keeps the folder stage's result."""
+    the join has read their shingles they can go. ``place`` names the input folder, under
+    which the cache keeps the folder stage's result; ``bands``: the records' bucket keys,
+    where the records no longer hold them (closed once the join has read them)."""
     recs = tuple(sorted(records, key=lambda r: r.witness.id))
     records.clear()
     key = cache.folder_key(recs, config) if cache is not None and place else ""
     got = cache.lookup_folder(place, key) if key and cache is not None else None
-    matches = join(recs, config) if got is None else got[0]
+    matches = join(recs, config, bands) if got is None else got[0]
+    if bands is not None:
+        bands.close()
     recs = tuple(r.lean() for r in recs)
     give_back()
     if got is None:
@@ -173,11 +176,11 @@ class Local:
 def collate_works(recs: Sequence[Fingerprinted], matches: Matches, works: Sequence[Work],
                   related: Sequence[Related], config: Config, cache: Cache | None = None,
                   progress: Callable[[str, int, int], None] | None = None,
-                  engine: Engine | None = None) -> tuple[WorkResult, ...]:
+                  engine: Engine | None = None) -> Collated:
     """The per-work task for every work: from the cache where it holds the result, the rest
     on the engine. The result does not depend on which."""
     rels = related_members(works, related)
-    out: list[WorkResult | None] = [None] * len(works)
+    out: list[PackedResult | None] = [None] * len(works)
     keys: list[str] = [""] * len(works)
     todo: list[int] = []
     for k, (w, rel) in enumerate(zip(works, rels)):
@@ -189,7 +192,8 @@ def collate_works(recs: Sequence[Fingerprinted], matches: Matches, works: Sequen
     done = len(works) - len(todo)
     engine = engine or Local()
     for k, res in zip(todo, engine.works(recs, [(works[k], rels[k]) for k in todo], config)):
-        out[k] = res
+        # packed as it comes (this process mostly waits on the workers meanwhile)
+        out[k] = PackedResult.of(res)
         done += 1
         if progress is not None:
             progress("works", done, len(works))
@@ -199,9 +203,9 @@ def collate_works(recs: Sequence[Fingerprinted], matches: Matches, works: Sequen
     # key, depend on); the run's result gives them among the run's decisions
     for k, res in enumerate(out):
         if res is not None and res.pins_matched:
-            index = [i for i, _ in pins_of(config.decisions, res.work.id)]
+            index = [i for i, _ in pins_of(config.decisions, works[k].id)]
             out[k] = replace(res, pins_matched=tuple(index[i] for i in res.pins_matched))
-    return tuple(r for r in out if r is not None)
+    return Collated(works, [r for r in out if r is not None])
 
 
 # Related works read as support for a work's decisions: the few that share the most with it,
@@ -267,36 +271,62 @@ def _run(folder: Path | str, config: Config, on_error: Callable[[ReadError], Non
     got: list[Fingerprinted | ReadError | None] = [None] * len(paths)
     keys: list = [None] * len(paths)
     done = 0
-    if cache is not None:
-        for i, p in enumerate(paths):
-            keys[i], got[i] = cache.lookup(p, folder, config)
-            if got[i] is not None:
-                done += 1
-                if progress is not None:
-                    progress("files", done, len(paths) + len(many))
-    todo = [i for i, g in enumerate(got) if g is None]
-    engine = engine or Local()
-    for i, item in zip(todo, engine.files([paths[i] for i in todo], folder, config)):
-        got[i] = item
-        done += 1
-        if progress is not None:
-            progress("files", done, len(paths) + len(many))
-    if cache is not None:
-        cache.store((keys[i], got[i]) for i in todo)
-    for p in many:
-        members = process_container(p, folder, config)
-        got.extend([members] if isinstance(members, ReadError) else members)
-        done += 1
-        if progress is not None:
-            progress("files", done, len(paths) + len(many))
-    records: list[Fingerprinted] = []
-    errors: list[ReadError] = []
-    for item in got:
-        if isinstance(item, ReadError):
-            errors.append(item)
-            if on_error is not None:
-                on_error(item)
-        else:
-            records.append(item)
-    del got
-    return _analyse(records, errors, config, cache, progress, engine, place)
+    # each record's bucket keys leave it as it comes (for the cache first, which keeps
+    # whole records): the join reads them from ``bands``, which holds them out of memory
+    bands = Bands()
+    fresh: list[int] = []
+
+    def banded(indices: Sequence[int]) -> None:
+        if cache is not None:
+            cache.store((keys[i], got[i]) for i in indices)
+        for i in indices:
+            item = got[i]
+            if isinstance(item, Fingerprinted):
+                got[i] = bands.add(item)
+
+    with bands:
+        if cache is not None:
+            for i, p in enumerate(paths):
+                keys[i], got[i] = cache.lookup(p, folder, config)
+                if got[i] is not None:
+                    item = got[i]
+                    if isinstance(item, Fingerprinted):
+                        got[i] = bands.add(item)
+                    done += 1
+                    if progress is not None:
+                        progress("files", done, len(paths) + len(many))
+        todo = [i for i, g in enumerate(got) if g is None]
+        engine = engine or Local()
+        for i, item in zip(todo, engine.files([paths[i] for i in todo], folder, config)):
+            got[i] = item
+            fresh.append(i)
+            if len(fresh) >= _STORE_EVERY:
+                banded(fresh)
+                fresh = []
+            done += 1
+            if progress is not None:
+                progress("files", done, len(paths) + len(many))
+        banded(fresh)
+        for p in many:
+            members = process_container(p, folder, config)
+            got.extend([members] if isinstance(members, ReadError) else
+                       [bands.add(m) for m in members])
+            done += 1
+            if progress is not None:
+                progress("files", done, len(paths) + len(many))
+        records: list[Fingerprinted] = []
+        errors: list[ReadError] = []
+        for item in got:
+            if isinstance(item, ReadError):
+                errors.append(item)
+                if on_error is not None:
+                    on_error(item)
+            elif item is not None:
+                records.append(item)
+        del got
+        return _analyse(records, errors, config, cache, progress, engine, place, bands)
+
+
+# Per-file results are stored in the cache, and their bucket keys set apart, this many at a
+# time: the run holds no more whole records than these.
+_STORE_EVERY = 256

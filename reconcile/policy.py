@@ -94,11 +94,12 @@ class _WorkNotes(Mapping[str, list[dict[str, Any]]]):
     """Each work's notes as its notes.json lists them, made when asked and not kept: the
     notes of 10,000 works as dicts all at once were 0.55 GB."""
 
-    def __init__(self, collated: Sequence[Any]) -> None:
-        self._of = {c.work.id: c for c in collated}
+    def __init__(self, works: Sequence[Any], collated: Sequence[Any]) -> None:
+        self._collated = collated
+        self._of = {w.id: k for k, w in enumerate(works)}
 
     def __getitem__(self, work_id: str) -> list[dict[str, Any]]:
-        return list(self._of[work_id].notes_dict()["notes"])
+        return list(self._collated[self._of[work_id]].notes_dict()["notes"])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._of)
@@ -111,7 +112,7 @@ def report_of(result: Any) -> Report:
     """The :class:`Report` of a ``pipeline.Result``."""
     from .output import summary
 
-    return Report(summary(result), _WorkNotes(result.collated))
+    return Report(summary(result), _WorkNotes(result.works, result.collated))
 
 
 # --- open ties ----------------------------------------------------------------------------

@@ -24,3 +24,11 @@ def paragraphs(text: str, config: Config | None = None) -> list[str]:
 def record(text: str, id: str, config: Config | None = None) -> Fingerprinted:
     config = config or Config()
     return fingerprint(clean(source(text, id), config), config)
+
+
+def folder_records(folder, config: Config) -> list[Fingerprinted]:
+    """The per-file results of a folder, whole (a run's result keeps them lean: without the
+    bucket keys the join reads), as ``pipeline.analyse`` takes them."""
+    from reconcile.pipeline import discover, process_file
+
+    return [process_file(p, folder, config) for p in discover(folder, config)]

@@ -22,6 +22,7 @@ from reconcile.work import edition_texts
 from rapidfuzz.distance import Levenshtein
 
 from . import synth
+from .helpers import folder_records
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 CONFIG = Config(jobs=1)
@@ -298,7 +299,7 @@ def test_a_character_one_printing_has_after_an_opening_quote_is_noted_after_it(
 def test_file_order_changes_no_note(tmp_path_factory, data) -> None:
     tmp = tmp_path_factory.mktemp("order")
     _folder(tmp, 4, 3, True)
-    records = list(run(tmp, CONFIG).records)
+    records = folder_records(tmp, CONFIG)
     shuffled = data.draw(st.permutations(records))
     a = [c.notes_dict() for c in analyse(records, [], CONFIG).collated]
     b = [c.notes_dict() for c in analyse(shuffled, [], CONFIG).collated]

@@ -67,6 +67,7 @@ def test_second_run_is_served_from_the_cache_with_the_same_output(
     assert (c2.hits, c2.misses, c2.stored) == (5, 0, 0)
     assert (c2.work_hits, c2.work_misses, c2.folder_hits) == (3, 0, 1)
     assert w1 == w2 == []
+    assert r2.collated == r1.collated  # the same results, as kept (pickled)
     assert output(r1, tmp_path / "o1") == reference
     assert output(r2, tmp_path / "o2") == reference
 
@@ -325,3 +326,28 @@ def test_cli_no_cache_touches_no_cache_folder(tmp_path: Path) -> None:
     assert code == 0, err
     assert json.loads(out)["cache"] == {"enabled": False}
     assert not d.exists()
+
+
+def test_a_runs_results_are_kept_packed_and_read_back_whole(tmp_path: Path) -> None:
+    import pickle
+
+    from reconcile.work import Collated, PackedResult
+
+    result, cache, _ = cached_run(SEEDS, tmp_path / "cache")
+    col = result.collated
+    assert isinstance(col, Collated) and len(col) == len(result.works) == 3
+    for i, w in enumerate(result.works):
+        c = col[i]
+        assert c.work is w and c.canonical.text
+        assert col.summary(i) == c.summary and col.pins_matched(i) == c.pins_matched
+        assert col[i] is c  # the last read is kept: writing a work reads it several times
+    assert any(c.notes for c in col) and col[-1].work is result.works[-1]
+    assert [c.work.id for c in col[1:]] == [w.id for w in result.works[1:]]
+    with pytest.raises(IndexError):
+        col[len(col)]
+    again = pickle.loads(pickle.dumps(col))
+    assert again == col and [c.notes_dict() for c in again] == [c.notes_dict() for c in col]
+    # the cache keeps them packed, without the run's Work (which numbers its records)
+    with Cache(tmp_path / "cache") as c2:
+        rows = c2._con.execute("SELECT value FROM entries WHERE kind = 'work'").fetchall()
+    assert len(rows) == 3 and all(isinstance(pickle.loads(v), PackedResult) for (v,) in rows)

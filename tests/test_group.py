@@ -14,6 +14,7 @@ from reconcile.output import summary
 from reconcile.pipeline import analyse, run
 
 from . import synth
+from .helpers import folder_records
 
 CONFIG = Config(jobs=1)
 
@@ -112,7 +113,7 @@ def test_one_long_sentence_two_works_share_does_not_make_them_one(tmp_path: Path
 def synth_records(tmp_path_factory):
     root = tmp_path_factory.mktemp("order")
     synth.folder(root)
-    return run(root, CONFIG).records
+    return folder_records(root, CONFIG)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

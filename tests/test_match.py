@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconcile.config import Config
-from reconcile.fingerprint import shingles
-from reconcile.join import band_keys, bucket_pairs, join
+from reconcile.fingerprint import band_keys, shingles
+from reconcile.join import bucket_pairs, join
 from reconcile.segment import sentences, units
 
 from .helpers import cleaned, record
@@ -45,7 +45,7 @@ def test_shingles_are_exact_for_cjk_and_stable_for_latin() -> None:
 def test_fingerprints_are_reproducible() -> None:
     a = record("加快推进产业新城建设，打造高品质产业新城。", "a.txt")
     b = record("加快推进产业新城建设，打造高品质产业新城。", "b.txt")
-    assert np.array_equal(a.signatures, b.signatures)
+    assert np.array_equal(a.bands, b.bands)
 
 
 def test_a_trimmed_digest_sentence_is_matched_by_containment() -> None:
@@ -94,7 +94,7 @@ def test_the_default_bands_are_what_datasketch_would_choose() -> None:
     from datasketch import MinHashLSH
 
     from reconcile.config import Config
-    from reconcile.join import _WEIGHTS, band_params
+    from reconcile.fingerprint import _WEIGHTS, band_params
 
     config = Config()
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm, weights=_WEIGHTS)
@@ -118,10 +118,10 @@ def test_fingerprinting_loads_no_integrator_and_other_bands_still_search() -> No
         "src = Source.from_text('a.txt', '第一句话在这里。第二句话在那里。', 'utf-8', '0' * 64)\n"
         "rec = fingerprint(clean(src, Config()), Config())\n"
         "assert len(rec.units) and 'scipy.integrate' not in sys.modules\n"
-        "from reconcile.join import band_params\n"
+        "from reconcile.fingerprint import band_params\n"
         "got = band_params(replace(Config(), lsh_threshold=0.5))\n"
         "from datasketch import MinHashLSH\n"
-        "from reconcile.join import _WEIGHTS\n"
+        "from reconcile.fingerprint import _WEIGHTS\n"
         "lsh = MinHashLSH(threshold=0.5, num_perm=Config().num_perm, weights=_WEIGHTS)\n"
         "assert got == (lsh.b, lsh.r) and got != band_params(Config()), got\n"
         "import scipy.integrate\n"
@@ -146,3 +146,54 @@ def test_the_bands_cut_in_the_pool_give_the_candidates_cut_here(monkeypatch) -> 
     pooled = J.candidates(recs, Config(jobs=2))
     assert len(here) > 0
     assert np.array_equal(here, pooled)
+
+
+def test_bands_moved_to_files_give_the_candidates_held_in_memory(monkeypatch, tmp_path) -> None:
+    # a large folder's bucket keys leave memory for one file a band as the records come, in
+    # any order; the join must read the same columns back, and the files go with the store
+    import os
+
+    from reconcile import join as J
+    from tests import synth
+
+    texts = []
+    for seed, script in ((4, "cjk"), (5, "latin")):
+        paras = synth.report(seed, script, paragraphs=8)
+        texts += [synth.render(paras, script), synth.digest(paras, script, seed)]
+    recs = [record(t, f"{i}.txt") for i, t in enumerate(texts)]
+    here = J.candidates(recs, CONFIG)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    with J.Bands(memory=1) as bands:
+        lean = [bands.add(r) for r in reversed(recs)]  # arrival order is not the folder's
+        assert all(r.bands.shape[1] == 0 for r in lean)
+        assert len(os.listdir(tmp_path)) == 1  # the band files' folder
+        spilled = J.candidates(lean[::-1], CONFIG, bands)
+    assert os.listdir(tmp_path) == []
+    assert len(here) > 0 and np.array_equal(here, spilled)
+    assert len(J.join(recs, CONFIG)) > 0
+
+
+def test_a_record_without_bucket_keys_is_refused_by_the_join() -> None:
+    import pytest
+
+    rec = record("第一句话在这里。第二句话在那里。", "a.txt")
+    with pytest.raises(ValueError, match="a.txt"):
+        join([rec.lean()], CONFIG)
+
+
+def test_a_run_with_its_bucket_keys_in_files_gives_the_same_result(monkeypatch) -> None:
+    from pathlib import Path
+
+    from reconcile import join as J
+    from reconcile.output import summary
+    from reconcile.pipeline import run
+
+    seeds = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+    held = run(seeds, CONFIG)
+    monkeypatch.setattr(J, "_BANDS_IN_MEMORY", 0)
+    moved = run(seeds, CONFIG)
+    assert len(held.matches) > 0
+    assert summary(moved) == summary(held)
+    assert [c.notes_dict() for c in moved.collated] == [c.notes_dict() for c in held.collated]
