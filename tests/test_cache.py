@@ -258,6 +258,16 @@ def test_a_value_that_cannot_be_stored_keeps_none_of_its_batch(tmp_path: Path) -
     assert cache.enabled and len(warnings) == 1 and "too large" in warnings[0]
     cache._put([("b", "work", "y")])
     assert cache._get("b") == "y" and cache._get("big") is None and cache._get("a") == [1, 2]
+    # the same for a large value, which goes into its row through a file: all or nothing
+    # (the warning is the one above: each is said once)
+    stored = cache.stored
+    cache._put([("big", "folder", "x" * 5000), ("slot", "folder", "k")], large=True)
+    cache._put([("c", "work", lambda: 0)], large=True)
+    assert cache.enabled and cache.stored == stored and len(warnings) == 1
+    assert cache._get("big") is None and cache._get("slot") is None and cache._get("c") is None
+    cache._con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 10**9)
+    cache._put([("big", "folder", "x" * 5_000_000), ("slot", "folder", "k")], large=True)
+    assert cache._get("big") == "x" * 5_000_000 and cache._get("slot") == "k"
     cache.close()
     assert not (tmp_path / "cache" / f"{DB_NAME}.corrupt").exists()
 
