@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -184,6 +184,31 @@ class _Comparable:
     units: np.ndarray
 
 
+class _Sharing(Mapping[int, frozenset[int]]):
+    """File -> the other files it shares a unit with, each set made when asked from one
+    array of the pairs (a frozenset held for every file was 133 MB at 10,000 works, the
+    array 13 MB)."""
+
+    def __init__(self, pairs: np.ndarray, n_files: int) -> None:
+        # ``pairs``: a * n_files + b for each pair, sorted
+        self._other = pairs % n_files
+        self._start = np.searchsorted(pairs // n_files, np.arange(n_files + 1)).tolist()
+        self._files = [w for w in range(n_files) if self._start[w] < self._start[w + 1]]
+
+    def __getitem__(self, w: int) -> frozenset[int]:
+        lo, hi = (self._start[w], self._start[w + 1]) if 0 <= w < len(self._start) - 1 \
+            else (0, 0)
+        if lo == hi:
+            raise KeyError(w)
+        return frozenset(self._other[lo:hi].tolist())
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
 @dataclass
 class _Tally:
     """Unit-level facts the grouping needs, computed once."""
@@ -196,7 +221,7 @@ class _Tally:
     comparable: _Comparable  # the same, only matches of units of like size, by pair
     partners: dict[tuple[int, int], list[tuple[int, int]]]  # unit -> matched units elsewhere
     by_witness: dict[int, list[tuple[int, int]]]  # witness -> its units that have partners
-    files_sharing: dict[int, frozenset[int]]  # witness -> the other files it shares a unit with
+    files_sharing: _Sharing  # witness -> the other files it shares a unit with
 
     def share(self, a: int, b: int) -> int:
         """Key characters of file ``a``'s units that file ``b`` matches."""
@@ -226,10 +251,10 @@ def _sentence_ids(rec: Fingerprinted) -> list[int]:
 
 
 def _shares(records: Sequence[Fingerprinted], ends: np.ndarray
-            ) -> tuple[dict[int, int], _Comparable]:
+            ) -> tuple[dict[int, int], _Comparable, np.ndarray]:
     """From the matches across files (``ends``: a's file and unit, b's, a row each), for each
     pair of files (a, b): the key characters of a's units that b matches (keyed ``a * files
-    + b``, in order); the same for
+    + b``, in order, and those keys as an array); the same for
     units of like size, and how many sentences those end (:class:`_Comparable`). Counted
     for all matches at once (with a loop a unit the tally took 12.8 s at 10,000 works, now
     9.4 s).
@@ -243,36 +268,48 @@ def _shares(records: Sequence[Fingerprinted], ends: np.ndarray
     (counting any piece cost 0.005 of precision at 10,000 works)."""
     none = np.zeros(0, dtype=np.int64)
     if not len(ends):
-        return {}, _Comparable(none, none, none, none, none)
+        return {}, _Comparable(none, none, none, none, none), none
     offset, size = unit_numbers(records)
-    last = np.fromiter((u.ends for r in records for u in r.units), dtype=np.int64,
-                       count=int(offset[-1]))
-    # each match both ways round: the unit, the partner's file, the two units' sizes
+    n_files = np.int64(len(records))
+    # each match both ways round: the unit, the partner's file, the two units' sizes; the
+    # arrays are let go as soon as they are used (3.4 M rows each at 10,000 works: kept all
+    # at once they were the run's largest moment)
     unit = np.concatenate([offset[ends[:, 0]] + ends[:, 1], offset[ends[:, 2]] + ends[:, 3]])
-    other = np.concatenate([ends[:, 2], ends[:, 0]])
     theirs = size[np.concatenate([offset[ends[:, 2]] + ends[:, 3],
                                   offset[ends[:, 0]] + ends[:, 1]])]
     mine = size[unit]
-    n_files = np.int64(len(records))
     # per unit and other file: what its partners there hold (at most the unit), and
     # whether one of them is of like size
-    group, at = ranks(unit * n_files + other)
+    group, at = ranks(unit * n_files + np.concatenate([ends[:, 2], ends[:, 0]]))
+    del unit
     held = np.bincount(at, weights=theirs).astype(np.int64)
     like = np.bincount(at, weights=(4 * np.minimum(mine, theirs) >=
                                     np.maximum(mine, theirs)).astype(np.float64)) > 0
+    del at, theirs, mine
     g_unit = group // n_files
     g_other = group % n_files
+    del group
     g_file = np.searchsorted(offset, g_unit, side="right") - 1
     held = np.minimum(held, size[g_unit])
 
-    def summed(keep: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, ...]:
+    def summed(keep: np.ndarray | None, *values: np.ndarray) -> tuple[np.ndarray, ...]:
         """The pairs (a * n_files + b, in order) and, for each of ``values``, its sums."""
+        if keep is None:
+            pairs, at = ranks(g_file * n_files + g_other)
+            return pairs, *(np.bincount(at, weights=v, minlength=len(pairs)).astype(np.int64)
+                            for v in values)
         pairs, at = ranks(g_file[keep] * n_files + g_other[keep])
         return pairs, *(np.bincount(at, weights=v[keep], minlength=len(pairs)).astype(np.int64)
                         for v in values)
-    pairs, chars = summed(np.ones(len(group), dtype=bool), held)
-    shared = dict(zip(pairs.tolist(), chars.tolist()))
+    keys, chars = summed(None, held)
+    shared: dict[int, int] = {}
+    for lo in range(0, len(keys), 1 << 16):  # a slice at a time: no list of them all
+        shared.update(zip(keys[lo:lo + (1 << 16)].tolist(), chars[lo:lo + (1 << 16)].tolist()))
+    del chars
+    last = np.fromiter((u.ends for r in records for u in r.units), dtype=np.int64,
+                       count=int(offset[-1]))
     pairs, chars, units = summed(like, held, last[g_unit])
+    del g_unit, g_other, g_file, held, like, last
     a, b = pairs // n_files, pairs % n_files
     both, at = ranks(np.minimum(a, b) * n_files + np.maximum(a, b))
     lo_chars, hi_chars, most = (np.zeros(len(both), dtype=np.int64) for _ in range(3))
@@ -280,7 +317,7 @@ def _shares(records: Sequence[Fingerprinted], ends: np.ndarray
     lo_chars[at[first]] = chars[first]
     hi_chars[at[~first]] = chars[~first]
     np.maximum.at(most, at, units)
-    return shared, _Comparable(both // n_files, both % n_files, lo_chars, hi_chars, most)
+    return shared, _Comparable(both // n_files, both % n_files, lo_chars, hi_chars, most), keys
 
 
 def _partner_lists(m: Matches) -> dict[tuple[int, int], list[tuple[int, int]]]:
@@ -307,16 +344,13 @@ def _tally(records: Sequence[Fingerprinted], matches: Matches) -> _Tally:
     across = matches.where(matches.wa != matches.wb)
     partners = _partner_lists(across)
     ends = np.stack([across.wa, across.ua, across.wb, across.ub], axis=1)
-    shared, comparable = _shares(records, ends)
+    shared, comparable, keys = _shares(records, ends)
     by_witness: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for unit in partners:  # in order: the lists are made by unit
         by_witness[unit[0]].append(unit)
-    sharing_sets: dict[int, set[int]] = defaultdict(set)
-    for ab in shared:  # partners are always in another file
-        a, b = divmod(ab, len(records))
-        sharing_sets[a].add(b)
-    sharing = {w: frozenset(fs) for w, fs in sharing_sets.items()}
-    return _Tally(sizes, totals, shared, comparable, partners, dict(by_witness), sharing)
+    # partners are always in another file
+    return _Tally(sizes, totals, shared, comparable, partners, dict(by_witness),
+                  _Sharing(keys, len(records)))
 
 
 def _partners(t: _Tally, w: int) -> frozenset[int]:

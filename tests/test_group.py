@@ -227,3 +227,23 @@ def test_the_shares_of_files_are_counted_as_unit_by_unit() -> None:
             for lo, hi in {(min(a, b), max(a, b)) for a, b in comparable}}
     assert got and got == want
     assert list(got) == sorted(got)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.sets(st.tuples(st.integers(0, 9), st.integers(0, 9)).filter(lambda p: p[0] != p[1])))
+def test_the_files_sharing_index_gives_the_sets_its_pairs_make(pairs) -> None:
+    # the grouping's file -> partners index is made from one sorted array of pairs, each
+    # set when asked: it must be the mapping the pairs describe
+    import numpy as np
+
+    from reconcile.group import _Sharing
+
+    n = 10
+    keys = np.array(sorted(a * n + b for a, b in pairs), dtype=np.int64)
+    got = _Sharing(keys, n)
+    want: dict[int, set[int]] = {}
+    for a, b in pairs:
+        want.setdefault(a, set()).add(b)
+    assert dict(got) == {a: frozenset(bs) for a, bs in want.items()}
+    assert list(got) == sorted(want) and len(got) == len(want)
+    assert all(got.get(w, frozenset()) == frozenset() for w in range(-1, n + 2) if w not in want)
