@@ -433,6 +433,16 @@ class CharModel:
         counts hold that must not count (the place being judged, left out)."""
         base = 1.0 / (len(self.chars) + 2)
         c, h, beta = self.counts, self.ctx, self.beta
+        if not minus:  # the common case, without the subtractions (a tenth of a work's time)
+            log, order, total = math.log, self.order, 0.0
+            for i in range(start, len(s)):
+                p = base
+                for j in range(i, max(i - order, -1), -1):
+                    num, den = c[s[j:i + 1]], h[s[j:i]]
+                    p = ((num if num > 0.0 else 0.0) + beta * p) / \
+                        ((den if den > 0.0 else 0.0) + beta)
+                total += log(p)
+            return total
         drop: Counter[str] = Counter()
         dctx: Counter[str] = Counter()
         if minus:
@@ -561,6 +571,9 @@ def _profiles() -> dict[str, dict[str, float]]:
         except (LookupError, ValueError, OSError):
             continue
         out[lang] = {w: 1.0 / (1 + r) ** 0.5 for r, w in enumerate(top)}
+    # wordfreq keeps every list it has read: the 44 whole lists read for 300 words each
+    # were 146 MB in every worker that met a text in a spaced script
+    wordfreq.get_frequency_list.cache_clear()
     return out
 
 
