@@ -133,13 +133,22 @@ def test_related_works_are_a_loop_over_the_matches(recs, works: int) -> None:
 
 
 def test_a_works_matches_for_the_cache_are_those_naming_its_files(recs, tmp_path) -> None:
+    import struct
+
+    from reconcile.cache import _tag
+
+    def bits(x: float) -> int:
+        return struct.unpack("<Q", struct.pack("<d", x))[0]
     with Cache(tmp_path / "c") as cache:
         for m in _cases(recs):
             for deps in ([0], [1, 4], list(range(len(recs))), []):
-                want = sorted((recs[x.a[0]].witness.id, x.a[1], recs[x.b[0]].witness.id,
-                               x.b[1], x.containment, x.jaccard)
+                want = sorted((_tag(recs[x.a[0]].witness.id), x.a[1], _tag(recs[x.b[0]].witness.id),
+                               x.b[1], bits(x.containment), bits(x.jaccard))
                               for x in m if x.a[0] in deps or x.b[0] in deps)
-                assert cache._matches_of(recs, m, deps) == want
+                got = cache._matches_of(recs, m, deps)
+                assert [tuple(row) for row in got.tolist()] == [tuple(w) for w in want]
+    # a file's tag is its id's, whatever its place among the records
+    assert _tag("a.txt") == _tag("a.txt") != _tag("b.txt")
 
 
 def _within_file_by_loop(records, matches, config):
