@@ -149,21 +149,107 @@ def _zipf(word: str, lang: str) -> float:
 
 @lru_cache(maxsize=1)
 def _word_langs() -> frozenset[str]:
-    import wordfreq
+    return frozenset(_list_files("best"))
 
-    return frozenset(wordfreq.available_languages("best"))
+
+#: The last bucket (centibels) of a word list read for :func:`word_zipf`: Zipf 2.
+_ZIPF_BUCKETS = 700
 
 
 @lru_cache(maxsize=1 << 16)
 def word_zipf(text: str, lang: str) -> float:
     """Zipf frequency of ``text`` as one entry of the language's word list (no tokenising:
-    for Chinese, a word of two characters as written); 0 where the list lacks it."""
-    import wordfreq
-    try:
-        f = wordfreq.get_frequency_dict(lang, "best").get(text, 0.0)
-    except (LookupError, ValueError, OSError):
-        return 0.0
+    for Chinese, a word of two characters as written); 0 where the list lacks it or has
+    it below Zipf 2 (the list's tail, which is not read: its one use asks for Zipf 3)."""
+    f = _frequencies(lang).get(text, 0.0)
     return math.log10(f) + 9 if f > 0 else 0.0
+
+
+@lru_cache(maxsize=8)
+def _frequencies(lang: str) -> dict[str, float]:
+    """Word -> frequency, as ``wordfreq.get_frequency_dict`` gives it, for the words of
+    the list's first :data:`_ZIPF_BUCKETS` buckets."""
+    buckets = _word_buckets(lang, lambda index, words: index > _ZIPF_BUCKETS)
+    out: dict[str, float] = {}
+    for index, bucket in enumerate(buckets[:_ZIPF_BUCKETS + 1]):
+        freq = 10 ** (-index / 100)  # wordfreq's cB_to_freq
+        for word in bucket:
+            out[word] = freq
+    return out
+
+
+# --- wordfreq's lists, read as far as needed ------------------------------------------------
+# wordfreq reads a whole list to answer anything (Chinese: 334,000 words, 0.11 s with the
+# dictionary of them), and importing it loads ftfy and regex (0.08 s): in every worker, most
+# of a small folder's run. Its lists are files of a documented format ("cBpack": gzipped
+# msgpack, a header, then the words a bucket a centibel, commonest first), named as its
+# available_languages finds them; these read a list's head without importing it, and fall
+# back on wordfreq itself for a language code that names no file.
+
+@lru_cache(maxsize=1)
+def _wordfreq_data() -> str | None:
+    import importlib.util
+    import os
+
+    try:
+        spec = importlib.util.find_spec("wordfreq")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return os.path.join(next(iter(spec.submodule_search_locations)), "data")
+
+
+def _list_files(wordlist: str) -> dict[str, str]:
+    """{language: file} of wordfreq's lists, as its ``available_languages`` finds them
+    ("best": the large list where there is one, else the small)."""
+    import glob
+    import os
+
+    data = _wordfreq_data()
+    if data is None:
+        return {}
+    out: dict[str, str] = {}
+    for name in ("small", "large") if wordlist == "best" else (wordlist,):
+        for path in sorted(glob.glob(os.path.join(data, f"{name}_*.msgpack.gz"))):
+            out[os.path.basename(path).split(".")[0].split("_", 1)[1]] = path
+    return out
+
+
+def _word_buckets(lang: str, enough: Callable[[int, int], bool]) -> list[list[str]]:
+    """The buckets of ``lang``'s best wordfreq list, from the commonest, read until
+    ``enough(buckets read, words read)``; [] for a language wordfreq has no list of."""
+    path = _list_files("best").get(lang)
+    if path is None:
+        try:
+            import wordfreq
+
+            return wordfreq.get_frequency_list(lang, "best")
+        except (ImportError, LookupError, ValueError, OSError):
+            return []
+    return _read_buckets(path, enough)
+
+
+def _read_buckets(path: str, enough: Callable[[int, int], bool]) -> list[list[str]]:
+    import gzip
+
+    import msgpack
+
+    with gzip.open(path, "rb") as fh:
+        reader = msgpack.Unpacker(fh, raw=False)
+        size = reader.read_array_header()
+        header = reader.unpack() if size else None
+        if not isinstance(header, dict) or header.get("format") != "cB" or \
+                header.get("version") != 1:
+            raise ValueError(f"{path}: not a wordfreq list")
+        out: list[list[str]] = []
+        words = 0
+        for _ in range(size - 1):
+            if enough(len(out), words):
+                break
+            out.append(reader.unpack())
+            words += len(out[-1])
+    return out
 
 
 @lru_cache(maxsize=1 << 16)
@@ -546,9 +632,8 @@ def general_model(lang: str, order: int, beta: float, words: int, mass: float) -
     if not lang:
         return m
     try:
-        import wordfreq
-        buckets = wordfreq.get_frequency_list(lang, "best")
-    except (ImportError, LookupError, ValueError, OSError):
+        buckets = _word_buckets(lang, lambda index, read: read >= words)
+    except (ImportError, ValueError, OSError):
         return m
     top = _most_frequent(buckets, words)
     total = sum(f * len(ws) for f, ws in top) or 1.0
@@ -560,15 +645,11 @@ def general_model(lang: str, order: int, beta: float, words: int, mass: float) -
 
 @lru_cache(maxsize=1)
 def _profiles() -> dict[str, dict[str, float]]:
-    try:
-        import wordfreq
-    except ImportError:  # pragma: no cover
-        return {}
     out = {}
-    for lang, path in sorted(wordfreq.available_languages("small").items()):
+    for lang, path in sorted(_list_files("small").items()):
         try:
             top = _top_words(path, 300)
-        except (LookupError, ValueError, OSError):
+        except (ImportError, ValueError, OSError):
             continue
         out[lang] = {w: 1.0 / (1 + r) ** 0.5 for r, w in enumerate(top)}
     return out
@@ -576,29 +657,15 @@ def _profiles() -> dict[str, dict[str, float]]:
 
 def _top_words(path: str, n: int) -> list[str]:
     """The ``n`` commonest words of a ``wordfreq`` list file, as its ``top_n_list`` gives
-    them, read only as far as they go. The file is wordfreq's documented "cBpack": gzipped
-    msgpack, a header, then the words a bucket a centibel, commonest first (a test checks
-    this gives what ``top_n_list`` gives). Through ``top_n_list`` each of the 44 small lists
-    was read whole and kept: 0.55 s and 146 MB in every worker that met a text in a spaced
-    script."""
-    import gzip
+    them (numbers left out: a test checks the two agree), read only as far as they go.
+    Through ``top_n_list`` each of the 44 small lists was read whole and kept: 0.55 s and
+    146 MB in every worker that met a text in a spaced script."""
+    import re
 
-    import msgpack
-    from wordfreq.numbers import has_digit_sequence
-
-    with gzip.open(path, "rb") as fh:
-        reader = msgpack.Unpacker(fh, raw=False)
-        size = reader.read_array_header()
-        header = reader.unpack() if size else None
-        if not isinstance(header, dict) or header.get("format") != "cB" or \
-                header.get("version") != 1:
-            raise ValueError(f"{path}: not a wordfreq list")
-        out: list[str] = []
-        for _ in range(size - 1):
-            if len(out) >= n:
-                break
-            # as top_n_list: no numbers (wordfreq estimates those otherwise)
-            out.extend(w for w in reader.unpack() if not has_digit_sequence(w))
+    digits = re.compile(r"\d[\d.,]+")  # wordfreq's has_digit_sequence (at the start)
+    out: list[str] = []
+    for bucket in _read_buckets(path, lambda buckets, words: len(out) >= n):
+        out.extend(w for w in bucket if not digits.match(w))
     return out[:n]
 
 
