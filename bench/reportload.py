@@ -73,7 +73,7 @@ def run(work: Path, loads: int = 5) -> dict[str, Any]:
                               args=["--headless", "--no-sandbox", "--disable-gpu"])
         page = b.new_page()
         for _ in range(loads):
-            page.goto(report.as_uri())
+            page.goto(report.resolve().as_uri())
             times.append(page.evaluate(
                 "performance.getEntriesByType('navigation')[0].loadEventEnd") / 1000.0)
         b.close()
