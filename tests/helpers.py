@@ -32,3 +32,13 @@ def folder_records(folder, config: Config) -> list[Fingerprinted]:
     from reconcile.pipeline import discover, process_file
 
     return [process_file(p, folder, config) for p in discover(folder, config)]
+
+
+def in_fresh_interpreter(code: str) -> None:
+    """Run ``code`` in a new Python process (what it imports is then its own doing) and
+    fail with its stderr if it fails."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

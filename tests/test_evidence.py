@@ -42,8 +42,7 @@ def test_the_lists_read_in_part_give_what_wordfreq_gives() -> None:
 
 def test_a_chinese_work_needs_no_import_of_wordfreq() -> None:
     # importing wordfreq is 0.08 s in every worker: a text it need not tokenise does without
-    import subprocess
-    import sys
+    from .helpers import in_fresh_interpreter
 
     code = ("import sys\n"
             "from reconcile.config import Config\n"
@@ -52,5 +51,4 @@ def test_a_chinese_work_needs_no_import_of_wordfreq() -> None:
             "general_model('zh', c.lm_order, c.lm_beta, c.general_words, c.general_mass)\n"
             "assert word_zipf('政府', 'zh') > 3 and known_words('政府', 'zh')\n"
             "assert 'wordfreq' not in sys.modules\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    in_fresh_interpreter(code)

@@ -11,7 +11,7 @@ from reconcile.fingerprint import band_keys, shingles
 from reconcile.join import bucket_pairs, join
 from reconcile.segment import sentences, units
 
-from .helpers import cleaned, record
+from .helpers import cleaned, in_fresh_interpreter, record
 
 CONFIG = Config(jobs=1)
 
@@ -106,8 +106,6 @@ def test_fingerprinting_loads_no_integrator_and_other_bands_still_search() -> No
     # second); a run on the default parameters fingerprints without it, and a search for
     # other parameters, which calls it, gets the real one. A fresh interpreter: this one
     # may have loaded either already
-    import subprocess
-    import sys
     code = (
         "import sys\n"
         "from dataclasses import replace\n"
@@ -126,8 +124,7 @@ def test_fingerprinting_loads_no_integrator_and_other_bands_still_search() -> No
         "assert got == (lsh.b, lsh.r) and got != band_params(Config()), got\n"
         "import scipy.integrate\n"
         "assert hasattr(scipy.integrate, 'simpson')\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    in_fresh_interpreter(code)
 
 
 def test_the_bands_cut_in_the_pool_give_the_candidates_cut_here(monkeypatch) -> None:
