@@ -29,7 +29,7 @@ from .pipeline import process_file, work_task
 from .pool import jobs_of, no_fork
 from .read import Url
 from .records import ReadError
-from .work import WorkResult
+from .work import PackedResult
 
 #: A task that raised is run again this many times before the run fails.
 RETRIES = 3
@@ -106,7 +106,7 @@ class Dask:
             f.release()
 
     def works(self, recs: Sequence[Fingerprinted], tasks: Sequence[tuple[Work, tuple[int, ...]]],
-              config: Config) -> Iterator[WorkResult]:
+              config: Config) -> Iterator[PackedResult]:
         if not tasks:
             return
         [shared] = self.client.scatter([tuple(recs)], broadcast=True, hash=False)

@@ -118,9 +118,8 @@ class Bands:
 
     def order(self, records: Sequence[Fingerprinted]) -> np.ndarray:
         """The rows of ``records``' units, in their order (and each record's units')."""
-        rows = [np.arange(self._rows[r.witness.id][0],
-                          self._rows[r.witness.id][0] + self._rows[r.witness.id][1],
-                          dtype=np.int64) for r in records if len(r.units)]
+        rows = [np.arange(first, first + n, dtype=np.int64)
+                for first, n in (self._rows[r.witness.id] for r in records) if n]
         return np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
 
     def column(self, band: int, order: np.ndarray) -> np.ndarray:
