@@ -39,7 +39,7 @@ from .arrays import distinct, ranks
 from .config import Config
 from .fingerprint import Fingerprinted, shingles, unit_numbers
 from .normalize import fold, key
-from .pool import jobs_of, shared_map
+from .pool import give_back, jobs_of, shared_map
 from .records import Kind, Matches, Witness
 
 
@@ -215,9 +215,11 @@ class _Tally:
 
     sizes: list[list[int]]  # per file, per unit: key characters
     totals: list[int]  # per file: key characters of all units
-    # a * (number of files) + b: key chars of a's units that b matches (an int key, not a
-    # tuple: 1.65 M pairs at 10,000 works, 0.13 GB less)
-    shared: dict[int, int]
+    # every pair of files that share text, both ways round, as a * (number of files) + b,
+    # sorted, and the key characters of a's units that b matches: arrays (a dict of them
+    # was 0.38 GB at 10,000 works' 1.66 M pairs, the largest thing the tally held)
+    pairs: np.ndarray
+    chars: np.ndarray
     comparable: _Comparable  # the same, only matches of units of like size, by pair
     partners: dict[tuple[int, int], list[tuple[int, int]]]  # unit -> matched units elsewhere
     by_witness: dict[int, list[tuple[int, int]]]  # witness -> its units that have partners
@@ -225,13 +227,21 @@ class _Tally:
 
     def share(self, a: int, b: int) -> int:
         """Key characters of file ``a``'s units that file ``b`` matches."""
-        return self.shared.get(a * len(self.totals) + b, 0)
+        k = a * len(self.totals) + b
+        i = int(np.searchsorted(self.pairs, k))
+        return int(self.chars[i]) if i < len(self.pairs) and self.pairs[i] == k else 0
 
-    def sharing(self) -> Iterator[tuple[int, int]]:
-        """Every pair of files (a, b) that share text, both ways round, in order."""
-        n = len(self.totals)
-        for ab in self.shared:
-            yield divmod(ab, n)
+    def shares(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """:meth:`share` of each pair ``(a[i], b[i])``."""
+        k = a * len(self.totals) + b
+        if not len(self.pairs):
+            return np.zeros(len(k), dtype=np.int64)
+        i = np.minimum(np.searchsorted(self.pairs, k), len(self.pairs) - 1)
+        return np.where(self.pairs[i] == k, self.chars[i], 0)
+
+    def coverages(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """:func:`coverage_of` of each pair ``(a[i], b[i])``, to the bit."""
+        return _coverage(self.shares(a, b), np.asarray(self.totals, dtype=np.int64)[a])
 
     def partners_of(self, members: Sequence[int]):
         """(unit, partners) for the units of ``members``: linear in the work, not the folder."""
@@ -251,11 +261,10 @@ def _sentence_ids(rec: Fingerprinted) -> list[int]:
 
 
 def _shares(records: Sequence[Fingerprinted], ends: np.ndarray
-            ) -> tuple[dict[int, int], _Comparable, np.ndarray]:
+            ) -> tuple[np.ndarray, np.ndarray, _Comparable]:
     """From the matches across files (``ends``: a's file and unit, b's, a row each), for each
-    pair of files (a, b): the key characters of a's units that b matches (keyed ``a * files
-    + b``, in order, and those keys as an array); the same for
-    units of like size, and how many sentences those end (:class:`_Comparable`). Counted
+    pair of files (a, b): the key characters of a's units that b matches (the pairs as ``a *
+    files + b``, in order, and the characters); the same for units of like size, and how many sentences those end (:class:`_Comparable`). Counted
     for all matches at once (with a loop a unit the tally took 12.8 s at 10,000 works, now
     9.4 s).
 
@@ -268,7 +277,7 @@ def _shares(records: Sequence[Fingerprinted], ends: np.ndarray
     (counting any piece cost 0.005 of precision at 10,000 works)."""
     none = np.zeros(0, dtype=np.int64)
     if not len(ends):
-        return {}, _Comparable(none, none, none, none, none), none
+        return none, none, _Comparable(none, none, none, none, none)
     offset, size = unit_numbers(records)
     n_files = np.int64(len(records))
     # each match both ways round: the unit, the partner's file, the two units' sizes; the
@@ -301,11 +310,7 @@ def _shares(records: Sequence[Fingerprinted], ends: np.ndarray
         pairs, at = ranks(g_file[keep] * n_files + g_other[keep])
         return pairs, *(np.bincount(at, weights=v[keep], minlength=len(pairs)).astype(np.int64)
                         for v in values)
-    keys, chars = summed(None, held)
-    shared: dict[int, int] = {}
-    for lo in range(0, len(keys), 1 << 16):  # a slice at a time: no list of them all
-        shared.update(zip(keys[lo:lo + (1 << 16)].tolist(), chars[lo:lo + (1 << 16)].tolist()))
-    del chars
+    keys, shared = summed(None, held)
     last = np.fromiter((u.ends for r in records for u in r.units), dtype=np.int64,
                        count=int(offset[-1]))
     pairs, chars, units = summed(like, held, last[g_unit])
@@ -317,7 +322,7 @@ def _shares(records: Sequence[Fingerprinted], ends: np.ndarray
     lo_chars[at[first]] = chars[first]
     hi_chars[at[~first]] = chars[~first]
     np.maximum.at(most, at, units)
-    return shared, _Comparable(both // n_files, both % n_files, lo_chars, hi_chars, most), keys
+    return keys, shared, _Comparable(both // n_files, both % n_files, lo_chars, hi_chars, most)
 
 
 def _partner_lists(m: Matches) -> dict[tuple[int, int], list[tuple[int, int]]]:
@@ -342,15 +347,18 @@ def _tally(records: Sequence[Fingerprinted], matches: Matches) -> _Tally:
     sizes = [[u.size for u in r.units] for r in records]
     totals = [sum(s) for s in sizes]
     across = matches.where(matches.wa != matches.wb)
+    # the shares first: their temporaries are the tally's largest moment, best had before
+    # the partner lists are made (at 10,000 works 0.14 GB less at the peak)
+    pairs, chars, comparable = _shares(
+        records, np.stack([across.wa, across.ua, across.wb, across.ub], axis=1))
     partners = _partner_lists(across)
-    ends = np.stack([across.wa, across.ua, across.wb, across.ub], axis=1)
-    shared, comparable, keys = _shares(records, ends)
+    del across
     by_witness: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for unit in partners:  # in order: the lists are made by unit
         by_witness[unit[0]].append(unit)
     # partners are always in another file
-    return _Tally(sizes, totals, shared, comparable, partners, dict(by_witness),
-                  _Sharing(keys, len(records)))
+    return _Tally(sizes, totals, pairs, chars, comparable, partners, dict(by_witness),
+                  _Sharing(pairs, len(records)))
 
 
 def _partners(t: _Tally, w: int) -> frozenset[int]:
@@ -436,11 +444,15 @@ def _near(t: _Tally, config: Config) -> Callable[[int], set[int]]:
     from two indexes of each file's qualifying partners, not every file two steps away."""
     draws: dict[int, list[int]] = defaultdict(list)  # c -> files it draws from
     printed: dict[int, list[int]] = defaultdict(list)  # c -> files it prints a share of
-    for x, c in t.sharing():  # every pair of files that share text, both ways round
-        if _shares_page(t, x, c):
-            printed[c].append(x)
-        if _draws(t, c, x, config):
-            draws[c].append(x)
+    # every pair of files that share text, both ways round, in order: _shares_page(x, c)
+    # and _draws(c, x) for all at once (one call each a pair took 5 s at 10,000 works)
+    x, c = np.divmod(t.pairs, len(t.totals))
+    back = t.shares(c, x)
+    for index, ok in ((printed, _coverage(t.chars, _totals(t)[x]) >= _LINK_SHARE),
+                      (draws, (_coverage(back, _totals(t)[c]) >= _LINK_SHARE) &
+                       (back >= config.related_min_chars))):
+        for xi, ci in zip(x[ok].tolist(), c[ok].tolist()):
+            index[ci].append(xi)
     tied: dict[int, list[list[int]]] = defaultdict(list)  # file -> the lists it is in
     for index in (draws, printed):
         for members in index.values():
@@ -459,6 +471,15 @@ def _near(t: _Tally, config: Config) -> Callable[[int], set[int]]:
 def coverage_of(t: _Tally, a: int, b: int) -> float:
     """Share of witness ``a``'s text that witness ``b`` also prints."""
     return t.share(a, b) / t.totals[a] if t.totals[a] else 0.0
+
+
+def _totals(t: _Tally) -> np.ndarray:
+    return np.asarray(t.totals, dtype=np.int64)
+
+
+def _coverage(chars: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """``chars / totals`` (0 where a file has no text), as :func:`coverage_of` divides."""
+    return np.divide(chars, totals, out=np.zeros(len(chars)), where=totals > 0)
 
 
 def _same_short_text(ka: str, kb: str, config: Config) -> bool:
@@ -811,6 +832,18 @@ def group(records: Sequence[Fingerprinted], matches: Matches,
     """Works and related files. ``records`` must be sorted by witness id (the pipeline does
     so), which is what makes the result independent of the order files were found in."""
     t = _tally(records, matches)
+    works, work_of = _works(records, t, config)
+    totals = t.totals
+    # the tally and the works' temporaries go before the related works' own (together they
+    # were the run's largest moment at 10,000 works)
+    del t
+    give_back()
+    return works, _related(records, matches, work_of, totals, config)
+
+
+def _works(records: Sequence[Fingerprinted], t: _Tally, config: Config
+           ) -> tuple[list[Work], list[str]]:
+    """The works, and each file's work id."""
     n = len(records)
     facts = [pages.facts(r.witness) for r in records]
     names = [pages.in_section(pages.name_page(r.witness.id), f) for r, f in zip(records, facts)]
@@ -854,9 +887,12 @@ def group(records: Sequence[Fingerprinted], matches: Matches,
                 named[k] = i
     alone = _alone(uf, n)  # no text joins them to any file
     links = pages.page_links(facts, names, near=_near(t, config))
-    for link in links:
+    la = np.array([link.a for link in links], dtype=np.int64)
+    lb = np.array([link.b for link in links], dtype=np.int64)
+    overlap = np.maximum(t.coverages(la, lb), t.coverages(lb, la)) >= pages.MAX_OVERLAP
+    for link, skip in zip(links, overlap.tolist()):
         a, b = link.a, link.b
-        if max(coverage_of(t, a, b), coverage_of(t, b, a)) >= pages.MAX_OVERLAP:
+        if skip:
             continue  # pages of one printing print different text
         if link.joins():
             uf.union(a, b)
@@ -901,7 +937,7 @@ def group(records: Sequence[Fingerprinted], matches: Matches,
             work_of[i] = wid
         works.append(Work(wid, draft.title, draft.members, draft.witnesses, draft.shared,
                           draft.editions))
-    return works, _related(records, matches, work_of, t.totals, config)
+    return works, work_of
 
 
 #: Below this many works, a process pool costs more than building them here.
@@ -937,13 +973,18 @@ def _bridge(t: _Tally, facts: Sequence[pages.PageFacts], names: Sequence[pages.N
     and the pages themselves show some sign of being one printing: a marker, a number, a
     sentence cut at one's foot and taken up at the other's head. Without that sign the
     third file may be a compilation of two works. The third file joins their work."""
-    for c in sorted(t.files_sharing):
-        # a page is more than a line or two: short files (readings of one line) are joined
-        # by their likeness, never as parts of one another
-        drawn = sorted(x for x in t.files_sharing[c] if coverage_of(t, c, x) >= _LINK_SHARE
-                       and t.totals[x] > config.short_file_chars)
-        if len(drawn) < 2:
+    # for each file c, in order, the files x it draws a share of its text from (all pairs
+    # at once); a page is more than a line or two: short files (readings of one line) are
+    # joined by their likeness, never as parts of one another
+    cs, xs = np.divmod(t.pairs, len(t.totals))
+    ok = (_coverage(t.chars, _totals(t)[cs]) >= _LINK_SHARE) & \
+        (_totals(t)[xs] > config.short_file_chars)
+    cs, xs = cs[ok], xs[ok]
+    starts = np.flatnonzero(np.concatenate(([True], cs[1:] != cs[:-1]))) if len(cs) else cs
+    for lo, hi in zip(starts.tolist(), np.append(starts[1:], len(cs)).tolist()):
+        if hi - lo < 2:
             continue
+        c, drawn = int(cs[lo]), xs[lo:hi].tolist()
         units = _units_drawn(t, c)
         # files that print the very same units of c print the same part (a footer every
         # file carries): only files of different kinds are compared, not every pair

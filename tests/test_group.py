@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -216,8 +217,16 @@ def test_the_shares_of_files_are_counted_as_unit_by_unit() -> None:
                   if 4 * min(size, t.sizes[o[0]][o[1]]) >= max(size, t.sizes[o[0]][o[1]])}:
             comparable[(f, w)] += min(size, held[w])
             units[(f, w)] += recs[f].units[u].ends
-    assert t.shared and {ab: t.share(*ab) for ab in t.sharing()} == dict(shared)
-    assert list(t.sharing()) == sorted(shared)
+    n = len(recs)
+    pairs = [divmod(ab, n) for ab in t.pairs.tolist()]
+    assert pairs and {ab: t.share(*ab) for ab in pairs} == dict(shared)
+    assert pairs == sorted(shared)
+    # the scalar and the array reading agree, on pairs that share and pairs that do not
+    from reconcile.group import coverage_of
+    asked = pairs + [(a, b) for a in range(n) for b in range(n) if (a, b) not in shared]
+    a, b = (np.array(x, dtype=np.int64) for x in zip(*asked))
+    assert t.shares(a, b).tolist() == [shared.get(ab, 0) for ab in asked]
+    assert t.coverages(a, b).tolist() == [coverage_of(t, *ab) for ab in asked]
     # the like-sized shares, a row per pair of files (the lower first)
     c = t.comparable
     got = {(lo, hi): (x, y, z) for lo, hi, x, y, z in zip(
