@@ -83,7 +83,12 @@ def work_paths(work_id: str, formats: Iterable[str] = ()) -> dict[str, str]:
 
 
 def summary(result: Result) -> dict[str, Any]:
-    works = []
+    """What ``summary.json`` holds."""
+    return {"version": SUMMARY_VERSION, "works": list(_summary_works(result)),
+            **{k: list(v) for k, v in _summary_lists(result)}}
+
+
+def _summary_works(result: Result) -> Iterator[dict[str, Any]]:
     for k, w in enumerate(result.works):
         summ = result.collated.summary(k)
         entry = {
@@ -100,15 +105,31 @@ def summary(result: Result) -> dict[str, Any]:
         if summ.get("missing_pages"):
             entry["missing_pages"] = summ["missing_pages"]
         entry.update(work_paths(w.id, result.config.formats))
-        works.append(entry)
-    return {
-        "version": SUMMARY_VERSION,
-        "works": works,
-        "related": [r.to_dict() for r in result.related],
-        "duplicates": [d.to_dict() for d in result.duplicates],
-        "errors": [e.to_dict() for e in result.errors],
-        "warnings": [{"file": f, "message": m} for f, m in result.warnings()],
-    }
+        yield entry
+
+
+def _summary_lists(result: Result) -> list[tuple[str, Iterable[dict[str, Any]]]]:
+    """The lists of ``summary.json`` after its works, in order, each made as it is read."""
+    return [("related", (r.to_dict() for r in result.related)),
+            ("duplicates", (d.to_dict() for d in result.duplicates)),
+            ("errors", (e.to_dict() for e in result.errors)),
+            ("warnings", ({"file": f, "message": m} for f, m in result.warnings()))]
+
+
+def summary_text(result: Result) -> Iterator[str]:
+    """``dumps(summary(result))`` in pieces, an entry of a list at a time: at 10,000 works
+    the whole summary was 0.4 GB of objects and text in the process writing it."""
+    yield "{\n  \"version\": " + json.dumps(SUMMARY_VERSION) + ","
+    lists = [("works", _summary_works(result)), *_summary_lists(result)]
+    for n, (name, items) in enumerate(lists):
+        yield f"\n  {json.dumps(name)}: ["
+        sep = "\n    "
+        for item in items:
+            # an entry at the depth of the list's items: JSON text holds no raw newline
+            yield sep + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            sep = ",\n    "
+        yield ("]" if sep == "\n    " else "\n  ]") + ("," if n + 1 < len(lists) else "")
+    yield "\n}\n"
 
 
 #: Each work's related pairs as its report lists them (report.related_of_works).
@@ -142,14 +163,14 @@ _POOL_MIN_WORKS = 16
 _INDEX, _SUMMARY, _DECISIONS = -1, -2, -3
 
 
-def _part(shared: tuple[Result, Related], i: int) -> list[tuple[str, str]]:
+def _part(shared: tuple[Result, Related], i: int) -> list[tuple[str, str | Iterable[str]]]:
     """The files of one part of the results: work ``i``, or the front page, the summary or
-    the decisions."""
+    the decisions; a file's text whole, or in pieces (the summary)."""
     result, related = shared
     if i == _INDEX:
         return [("index.html", render_index(result, related))]
     if i == _SUMMARY:
-        return [("summary.json", dumps(summary(result)))]
+        return [("summary.json", summary_text(result))]
     if i == _DECISIONS:
         return [("decisions.js", render_decisions_js(result))]
     return _work_files(result, i, related)
@@ -165,10 +186,15 @@ def render(result: Result) -> dict[str, str]:
     ``config.jobs`` forked processes where there are enough works; the same text either
     way)."""
     files: dict[str, str] = {}
-    for part in shared_map(_part, (result, related_of_works(result)), _parts(result),
+    for part in shared_map(_part_text, (result, related_of_works(result)), _parts(result),
                            jobs_of(result.config.jobs), _POOL_MIN_WORKS):
         files.update(part)
     return files
+
+
+def _part_text(shared: tuple[Result, Related], i: int) -> list[tuple[str, str]]:
+    return [(rel, text if isinstance(text, str) else "".join(text))
+            for rel, text in _part(shared, i)]
 
 
 class _Staged(NamedTuple):
@@ -238,11 +264,7 @@ def _stage_part(shared: tuple[Result, Related, Path, Path, dict[str, Any]], i: i
         if isinstance(before, dict) and before.get("key") == key and \
                 isinstance(before.get("files"), dict) and _reuse(out, stage, before["files"]):
             return _Staged(sorted(before["files"]), key, before["files"])
-    digests = {}
-    for rel, text in _part((result, related), i):
-        data = text.encode("utf-8")
-        _write_plain(stage / rel, data)
-        digests[rel] = _digest(data)
+    digests = {rel: _write_plain(stage / rel, text) for rel, text in _part((result, related), i)}
     return _Staged(sorted(digests), key, digests)
 
 
@@ -378,12 +400,18 @@ def _discard(old: Path, allowed: set[str]) -> set[str]:
     return left
 
 
-def _write_plain(path: Path, text: str | bytes) -> None:
-    """Write ``text`` (or its UTF-8 bytes) as it is: the results use "\\n" on every system."""
+def _write_plain(path: Path, text: str | bytes | Iterable[str]) -> str:
+    """Write ``text`` (or its UTF-8 bytes, or its pieces) as it is: the results use "\\n"
+    on every system. The digest of what was written."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    h = hashlib.blake2b(digest_size=16)
     with open(path, "wb") as fh:
-        fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        for piece in [text] if isinstance(text, (str, bytes)) else text:
+            data = piece.encode("utf-8") if isinstance(piece, str) else piece
+            fh.write(data)
+            h.update(data)
     os.chmod(path, 0o666 & ~_UMASK)
+    return h.hexdigest()
 
 
 def _first(paths: set[str]) -> str:

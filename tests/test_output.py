@@ -211,3 +211,17 @@ def test_a_works_files_are_keyed_by_the_works_its_related_files_belong_to() -> N
     renamed = replace(result, works=tuple(replace(w, id=w.id + "-x") if k == quoting else w
                                           for k, w in enumerate(result.works)))
     assert _part_key(renamed, quoted) != _part_key(result, quoted)
+
+def test_the_summary_written_a_piece_at_a_time_is_the_summary_as_json(tmp_path: Path) -> None:
+    from reconcile.output import dumps, summary, summary_text
+
+    (tmp_path / "empty").mkdir()
+    mixed = tmp_path / "mixed"
+    shutil.copytree(SEEDS, mixed)
+    (mixed / "broken.txt").write_bytes(b"\xff\xfe\x00\x00garbage\x00" * 10)
+    (mixed / "only.md").write_text("# Title\n\n**bold** line [x](y) \"quoted\"\x07\n" +
+                                   "A line of plain text, long enough.\n" * 5, "utf-8")
+    for folder in (tmp_path / "empty", mixed):
+        result = run(folder, CONFIG)
+        assert "".join(summary_text(result)) == dumps(summary(result))
+    assert result.related and result.duplicates and result.errors and result.warnings()
