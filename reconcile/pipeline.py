@@ -26,7 +26,7 @@ from .join import Bands, join
 from .containers import is_container, read_container
 from .read import Url, discover, is_url, kind_of, read_bytes, read_source, relative_id
 from .records import Matches, ReadError, Source
-from .pool import give_back, jobs_of, paused_gc, shared_map
+from .pool import give_back, jobs_of, large_blocks_mapped, paused_gc, shared_map
 from .work import Collated, PackedResult, pins_of, process_work
 
 if TYPE_CHECKING:
@@ -249,6 +249,7 @@ def run(folder: Path | str, config: Config | None = None,
     same with or without it. ``progress(stage, done, total)`` is called as each file is
     done (stage ``"files"``), after the folder stage (``"folder"``, 1 of 1) and as each work
     is done (``"works"``)."""
+    large_blocks_mapped()
     with paused_gc():  # what the run builds lives until its end: nothing to collect
         return _run(folder, config or Config(), on_error, cache, progress, engine)
 
