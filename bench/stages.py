@@ -67,7 +67,8 @@ def measure(folder: Path, works: int = 300, keep: Path | None = None) -> dict[st
         h = hashlib.sha256()
         t = time.process_time()
         for w, rel in list(zip(found, rels))[:works]:
-            h.update(repr(process_work(recs, w, config, rel)).encode("utf-8", "surrogatepass"))
+            h.update(repr(process_work(recs, w, config, [recs[i].witness.text for i in rel])
+                          ).encode("utf-8", "surrogatepass"))
         out[f"per work ({min(works, len(found))})"] = (time.process_time() - t,
                                                      h.hexdigest()[:12])
     return out

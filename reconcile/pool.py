@@ -129,6 +129,14 @@ def _start_worker() -> None:
             gc.enable()
 
 
+def _start_fresh(shared: Any, fn: Callable[..., Any]) -> None:
+    """A worker started by the forkserver: what it reads comes pickled, once."""
+    global _SHARED
+    die_with_parent()
+    large_blocks_mapped()
+    _SHARED = (shared, fn)
+
+
 def _call(item: Any) -> Any:
     assert _SHARED is not None
     shared, fn = _SHARED
@@ -136,11 +144,24 @@ def _call(item: Any) -> Any:
 
 
 def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs: int,
-               least: int, chunksize: int = 0) -> Iterator[R]:
+               least: int, chunksize: int = 0, fresh: bool = False) -> Iterator[R]:
     """``fn(shared, item)`` for each item, in order: in ``jobs`` forked workers when there
-    are at least ``least`` items, else here."""
+    are at least ``least`` items, else here.
+
+    ``fresh``: the workers are started from a fresh interpreter (the forkserver, which
+    imports ``fn``'s module once), not forked from this process, and ``shared`` is pickled
+    to each once: for a process grown large (a forked worker starts as large as it, and
+    each worker's memory counts) whose tasks carry what they read in their items."""
     global _SHARED
-    if jobs > 1 and len(items) >= least and not _NO_FORK and "fork" in mp.get_all_start_methods():
+    if jobs > 1 and len(items) >= least and fresh and "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload([fn.__module__])  # where the server has not started yet
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_start_fresh,
+                                 initargs=(shared, fn)) as pool:
+            yield from pool.map(_call, items,
+                                chunksize=chunksize or max(1, len(items) // (jobs * 8)))
+    elif jobs > 1 and len(items) >= least and not _NO_FORK and \
+            "fork" in mp.get_all_start_methods():
         _SHARED = (shared, fn)
         give_back()
         # what the workers inherit is left out of their garbage collections: a collection

@@ -23,7 +23,7 @@ from __future__ import annotations
 import pickle
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -143,7 +143,8 @@ class Collated(Sequence[WorkResult]):
         return f"Collated({len(self)} works)"
 
 
-def edition_texts(records: Sequence[Fingerprinted], work: Work) -> list[EditionText]:
+def edition_texts(records: Sequence[Fingerprinted] | Mapping[int, Fingerprinted],
+                  work: Work) -> list[EditionText]:
     return [join_pages(e.id, [records[i].witness for i in e.files]) for e in work.editions]
 
 
@@ -319,10 +320,11 @@ def _pair_counts(pieces: Sequence[Sequence[str]]) -> Counter[tuple[str, str]]:
     return out
 
 
-def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
-                 related: Sequence[int] = ()) -> WorkResult:
-    """Canonical text and notes of one work. ``related`` are records of related works,
-    read only for plausibility."""
+def process_work(records: Sequence[Fingerprinted] | Mapping[int, Fingerprinted], work: Work,
+                 config: Config, related: Sequence[str] = ()) -> WorkResult:
+    """Canonical text and notes of one work. ``records``: the folder's records, or those of
+    the work's files by their place in the folder (what the work's indices name);
+    ``related``: the texts of the files of related works, read only for plausibility."""
     eds = edition_texts(records, work)
     roles = [e.role for e in work.editions]
     digest = [r == "digest" for r in roles]
@@ -337,7 +339,7 @@ def process_work(records: Sequence[Fingerprinted], work: Work, config: Config,
 
     # plausibility: the work's agreed text, related works, the language
     agreed_keys = _agreed_keys(plain, sites)
-    rel_keys = [_keys_of(records[i].witness.text) for i in related]
+    rel_keys = [_keys_of(text) for text in related]
     lang = config.language or detect_language([k for t in toks[:1] for k in t.keys])
     own = CharModel(config.lm_order, config.lm_beta)
     own.add([f" {lm_text(piece)} " for piece in agreed_keys] +

@@ -148,7 +148,7 @@ def test_a_rerun_links_unchanged_works_files_and_writes_what_a_fresh_run_writes(
     assert _tree(out) == _tree(tmp_path / "fresh")
 
 
-def test_works_collated_in_a_process_pool_give_the_same_output(tmp_path: Path) -> None:
+def test_works_collated_in_a_process_pool_give_the_same_output(tmp_path: Path, monkeypatch) -> None:
     import random
 
     from . import synth
@@ -165,6 +165,18 @@ def test_works_collated_in_a_process_pool_give_the_same_output(tmp_path: Path) -
     write(one, tmp_path / "one")
     write(two, tmp_path / "two")
     assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    # workers started fresh (a large folder's), sent each work's records with its task
+    from reconcile import pipeline
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("fresh", False))
+        return shared_map(*args, **kwargs)
+    shared_map = pipeline.shared_map
+    monkeypatch.setattr(pipeline, "shared_map", spy)
+    monkeypatch.setattr(pipeline, "_FRESH_MIN_FILES", 0)
+    write(run(folder, Config(jobs=2)), tmp_path / "fresh")
+    assert True in seen and _tree(tmp_path / "one") == _tree(tmp_path / "fresh")
 
 
 def test_the_2023_edition_starts_at_page_2_with_page_1_missing(tmp_path: Path) -> None:
@@ -211,6 +223,7 @@ def test_a_works_files_are_keyed_by_the_works_its_related_files_belong_to() -> N
     renamed = replace(result, works=tuple(replace(w, id=w.id + "-x") if k == quoting else w
                                           for k, w in enumerate(result.works)))
     assert _part_key(renamed, quoted) != _part_key(result, quoted)
+
 
 def test_the_summary_written_a_piece_at_a_time_is_the_summary_as_json(tmp_path: Path) -> None:
     from reconcile.output import dumps, summary, summary_text
