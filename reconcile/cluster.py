@@ -8,8 +8,9 @@ caller, so the output is the bytes a local run writes, whatever the number of wo
 - Per file: one task per batch of files (``pipeline.process_file``), read by path, so
   the workers must see FOLDER at the same path (a shared file system). An unreadable file
   is a ``ReadError`` result, an entry in ``errors``, as locally.
-- Per work: one task per work; the records go to every worker once (``scatter`` with
-  ``broadcast``), not with each task.
+- Per work: one task per work, which carries what it reads (its work's records, the texts
+  of its related works' files: ``pipeline.WorkTask``), so that no worker holds the
+  folder's records; submitted in batches a few ahead of the results read.
 - Failure: a worker that dies takes its tasks with it; the scheduler runs them again
   elsewhere (``retries``, and Dask's own ``allowed-failures`` for a killed worker).
 """
@@ -17,6 +18,7 @@ caller, so the output is the bytes a local run writes, whatever the number of wo
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -25,7 +27,7 @@ from typing import Any
 from .config import Config
 from .fingerprint import Fingerprinted
 from .group import Work
-from .pipeline import process_file, work_task
+from .pipeline import WorkTask, process_file, work_task
 from .pool import jobs_of, no_fork
 from .read import Url
 from .records import ReadError
@@ -35,8 +37,10 @@ from .work import PackedResult
 RETRIES = 3
 
 
-#: The most files one per-file task reads.
+#: The most files one per-file task reads, and the most works submitted at once.
 _BATCH_MAX = 64
+#: Batches of works submitted ahead of the results read, per worker.
+_AHEAD = 4
 
 
 def _process_files(paths: list[Path], folder: Path, config: Config
@@ -107,15 +111,27 @@ class Dask:
 
     def works(self, recs: Sequence[Fingerprinted], tasks: Sequence[tuple[Work, tuple[int, ...]]],
               config: Config) -> Iterator[PackedResult]:
-        if not tasks:
-            return
-        [shared] = self.client.scatter([tuple(recs)], broadcast=True, hash=False)
-        futures = self.client.map(work_task, list(tasks), recs=shared, config=config,
-                                  retries=RETRIES, pure=False)
-        for f in futures:
-            yield f.result()
-            f.release()
-        shared.release()
+        # each task goes with what it reads (pipeline.WorkTask), so that no worker holds
+        # the folder's records; a batch of tasks at a time, a few batches ahead of the
+        # results read, so that the scheduler does not hold them all either
+        workers = max(1, len(self.client.nthreads()))
+        size = max(1, min(_BATCH_MAX, len(tasks) // (workers * 8)))
+        batches = (tasks[i:i + size] for i in range(0, len(tasks), size))
+        ahead: deque[list[Any]] = deque()
+
+        def submit() -> None:
+            batch = next(batches, None)
+            if batch is not None:
+                ahead.append(self.client.map(
+                    work_task, [WorkTask.of(recs, *t) for t in batch], config=config,
+                    retries=RETRIES, pure=False))
+        for _ in range(_AHEAD * workers):
+            submit()
+        while ahead:
+            for f in ahead.popleft():
+                yield f.result()
+                f.release()
+            submit()
 
 
 __all__ = ["Dask", "RETRIES", "SchedulerError"]

@@ -141,15 +141,6 @@ _POOL_MIN_CHARS = 20_000
 _FRESH_MIN_FILES = 1_000
 
 
-def work_task(task: tuple[Work, tuple[int, ...]], recs: Sequence[Fingerprinted],
-              config: Config) -> PackedResult:
-    """The per-work task: one work, reading the folder's records ``recs`` (its own, and
-    the texts of its related works' files ``task[1]``); its result packed where it is made,
-    as the run keeps it (unpickled and pickled again by the run's process it cost that
-    process 4 s at 10,000 works)."""
-    return _packed(_task_of(recs, *task), config)
-
-
 @dataclass(frozen=True, slots=True)
 class WorkTask:
     """A per-work task with what it reads: the records of the work's files (by their place
@@ -158,13 +149,17 @@ class WorkTask:
     records: dict[int, Fingerprinted]
     related: tuple[str, ...]
 
+    @classmethod
+    def of(cls, recs: Sequence[Fingerprinted], work: Work, rel: Sequence[int]) -> WorkTask:
+        """Work ``work``'s task, its related works' files ``rel`` among ``recs``."""
+        return cls(work, {i: recs[i] for i in work.members},
+                   tuple(recs[i].witness.text for i in rel))
 
-def _task_of(recs: Sequence[Fingerprinted], work: Work, rel: Sequence[int]) -> WorkTask:
-    return WorkTask(work, {i: recs[i] for i in work.members},
-                    tuple(recs[i].witness.text for i in rel))
 
-
-def _packed(task: WorkTask, config: Config) -> PackedResult:
+def work_task(task: WorkTask, config: Config) -> PackedResult:
+    """The per-work task; its result packed where it is made, as the run keeps it
+    (unpickled and pickled again by the run's process it cost that process 4 s at 10,000
+    works)."""
     with paused_gc():
         return PackedResult.of(process_work(task.records, task.work, config, task.related))
 
@@ -175,11 +170,12 @@ def _shared_file(shared: tuple[Path, Config], path: Path) -> Fingerprinted | Rea
 
 def _shared_work(shared: tuple[Sequence[Fingerprinted], Config],
                  task: tuple[Work, tuple[int, ...]]) -> PackedResult:
-    return work_task(task, *shared)
+    recs, config = shared
+    return work_task(WorkTask.of(recs, *task), config)
 
 
 def _fresh_work(config: Config, task: WorkTask) -> PackedResult:
-    return _packed(task, config)
+    return work_task(task, config)
 
 
 class Local:
@@ -205,7 +201,7 @@ class Local:
             return
         # forked workers would start as large as this process; fresh ones hold the tasks
         # they are given (at 10,000 works 0.23 GB each, forked 1.2-1.5 GB)
-        yield from shared_map(_fresh_work, config, [_task_of(recs, *t) for t in tasks],
+        yield from shared_map(_fresh_work, config, [WorkTask.of(recs, *t) for t in tasks],
                               jobs_of(config.jobs), least, chunksize=chunk, fresh=True)
 
 
