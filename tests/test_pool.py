@@ -9,6 +9,8 @@ import pytest
 
 from reconcile.pool import no_fork, shared_map
 
+from .helpers import in_fresh_interpreter
+
 
 def _pid(shared: object, item: int) -> int:
     return os.getpid()
@@ -79,3 +81,20 @@ def test_workers_forked_from_a_paused_run_collect_between_their_tasks() -> None:
         assert not gc.isenabled()
     assert got == {(True, False)}
     assert gc.isenabled()
+
+
+def test_fresh_workers_count_among_the_runs_children_and_leave_no_server() -> None:
+    # their CPU time is what `time` and the benchmark read of a run; the forkserver that
+    # started them is waited for, not left running
+    in_fresh_interpreter("""
+import math, resource
+from multiprocessing import forkserver
+from reconcile.pool import shared_map
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+got = list(shared_map(math.comb, 200000, [100000] * 4, jobs=2, least=2, fresh=True))
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+assert got == [math.comb(200000, 100000)] * 4
+used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+assert used > 0.5, used
+assert forkserver._forkserver._forkserver_pid is None
+""")
