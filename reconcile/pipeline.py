@@ -135,10 +135,10 @@ _POOL_MIN_FILES = 32
 _POOL_MIN_WORKS = 8
 _POOL_MIN_CHARS = 20_000
 # From this many files, the per-work workers start fresh and are sent their tasks' records:
-# forked, each starts as large as the run's process (1.1 GB at 10,000 works, 0.25 at
-# 1,000), fresh about 0.1 GB and its work. The same time at 1,000 works (19.1-19.7 s
-# either way); below, the forkserver's start (0.1 s of the seeds' 1.1) is not worth it.
-_FRESH_MIN_FILES = 1_000
+# forked, each starts as large as the run's process (1.1 GB at 10,000 works, 43,149 files;
+# 0.25 GB at 1,000). Sending the records costs about 1 s of CPU a 1,000 works, and the
+# forkserver's start 0.1 s: below, the memory saved is not worth it.
+_FRESH_MIN_FILES = 10_000
 
 
 @dataclass(frozen=True, slots=True)
