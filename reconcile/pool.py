@@ -72,12 +72,11 @@ def give_back() -> None:
 # glibc's mallopt parameter: the size from which a block is mapped from the system (and
 # unmapped when freed) instead of carved from the heap
 _M_MMAP_THRESHOLD = -3
-_MAPPED_FROM = 1 << 20
+_MAPPED_FROM = 4 << 20
 
 
 def large_blocks_mapped() -> None:
-    """Blocks of a megabyte and more are mapped from the system and go back to it when
-    freed. glibc raises that threshold each time such a block is freed, up to 32 MB, so
+    """Blocks of 4 MB and more are mapped from the system and go back to it when freed. glibc raises that threshold each time such a block is freed, up to 32 MB, so
     that after the join the folder-wide arrays of the tally (tens of MB each) came from the
     heap and, once freed, were held as holes: the run's largest process grew 0.3 GB more
     than what the tally holds at 10,000 works. Fixing the threshold stops the raising."""
