@@ -264,9 +264,9 @@ def _shares(records: Sequence[Fingerprinted], ends: np.ndarray
             ) -> tuple[np.ndarray, np.ndarray, _Comparable]:
     """From the matches across files (``ends``: a's file and unit, b's, a row each), for each
     pair of files (a, b): the key characters of a's units that b matches (the pairs as ``a *
-    files + b``, in order, and the characters); the same for units of like size, and how many sentences those end (:class:`_Comparable`). Counted
-    for all matches at once (with a loop a unit the tally took 12.8 s at 10,000 works, now
-    9.4 s).
+    files + b``, in order, and the characters); the same for units of like size, and how
+    many sentences those end (:class:`_Comparable`). Counted for all matches at once (with
+    a loop a unit the tally took 12.8 s at 10,000 works, now 9.4 s).
 
     A unit shares with a file at most what its partners there hold: a sentence that
     contains a shorter one ("Brief, sagte Charlotte." / "sagte Charlotte.") shares that
