@@ -200,7 +200,7 @@ class Local:
                                   least, chunksize=chunk)
             return
         # forked workers would start as large as this process; fresh ones hold the tasks
-        # they are given (at 10,000 works 0.23 GB each, forked 1.2-1.5 GB)
+        # they are given (at 10,000 works 0.2-0.4 GB each, forked 1.2-1.5 GB)
         yield from shared_map(_fresh_work, config, [WorkTask.of(recs, *t) for t in tasks],
                               jobs_of(config.jobs), least, chunksize=chunk, fresh=True)
 
