@@ -167,18 +167,16 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
     to each once: for a process grown large (a forked worker starts as large as it, and
     each worker's memory counts) whose tasks carry what they read in their items."""
     global _SHARED
-    if jobs > 1 and len(items) >= least and fresh and "forkserver" in mp.get_all_start_methods():
+    pooled = jobs > 1 and len(items) >= least
+    chunk = chunksize or max(1, len(items) // (jobs * 8))
+    if pooled and fresh and "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload([fn.__module__])  # where the server has not started yet
         try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                                     initializer=_start_fresh, initargs=(shared, fn)) as pool:
-                yield from pool.map(_call, items,
-                                    chunksize=chunksize or max(1, len(items) // (jobs * 8)))
+            yield from _pool_map(ctx, jobs, _start_fresh, (shared, fn), items, chunk)
         finally:
             _stop_forkserver()
-    elif jobs > 1 and len(items) >= least and not _NO_FORK and \
-            "fork" in mp.get_all_start_methods():
+    elif pooled and not _NO_FORK and "fork" in mp.get_all_start_methods():
         _SHARED = (shared, fn)
         give_back()
         # what the workers inherit is left out of their garbage collections: a collection
@@ -186,10 +184,7 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
         # (at 10,000 works most of the folder's records, again in each worker)
         gc.freeze()
         try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"),
-                                     initializer=_start_worker) as pool:
-                yield from pool.map(_call, items,
-                                    chunksize=chunksize or max(1, len(items) // (jobs * 8)))
+            yield from _pool_map(mp.get_context("fork"), jobs, _start_worker, (), items, chunk)
         finally:
             _SHARED = None
             gc.unfreeze()
@@ -197,6 +192,12 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
         for item in items:
             yield fn(shared, item)
 
+
+def _pool_map(ctx: Any, jobs: int, start: Callable[..., None], args: tuple[Any, ...],
+              items: Sequence[Any], chunk: int) -> Iterator[Any]:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=start,
+                             initargs=args) as pool:
+        yield from pool.map(_call, items, chunksize=chunk)
 
 __all__ = ["die_with_parent", "give_back", "jobs_of", "large_blocks_mapped", "no_fork",
            "paused_gc", "shared_map"]
