@@ -88,14 +88,20 @@ class Dask:
                 self._cluster.close()
             self._held.close()
 
+    def _workers(self) -> int:
+        return max(1, len(self.client.nthreads()))
+
+    def _batch(self, n: int) -> int:
+        """Tasks of a batch: about eight batches a worker, at most ``_BATCH_MAX`` tasks."""
+        return max(1, min(_BATCH_MAX, n // (self._workers() * 8)))
+
     def files(self, paths: Sequence[Path], folder: Path, config: Config
               ) -> Iterator[Fingerprinted | ReadError]:
         if not paths:
             return
         # files in batches, a few per worker and round: a task per file costs the scheduler
         # more than reading a page does
-        workers = max(1, len(self.client.nthreads()))
-        size = max(1, min(_BATCH_MAX, len(paths) // (workers * 8)))
+        size = self._batch(len(paths))
         # absolute paths: a remote worker does not share this process's working folder (a
         # URL is read by each worker through fsspec as it is)
         if not isinstance(folder, Url):
@@ -114,8 +120,7 @@ class Dask:
         # each task goes with what it reads (pipeline.WorkTask), so that no worker holds
         # the folder's records; a batch of tasks at a time, a few batches ahead of the
         # results read, so that the scheduler does not hold them all either
-        workers = max(1, len(self.client.nthreads()))
-        size = max(1, min(_BATCH_MAX, len(tasks) // (workers * 8)))
+        size = self._batch(len(tasks))
         batches = (tasks[i:i + size] for i in range(0, len(tasks), size))
         ahead: deque[list[Any]] = deque()
 
@@ -125,7 +130,7 @@ class Dask:
                 ahead.append(self.client.map(
                     work_task, [WorkTask.of(recs, *t) for t in batch], config=config,
                     retries=RETRIES, pure=False))
-        for _ in range(_AHEAD * workers):
+        for _ in range(_AHEAD * self._workers()):
             submit()
         while ahead:
             for f in ahead.popleft():

@@ -531,12 +531,11 @@ class CharModel:
             return total
         drop: Counter[str] = Counter()
         dctx: Counter[str] = Counter()
-        if minus:
-            for k in range(1, self.order + 1):
-                for i in range(len(minus) - k + 1):
-                    g = minus[i:i + k]
-                    drop[g] += 1
-                    dctx[g[:-1]] += 1
+        for k in range(1, self.order + 1):
+            for i in range(len(minus) - k + 1):
+                g = minus[i:i + k]
+                drop[g] += 1
+                dctx[g[:-1]] += 1
         total = 0.0
         for i in range(start, len(s)):
             p = base

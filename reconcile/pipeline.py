@@ -189,13 +189,12 @@ class Local:
 
     def works(self, recs: Sequence[Fingerprinted], tasks: Sequence[tuple[Work, tuple[int, ...]]],
               config: Config) -> Iterator[PackedResult]:
-        # forked, so the workers share the records instead of receiving a copy each
         least = _POOL_MIN_WORKS
         if len(tasks) < least and sum(len(recs[i].witness.text) for w, _ in tasks
                                       for i in w.members) >= _POOL_MIN_CHARS:
             least = 2
         chunk = 1 if len(tasks) < _POOL_MIN_WORKS else 2
-        if len(recs) < _FRESH_MIN_FILES:
+        if len(recs) < _FRESH_MIN_FILES:  # forked: the workers share the records
             yield from shared_map(_shared_work, (recs, config), tasks, jobs_of(config.jobs),
                                   least, chunksize=chunk)
             return
