@@ -74,6 +74,9 @@ KEEP_DAYS = 30
 #: Config fields that change no result at all (how a run is run and reported).
 NOT_RESULT: frozenset[str] = frozenset({"jobs", "fail_on", "cache_dir", "cache", "scheduler",
                                         "formats"})
+# The folder stage and the per-work task read no pins from the config's decisions (a work's
+# key hashes the pins that may apply to it).
+_WORK_EXCLUDES: frozenset[str] = NOT_RESULT | {"decisions"}
 #: Config fields that do not change the per-file result (read, clean, fingerprint): they
 #: act at the join, grouping, alignment or running stages, or change no result at all.
 #: Everything else is in the key.
@@ -139,8 +142,20 @@ def code_hash() -> str:
 
 
 def config_hash(config: Config, exclude: frozenset[str]) -> str:
+    got = _CONFIG_HASHES.get((id(config), exclude))
+    if got is not None and got[0] is config:
+        return got[1]
     items = sorted((k, v) for k, v in config.to_dict().items() if k not in exclude)
-    return hashlib.sha256(repr(items).encode()).hexdigest()
+    value = hashlib.sha256(repr(items).encode()).hexdigest()
+    if len(_CONFIG_HASHES) > 64:
+        _CONFIG_HASHES.clear()
+    _CONFIG_HASHES[(id(config), exclude)] = (config, value)
+    return value
+
+
+# The last configs hashed, by identity (a Config is frozen): every file's key hashes the
+# run's one config, and hashing it each time was 0.15 s of a 1,000-work run served whole.
+_CONFIG_HASHES: dict[tuple[int, frozenset[str]], tuple[Config, str]] = {}
 
 
 class FileKey(str):
@@ -218,7 +233,6 @@ class Cache:
         self._by_record: tuple[Any, Any] = ((), ())
         self._tags_ref: object = None
         self._tags: Any = None  # a 64-bit tag of each record's id (see _matches_of)
-        self._work_config: tuple[Config, str] | None = None
         self.enabled = True
         self._open()
 
@@ -464,7 +478,7 @@ class Cache:
         names = [f.name for f in fields(Source) if f.name not in ("text", "line_starts")]
         h = hashlib.sha256()
         h.update(f"folder\0{code_hash()}\0"
-                 f"{config_hash(config, NOT_RESULT | {'decisions'})}".encode())
+                 f"{config_hash(config, _WORK_EXCLUDES)}".encode())
         for r in records:
             h.update(b"\0" + repr([getattr(r.witness.source, n) for n in names]).encode(
                 "utf-8", "surrogatepass"))
@@ -541,13 +555,11 @@ class Cache:
         it ``reads``, and the matches with an end in any of them."""
         from .work import pins_of
 
-        if self._work_config is None or self._work_config[0] is not config:
-            self._work_config = (config, config_hash(config, NOT_RESULT | {"decisions"}))
         deps = sorted(set(work.members) | set(reads))
         ident = (work.id, work.title, [records[i].witness.id for i in work.members],
                  work.witnesses, work.shared)
         files = [(records[i].witness.id, records[i].witness.source.sha256) for i in deps]
-        parts = ("work", code_hash(), self._work_config[1], repr(ident), repr(files),
+        parts = ("work", code_hash(), config_hash(config, _WORK_EXCLUDES), repr(ident), repr(files),
                  repr([p for _, p in pins_of(config.decisions, work.id)]))
         h = hashlib.sha256("\0".join(parts).encode())
         h.update(self._matches_of(records, matches, deps).tobytes())

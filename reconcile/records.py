@@ -88,6 +88,11 @@ class Paragraph:
     end: int
     kind: Kind
 
+    def __reduce__(self) -> tuple[type, tuple[int, int, Kind]]:
+        # rebuilt by the constructor: a frozen dataclass's own __setstate__ looks its
+        # fields up for every object (a third of loading a cached record)
+        return Paragraph, (self.start, self.end, self.kind)
+
 
 @dataclass(frozen=True, slots=True)
 class Removal:
@@ -164,6 +169,9 @@ class Unit:
     end: int
     size: int  # characters of its comparison key (no spaces or punctuation)
     ends: bool = True  # it ends a sentence (a long sentence is cut into clause groups)
+
+    def __reduce__(self) -> tuple[type, tuple[int, int, int, int, bool]]:
+        return Unit, (self.paragraph, self.start, self.end, self.size, self.ends)  # as Paragraph
 
 
 @dataclass(frozen=True, slots=True)
