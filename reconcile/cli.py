@@ -37,7 +37,7 @@ import typer
 from . import __version__
 from .config import Config, load_decisions
 from .policy import (POLICY_HELP, BaselineError, Diff, FailOn, Report, compare, describe,
-                     dumps_baseline, evaluate, is_open_tie, load_baseline, make_baseline,
+                     dumps_baseline, evaluate, load_baseline, make_baseline,
                      parse_fail_on, report_of)
 from .wording import count
 
@@ -479,15 +479,12 @@ def _fill_doc(doc: dict[str, Any], report: Report, diff: Diff | None,
     works = []
     all_kinds: Counter[str] = Counter()
     for w in s["works"]:
-        notes = report.notes.get(w["id"], [])
-        kinds = Counter(n["kind"] for n in notes)
+        notes, review, ties, kinds = report.counts(w["id"])
         all_kinds.update(kinds)
         entry: dict[str, Any] = {
             "id": w["id"], "title": w["title"], "copy_text": w.get("copy_text"),
             "witnesses": [x["id"] for x in w["witnesses"]],
-            "notes": len(notes), "review": sum(1 for n in notes if n.get("review")),
-            "ties": sum(1 for n in notes if is_open_tie(n)),
-            "by_kind": dict(sorted(kinds.items())),
+            "notes": notes, "review": review, "ties": ties, "by_kind": kinds,
         }
         if job.out is not None:
             entry["outputs"] = {k: str(job.out / v) for k, v in work_paths(w["id"], job.config.formats).items()}

@@ -210,18 +210,23 @@ def _part_key(result: Result, i: int, related: Related | None = None) -> str:
     name, not by their place in the folder), its result, the files it was read from, its
     related pairs (its report lists them), the options that shape the files, and the code.
     Not the run's decisions: those that change the work are in its result, and the reports
-    read the rest from ``decisions.js``. Written out by value (``repr``): a pickle also
-    records which objects are one, which a result from a worker process does not keep."""
-    w, c = result.works[i], result.collated[i]
+    read the rest from ``decisions.js``. Written out by value (``repr``); the result's
+    canonical text and notes by the digest of theirs made with the result (unpacking and
+    writing out every work's result was half of a re-run that changed nothing)."""
+    w, c = result.works[i], result.collated.packed(i)
     wits = {f: result.records[f].witness for f in w.members}  # the work's files only
-    sources = [(x.source.id, x.source.encoding, x.source.text, x.text) for x in wits.values()]
     h = hashlib.sha256()
     for part in (code_hash(), SUMMARY_VERSION, result.config.formats,
                  w.id, w.title, w.witnesses, w.shared,
                  [(e.id, e.role, [wits[f].id for f in e.files]) for e in w.editions],
-                 c.canonical, c.notes, c.summary, sources,
+                 c.summary, [(x.source.id, x.source.encoding) for x in wits.values()],
                  (related_of_works(result) if related is None else related).get(w.id, [])):
         h.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
+    for x in wits.values():
+        for text in (x.source.text, x.text):
+            data = text.encode("utf-8", "surrogatepass")
+            h.update(len(data).to_bytes(8, "little") + data)  # its length: texts hold NULs
+    h.update(c.digest.encode())
     return h.hexdigest()
 
 

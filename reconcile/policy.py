@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -83,6 +84,16 @@ class Report:
     summary: dict[str, Any]  # summary.json
     notes: Mapping[str, list[dict[str, Any]]]  # work id -> the "notes" list of its notes.json
 
+    def counts(self, work_id: str) -> tuple[int, int, int, dict[str, int]]:
+        """A work's notes, those to review, those in an open tie, and its notes by kind;
+        from the run's kept counts where the notes are a run's (nothing is unpacked)."""
+        if isinstance(self.notes, _WorkNotes):
+            return self.notes.counts(work_id)
+        notes = self.notes.get(work_id, [])
+        kinds = Counter(n["kind"] for n in notes)
+        return (len(notes), sum(1 for n in notes if n.get("review")),
+                sum(1 for n in notes if is_open_tie(n)), dict(sorted(kinds.items())))
+
     def all_notes(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """(work id, note) for every note, by work id, then offset, then note id."""
         for wid in sorted(self.notes):
@@ -100,6 +111,15 @@ class _WorkNotes(Mapping[str, list[dict[str, Any]]]):
 
     def __getitem__(self, work_id: str) -> list[dict[str, Any]]:
         return list(self._collated[self._of[work_id]].notes_dict()["notes"])
+
+    def counts(self, work_id: str) -> tuple[int, int, int, dict[str, int]]:
+        """:meth:`Report.counts` from the results' summaries (equal to counting the notes:
+        apparatus.summary_of counts them)."""
+        k = self._of.get(work_id)
+        if k is None:
+            return 0, 0, 0, {}
+        s = self._collated.summary(k)
+        return s["notes"], s["review"], self._collated.packed(k).ties, dict(s["by_kind"])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._of)

@@ -681,17 +681,17 @@ def render_index(result: Result,
 
     works = []
     rel = related_of_works(result) if related is None else related
-    for w, c in zip(result.works, result.collated):
-        notes = c.notes
+    for k, w in enumerate(result.works):
+        c = result.collated.packed(k)  # its counts: no result is unpacked
         paths = work_paths(w.id)
         works.append({
             "id": w.id, "title": w.title, "report": paths["report"],
-            "notes_md": paths["notes_md"], "lang": _lang(c.canonical.text),
+            "notes_md": paths["notes_md"], "lang": "zh" if c.cjk else "en",
             "witnesses": len(w.witnesses),
             "roles": sorted(Counter(r.role for r in w.witnesses).items()),
-            "chars": len(c.canonical.text), "notes": len(notes),
-            "review": sum(1 for n in notes if n.review),
-            "by_kind": sorted(Counter(n.kind for n in notes).items()),
+            "chars": c.chars, "notes": c.summary["notes"],
+            "review": c.summary["review"],
+            "by_kind": sorted(c.summary["by_kind"].items()),
             "missing": len(c.summary.get("missing_pages", [])),
             "related": len(rel.get(w.id, ())),
         })

@@ -20,6 +20,7 @@ works are independent tasks.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import re
 from collections import Counter
@@ -41,11 +42,12 @@ from .classify import PUNCTUATION, cut_chars
 from .config import Config, Pin
 from .edition import EditionText, join_pages
 from .pages import outer_markers, points_inside
+from .policy import is_open_tie
 from .evidence import (CharModel, Evidence, Summed, Support, detect_language, general_model,
                        lm_text)
 from .fingerprint import Fingerprinted
 from .group import Work, layout_lines, layout_overlap
-from .normalize import CLAUSE_END, key
+from .normalize import CLAUSE_END, key, mostly_cjk
 from .records import Kind
 from .script import Script, script_of, target
 from .sites import Site, Table, find_sites, site_mask
@@ -80,11 +82,25 @@ class PackedResult:
     body: bytes
     summary: dict[str, Any]
     pins_matched: tuple[int, ...] = ()
+    # what the listings of every work read (the front page, --json), so that they unpack
+    # nothing: notes in an open tie (policy.is_open_tie), the canonical text's length and
+    # whether it is mostly CJK
+    ties: int = 0
+    chars: int = 0
+    cjk: bool = False
+    # the canonical text and notes hashed by value (their ``repr``), for the writer's keys:
+    # the pickle of two equal results may differ (it records which objects are one)
+    digest: str = ""
 
     @classmethod
     def of(cls, result: WorkResult) -> PackedResult:
         body = pickle.dumps((result.canonical, result.notes), protocol=pickle.HIGHEST_PROTOCOL)
-        return cls(body, result.summary, result.pins_matched)
+        ties = sum(1 for n in result.notes if is_open_tie(n.to_dict()))
+        text = result.canonical.text
+        digest = hashlib.sha256(repr((result.canonical, result.notes)).encode(
+            "utf-8", "surrogatepass")).hexdigest()
+        return cls(body, result.summary, result.pins_matched, ties, len(text),
+                   mostly_cjk(text), digest)
 
     def unpack(self, work: Work) -> WorkResult:
         canonical, notes = pickle.loads(self.body)
@@ -95,7 +111,7 @@ class Collated(Sequence[WorkResult]):
     """The works' results, in the order of the works: each unpacked when it is read and not
     kept (but the last, which the writing of one work reads several times), so that a run
     holds its results in a third of the memory. Read the summaries and matched pins with
-    :meth:`summary` and :meth:`pins_matched`, which unpack nothing."""
+    :meth:`summary`, :meth:`pins_matched` and :meth:`packed`, which unpack nothing."""
     __slots__ = ("_works", "_packed", "_last")
 
     def __init__(self, works: Sequence[Work], packed: Sequence[PackedResult]) -> None:
@@ -131,6 +147,9 @@ class Collated(Sequence[WorkResult]):
 
     def pins_matched(self, i: int) -> tuple[int, ...]:
         return self._packed[i].pins_matched
+
+    def packed(self, i: int) -> PackedResult:
+        return self._packed[i]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Collated):
