@@ -62,6 +62,7 @@ from .config import Config
 if TYPE_CHECKING:
     from .fingerprint import Fingerprinted
     from .group import Work
+    from .join import Verdicts
     from .records import Matches
     from .work import PackedResult, WorkResult
 
@@ -175,6 +176,10 @@ class FileKey(str):
 _FOLDER_RESULT = "folder-result:"
 
 
+def _verdicts_slot(place: str) -> str:
+    return "verdicts:" + hashlib.sha256(place.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _folder_slot(place: str) -> str:
     return "folder:" + hashlib.sha256(place.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -224,6 +229,7 @@ class Cache:
         self.work_hits = 0
         self.work_misses = 0
         self.folder_hits = 0
+        self.draft_hits = 0  # works the grouping took as it made them before
         self.stored = 0
         self._used: list[str] = []
         self._wrote = False
@@ -407,7 +413,7 @@ class Cache:
         return {"enabled": self.enabled, "dir": str(self.directory), "hits": self.hits,
                 "misses": self.misses, "work_hits": self.work_hits,
                 "work_misses": self.work_misses, "folder_hits": self.folder_hits,
-                "stored": self.stored}
+                "draft_hits": self.draft_hits, "stored": self.stored}
 
     def entries(self) -> int:
         """Entries in the database (0 if it cannot be read)."""
@@ -467,22 +473,29 @@ class Cache:
 
     # --- the folder stage -------------------------------------------------------------
 
-    def folder_key(self, records: Sequence[Fingerprinted], config: Config) -> str:
-        """Key of the folder stage's result (the join, the works, related files and
-        duplicates): code, the Config fields that can change results (not the decisions,
-        which it does not read), and every record in order, by its source's fields (its
-        id, the sha256 of its text, what its container says of it), which with the
-        per-file options make the record."""
+    @staticmethod
+    def record_tags(records: Sequence[Fingerprinted]) -> list[str]:
+        """A tag of each record: its source's fields hashed (its id, the sha256 of its text,
+        what its container says of it), which with the per-file options make the record."""
         from .records import Source
 
         names = [f.name for f in fields(Source) if f.name not in ("text", "line_starts")]
-        h = hashlib.sha256()
-        h.update(f"folder\0{code_hash()}\0"
-                 f"{config_hash(config, _WORK_EXCLUDES)}".encode())
-        for r in records:
-            h.update(b"\0" + repr([getattr(r.witness.source, n) for n in names]).encode(
-                "utf-8", "surrogatepass"))
+        return [hashlib.sha256(repr([getattr(r.witness.source, n) for n in names]).encode(
+            "utf-8", "surrogatepass")).hexdigest()[:32] for r in records]
+
+    def folder_key(self, tags: Sequence[str], config: Config) -> str:
+        """Key of the folder stage's result (the join, the works, related files and
+        duplicates): code, the Config fields that can change results (not the decisions,
+        which it does not read), and the tags of every record in order
+        (:meth:`record_tags`)."""
+        h = hashlib.sha256(self._join_key(config).encode())
+        for t in tags:
+            h.update(b"\0" + t.encode())
         return h.hexdigest()
+
+    @staticmethod
+    def _join_key(config: Config) -> str:
+        return f"folder\0{code_hash()}\0{config_hash(config, _WORK_EXCLUDES)}"
 
     def lookup_folder(self, place: str, key: str) -> Any | None:
         """The folder stage's result for the folder ``place`` under ``key``, if it is the
@@ -509,6 +522,27 @@ class Cache:
                 self._con.execute("DELETE FROM entries WHERE key = ?", (_FOLDER_RESULT + old,))
             except sqlite3.Error:
                 pass
+
+    def lookup_verdicts(self, place: str, config: Config) -> Verdicts | None:
+        """The last join's verdicts for the folder ``place`` (join.Verdicts), if it ran
+        with the same code and options: whatever files changed since."""
+        if not self.enabled or not place:
+            return None
+        got = self._get(_verdicts_slot(place))
+        if isinstance(got, tuple) and len(got) == 2 and got[0] == self._join_key(config):
+            return got[1]
+        return None
+
+    def store_verdicts(self, place: str, config: Config, verdicts: Verdicts) -> None:
+        """Keep a join's verdicts for ``place`` (replacing the last)."""
+        if place and self.enabled:
+            self._put([(_verdicts_slot(place), "folder", (self._join_key(config), verdicts))],
+                      large=True)
+
+    def drafts(self, config: Config) -> _Drafts:
+        """The works the grouping made before, for it to take again (group.Drafts), under
+        this code and these options."""
+        return _Drafts(self, self._join_key(config))
 
     # --- per work ---------------------------------------------------------------------
 
@@ -619,6 +653,29 @@ class Cache:
         if is_dataclass(result) and "work" in {f.name for f in fields(result)}:
             self._put([(key, "work", result)])
         return result
+
+
+class _Drafts:
+    """A cache's works as the grouping made them (group.Drafts), its keys put under the
+    code and options (``prefix``)."""
+
+    def __init__(self, cache: Cache, prefix: str) -> None:
+        self._cache = cache
+        self._prefix = prefix
+
+    def _key(self, key: str) -> str:
+        return "draft:" + hashlib.sha256(f"{self._prefix}\0{key}".encode()).hexdigest()
+
+    def lookup_drafts(self, keys: Sequence[str]) -> list[Work | None]:
+        from .group import Work
+
+        got = [self._cache._get(self._key(k)) for k in keys]
+        out = [w if isinstance(w, Work) else None for w in got]
+        self._cache.draft_hits += sum(1 for w in out if w is not None)
+        return out
+
+    def store_drafts(self, items: Sequence[tuple[str, Work]]) -> None:
+        self._cache._put([(self._key(k), "draft", w) for k, w in items])
 
 
 class _ReadsView(Sequence):

@@ -263,7 +263,9 @@ class _UI:
         whits = f", {cache['work_hits']} from the cache" if cache and cache.get("enabled") else ""
         _err(f"time: files {files_end - t:.2f} s ({count(self.totals.get('files', 0), 'file')}"
              f"{hits})")
-        served = " from the cache" if cache and cache.get("folder_hits") else ""
+        served = " from the cache" if cache and cache.get("folder_hits") else \
+            f"; {count(cache['draft_hits'], 'work')} as grouped before" \
+            if cache and cache.get("draft_hits") else ""
         _err(f"time: folder {folder_end - files_end:.2f} s (join, works, related, "
              f"duplicates{served})")
         _err(f"time: works {works_end - folder_end:.2f} s "

@@ -28,8 +28,9 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -827,12 +828,26 @@ def _order_votes(t: _Tally, printings: Sequence[tuple[Sequence[int], bool]]):
     return votes
 
 
-def group(records: Sequence[Fingerprinted], matches: Matches,
-          config: Config) -> tuple[list[Work], list[Related]]:
+class Drafts(Protocol):
+    """Where works already made are kept (the cache), by the key of what each is made of
+    (:func:`_component_keys`); the keeper adds the code and options to the key."""
+
+    def lookup_drafts(self, keys: Sequence[str]) -> list[Work | None]: ...
+
+    def store_drafts(self, items: Sequence[tuple[str, Work]]) -> None: ...
+
+
+def group(records: Sequence[Fingerprinted], matches: Matches, config: Config,
+          tags: Sequence[str] = (), drafts: Drafts | None = None
+          ) -> tuple[list[Work], list[Related]]:
     """Works and related files. ``records`` must be sorted by witness id (the pipeline does
-    so), which is what makes the result independent of the order files were found in."""
+    so), which is what makes the result independent of the order files were found in.
+    ``drafts`` (with ``tags``, what each record was made from) serves the works whose files
+    and the matches that touch them are as when it kept them: a re-run with one file
+    changed makes only that file's work again."""
     t = _tally(records, matches)
-    works, work_of = _works(records, t, config)
+    keys = _component_keys(matches, tags) if drafts is not None and tags else None
+    works, work_of = _works(records, t, config, keys, drafts)
     totals = t.totals
     # the tally and the works' temporaries go before the related works' own (together they
     # were the run's largest moment at 10,000 works)
@@ -841,9 +856,11 @@ def group(records: Sequence[Fingerprinted], matches: Matches,
     return works, _related(records, matches, work_of, totals, config)
 
 
-def _works(records: Sequence[Fingerprinted], t: _Tally, config: Config
-           ) -> tuple[list[Work], list[str]]:
-    """The works, and each file's work id."""
+def _works(records: Sequence[Fingerprinted], t: _Tally, config: Config,
+           keys: Callable[[list[list[int]]], list[str]] | None = None,
+           drafts: Drafts | None = None) -> tuple[list[Work], list[str]]:
+    """The works, and each file's work id. ``keys`` names each work by what it is made of,
+    under which ``drafts`` keeps it."""
     n = len(records)
     facts = [pages.facts(r.witness) for r in records]
     names = [pages.in_section(pages.name_page(r.witness.id), f) for r, f in zip(records, facts)]
@@ -919,13 +936,25 @@ def _works(records: Sequence[Fingerprinted], t: _Tally, config: Config
 
     comps_sorted = [sorted(m, key=lambda i: ids[i]) for m in comps.values()]
     # each work's witnesses are its own affair: in worker processes, where there are many
-    drafts = list(shared_map(_work_of_component, (records, t, facts, names, ids, config),
-                             comps_sorted, jobs_of(config.jobs), _POOL_MIN_WORKS))
-    drafts.sort(key=lambda d: ids[d.members[0]])
+    names_of = keys(comps_sorted) if keys is not None and drafts is not None else []
+    made: list[Work | None] = [
+        None if d is None else _placed(d, m) for d, m in zip(
+            drafts.lookup_drafts(names_of), comps_sorted)] if names_of and drafts else \
+        [None] * len(comps_sorted)
+    todo = [k for k, d in enumerate(made) if d is None]
+    for k, d in zip(todo, shared_map(_work_of_component, (records, t, facts, names, ids, config),
+                                     [comps_sorted[k] for k in todo], jobs_of(config.jobs),
+                                     _POOL_MIN_WORKS)):
+        made[k] = d
+    if names_of and drafts is not None:
+        drafts.store_drafts([(names_of[k], _placed(made[k], comps_sorted[k], back=True))
+                             for k in todo])
+    drafts_ = [d for d in made if d is not None]
+    drafts_.sort(key=lambda d: ids[d.members[0]])
     works: list[Work] = []
     used: set[str] = set()
     work_of = [""] * n
-    for draft in drafts:
+    for draft in drafts_:
         first = ids[draft.members[0]]
         wid = _slug(first)
         k = 2
@@ -942,6 +971,60 @@ def _works(records: Sequence[Fingerprinted], t: _Tally, config: Config
 
 #: Below this many works, a process pool costs more than building them here.
 _POOL_MIN_WORKS = 64
+
+
+def _placed(work: Work, members: Sequence[int], back: bool = False) -> Work:
+    """A work made of ``members`` (indices into the records, in order) with its files
+    named by their place among them (``back``), or from those places again: what a work is
+    made of does not depend on where its files stand in the folder, only on their order."""
+    place = {f: i for i, f in enumerate(members)} if back else dict(enumerate(members))
+    return replace(work, members=tuple(place[f] for f in work.members),
+                   editions=tuple(replace(e, files=tuple(place[f] for f in e.files))
+                                  for e in work.editions))
+
+
+def _component_keys(matches: Matches, tags: Sequence[str]
+                    ) -> Callable[[list[list[int]]], list[str]]:
+    """``keys(works)``: for each work (its files' indices, in order) a key of everything
+    :func:`_work_of_component` reads: its files (their ``tags``), the matches between them
+    (by their files' places in the work, in the matches' order, which is the folder's
+    order of the files and so the same among them wherever they stand) and which of their
+    units match a file of another work (a file's first and last such unit is a page
+    edge, :func:`_junctions`). Whatever else is in the folder does not enter."""
+    across = matches.where(matches.wa != matches.wb)
+
+    def keys(works: list[list[int]]) -> list[str]:
+        n = len(tags)
+        comp = np.full(n, -1, dtype=np.int64)
+        place = np.zeros(n, dtype=np.int64)
+        for k, members in enumerate(works):
+            comp[members] = k
+            place[members] = np.arange(len(members))
+        ca, cb = comp[across.wa], comp[across.wb]
+        inside = np.flatnonzero(ca == cb)
+        inside = inside[np.argsort(ca[inside], kind="stable")]
+        rows = np.stack([place[across.wa[inside]], across.ua[inside],
+                         place[across.wb[inside]], across.ub[inside]], axis=1)
+        starts = np.searchsorted(ca[inside], np.arange(len(works) + 1))
+        out = np.flatnonzero(ca != cb)
+        ends = np.concatenate([np.stack([across.wa[out], across.ua[out]], axis=1),
+                               np.stack([across.wb[out], across.ub[out]], axis=1)])
+        ends = np.unique(ends, axis=0) if len(ends) else ends.reshape(0, 2)
+        ec = comp[ends[:, 0]]
+        order = np.argsort(ec, kind="stable")
+        ends, ec = ends[order], ec[order]
+        ends = np.stack([place[ends[:, 0]], ends[:, 1]], axis=1)
+        e_starts = np.searchsorted(ec, np.arange(len(works) + 1))
+        got = []
+        for k, members in enumerate(works):
+            within, outside = rows[starts[k]:starts[k + 1]], ends[e_starts[k]:e_starts[k + 1]]
+            h = hashlib.sha256(f"{len(within)} {len(outside)}\0".encode())
+            h.update("\0".join(tags[f] for f in members).encode())
+            h.update(np.ascontiguousarray(within).tobytes())
+            h.update(np.ascontiguousarray(outside).tobytes())
+            got.append(h.hexdigest())
+        return got
+    return keys
 
 
 def _work_of_component(shared: tuple[Sequence[Fingerprinted], _Tally,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -171,17 +172,29 @@ def candidates(records: Sequence[Fingerprinted], config: Config,
                bands: Bands | None = None) -> np.ndarray:
     """Candidate pairs of the folder, once each, in order: rows ``(smaller, larger)``.
     ``bands``: the records' keys where the records no longer hold them."""
+    return _refs_of(unit_refs(records), _candidate_places(records, config, bands))
+
+
+def _refs_of(refs: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """Pairs given by their units' places among the folder's units (``a << 32 | b``) as
+    rows of the units' refs."""
+    return np.stack([refs[(places >> np.uint64(32)).astype(np.int64)],
+                     refs[(places & np.uint64(0xFFFFFFFF)).astype(np.int64)]], axis=1)
+
+
+def _candidate_places(records: Sequence[Fingerprinted], config: Config,
+                      bands: Bands | None) -> np.ndarray:
+    """:func:`candidates` as their units' places, ``a << 32 | b``, distinct and sorted."""
     own = bands is None
     store = Bands.of(records) if bands is None else bands
     try:
-        refs = unit_refs(records)
         order = store.order(records)
-        if len(order) != len(refs):
+        if len(order) != sum(len(r.units) for r in records):
             raise ValueError("the bands hold other records than those given")
         # the bands in the pool's workers where the folder is large (each keeps its bands'
         # pairs once; the union is the same whoever found a pair)
         b = store.count
-        jobs = jobs_of(config.jobs) if len(refs) >= _POOL_MIN_UNITS else 1
+        jobs = jobs_of(config.jobs) if len(order) >= _POOL_MIN_UNITS else 1
         shares = [tuple(range(j, b, jobs)) for j in range(jobs)]
         kept = np.zeros(0, dtype=np.uint64)
         for got in shared_map(_band_pairs, (store, order, config), shares, jobs,
@@ -190,8 +203,7 @@ def candidates(records: Sequence[Fingerprinted], config: Config,
     finally:
         if own:
             store.close()
-    return np.stack([refs[(kept >> np.uint64(32)).astype(np.int64)],
-                     refs[(kept & np.uint64(0xFFFFFFFF)).astype(np.int64)]], axis=1)
+    return kept
 
 
 # Below this many units in the folder, the bands are cut into buckets in this process.
@@ -332,9 +344,93 @@ def join(records: Sequence[Fingerprinted], config: Config, bands: Bands | None =
          ) -> Matches:
     """All confirmed unit matches in the folder, within and across files, in order.
     ``bands``: the records' bucket keys where the records no longer hold them."""
-    pairs = candidates(records, config, bands)
-    jobs = 1 if len(pairs) < _POOL_MIN_PAIRS else jobs_of(config.jobs)
-    cuts = np.linspace(0, len(pairs), jobs + 1).astype(int).tolist()
+    return join_again(records, config, bands)[0]
+
+
+@dataclass(frozen=True, eq=False)
+class Verdicts:
+    """What a join decided, by file: every candidate pair it scored, as its units' places
+    among the folder's units (``a << 32 | b``, sorted; file ``i``'s units from
+    ``first[i]``), and the ones it kept (their places among the pairs, ``kept``, with their
+    containment and Jaccard). The files are named by ``tags``, which say what a file's
+    record was made from (the cache's: its id and content). A pair's verdict reads only
+    its two units and the options, so a later join of the folder scores again only pairs
+    with a file it did not see (:func:`join_again`)."""
+
+    tags: tuple[str, ...]
+    first: np.ndarray  # int64, one a file and the total last
+    pairs: np.ndarray  # uint64
+    kept: np.ndarray  # int64
+    containment: np.ndarray  # float64, one a kept pair
+    jaccard: np.ndarray
+
+
+def join_again(records: Sequence[Fingerprinted], config: Config, bands: Bands | None = None,
+               tags: Sequence[str] = (), before: Verdicts | None = None
+               ) -> tuple[Matches, Verdicts]:
+    """:func:`join`, and its verdicts under ``tags`` (one a record); the pairs whose two
+    files ``before`` saw (the same tags, under the same options: the caller's to say) take
+    its verdict instead of being scored. The same matches either way."""
+    first = np.zeros(len(records) + 1, dtype=np.int64)
+    np.cumsum([len(r.units) for r in records], out=first[1:])
+    places = _candidate_places(records, config, bands)
+    refs = unit_refs(records)
+    known, scores = _known(places, first, tags, before)
+    todo = _refs_of(refs, places[~known]) if known is not None else _refs_of(refs, places)
+    del refs
+    jobs = 1 if len(todo) < _POOL_MIN_PAIRS else jobs_of(config.jobs)
+    cuts = np.linspace(0, len(todo), jobs + 1).astype(int).tolist()
     slices = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
-    return Matches.joined(list(shared_map(_confirm_slice, (records, pairs, config), slices,
-                                          jobs, least=2, chunksize=1)))
+    scored = Matches.joined(list(shared_map(_confirm_slice, (records, todo, config), slices,
+                                            jobs, least=2, chunksize=1)))
+    del todo
+    at = _places_of(scored, first)
+    if scores is not None:  # the pairs already decided, merged in by place
+        at, c, j = (np.concatenate(x) for x in (
+            (at, scores[0]), (scored.containment, scores[1]), (scored.jaccard, scores[2])))
+        order = np.argsort(at, kind="stable")
+        at, c, j = at[order], c[order], j[order]
+    else:
+        c, j = scored.containment, scored.jaccard
+    # each kept pair's row among the candidates: the matches are the candidates' order
+    kept = np.searchsorted(places, at).astype(np.int64)
+    low = np.uint64(0xFFFFFFFF)
+    ua_at, ub_at = (at >> np.uint64(32)).astype(np.int64), (at & low).astype(np.int64)
+    wa = np.searchsorted(first, ua_at, side="right") - 1
+    wb = np.searchsorted(first, ub_at, side="right") - 1
+    matches = Matches(wa, ua_at - first[wa], wb, ub_at - first[wb], c, j)
+    return matches, Verdicts(tuple(tags), first, places, kept, c, j)
+
+
+def _places_of(m: Matches, first: np.ndarray) -> np.ndarray:
+    """Each match's pair as its units' places, ``a << 32 | b``."""
+    return ((first[m.wa] + m.ua).astype(np.uint64) << np.uint64(32)) | \
+        (first[m.wb] + m.ub).astype(np.uint64)
+
+
+def _known(places: np.ndarray, first: np.ndarray, tags: Sequence[str],
+           before: Verdicts | None
+           ) -> tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+    """Which candidate pairs ``before`` decided (a mask over ``places``), and the places
+    and scores of those it kept; ``(None, None)`` without a ``before``."""
+    if before is None or not len(tags) or not len(places):
+        return None, None
+    old_of = {t: i for i, t in enumerate(before.tags)}
+    old = np.array([old_of.get(t, -1) for t in tags], dtype=np.int64)
+    # a file of the same tag has the same units: its units' places move by one offset
+    shift = np.where(old >= 0, before.first[np.maximum(old, 0)] - first[:-1], 0)
+    seen = old >= 0
+    a = (places >> np.uint64(32)).astype(np.int64)
+    b = (places & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    fa = np.searchsorted(first, a, side="right") - 1
+    fb = np.searchsorted(first, b, side="right") - 1
+    both = seen[fa] & seen[fb]
+    was = ((a + shift[fa]).astype(np.uint64) << np.uint64(32)) | (b + shift[fb]).astype(np.uint64)
+    del a, b, fa, fb
+    pos = np.minimum(np.searchsorted(before.pairs, was), max(len(before.pairs) - 1, 0))
+    known = both & (before.pairs[pos] == was) if len(before.pairs) else np.zeros(len(places), bool)
+    k = np.minimum(np.searchsorted(before.kept, pos), max(len(before.kept) - 1, 0))
+    hit = known & (before.kept[k] == pos) if len(before.kept) else np.zeros(len(places), bool)
+    k = k[hit]
+    return known, (places[hit], before.containment[k], before.jaccard[k])
+

@@ -22,7 +22,7 @@ from .config import Config
 from .duplicates import Duplicate, across_files, within_file
 from .fingerprint import Fingerprinted, fingerprint
 from .group import Related, Work, group
-from .join import Bands, join
+from .join import Bands, join_again
 from .containers import is_container, read_container
 from .read import Url, discover, is_url, kind_of, read_bytes, read_source, relative_id
 from .records import Matches, ReadError, Source
@@ -97,15 +97,27 @@ def _analyse(records: list[Fingerprinted], errors: Sequence[ReadError], config: 
     where the records no longer hold them (closed once the join has read them)."""
     recs = tuple(sorted(records, key=lambda r: r.witness.id))
     records.clear()
-    key = cache.folder_key(recs, config) if cache is not None and place else ""
+    tags = cache.record_tags(recs) if cache is not None and place else []
+    key = cache.folder_key(tags, config) if cache is not None and place else ""
     got = cache.lookup_folder(place, key) if key and cache is not None else None
-    matches = join(recs, config, bands) if got is None else got[0]
+    if got is None:
+        # the last join of this folder decided the pairs of the files it saw: a re-run
+        # with a file changed scores only that file's pairs
+        before = cache.lookup_verdicts(place, config) if key and cache is not None else None
+        matches, verdicts = join_again(recs, config, bands, tags, before)
+        del before
+        if key and cache is not None:
+            cache.store_verdicts(place, config, verdicts)
+        del verdicts
+    else:
+        matches = got[0]
     if bands is not None:
         bands.close()
     recs = tuple(r.lean() for r in recs)
     give_back()
     if got is None:
-        works, related = group(recs, matches, config)
+        works, related = group(recs, matches, config, tags,
+                               cache.drafts(config) if key and cache is not None else None)
         dups = within_file(recs, matches, config) + across_files(recs, matches, works, config)
         if key and cache is not None:
             cache.store_folder(place, key, (matches, tuple(works), tuple(related), tuple(dups)))

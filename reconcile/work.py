@@ -132,8 +132,8 @@ class Collated(Sequence[WorkResult]):
         return len(self._packed)
 
     def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+        if isinstance(i, slice):  # the results of those works, still packed
+            return Collated(self._works[i], self._packed[i])
         i = range(len(self))[i]  # a negative index, or IndexError
         last = self._last
         if last is not None and last[0] == i:

@@ -60,8 +60,9 @@ def cached_run(folder: Path, cache_dir: Path, config: Config = CONFIG):
 def test_second_run_is_served_from_the_cache_with_the_same_output(
         tmp_path: Path, reference: dict[str, bytes]) -> None:
     r1, c1, w1 = cached_run(SEEDS, tmp_path / "cache")
-    # the files, the folder stage (its result, and the folder's entry naming it), the works
-    assert (c1.hits, c1.misses, c1.stored) == (0, 5, 5 + 2 + len(r1.works))
+    # the files, the folder stage (its result, the folder's entry naming it, the join's
+    # verdicts, each work as grouped), the works
+    assert (c1.hits, c1.misses, c1.stored) == (0, 5, 5 + 3 + 2 * len(r1.works))
     assert c1.work_misses == len(r1.works) == 3 and c1.folder_hits == 0
     r2, c2, w2 = cached_run(SEEDS, tmp_path / "cache")
     assert (c2.hits, c2.misses, c2.stored) == (5, 0, 0)
@@ -79,10 +80,29 @@ def test_a_changed_file_is_recomputed_and_only_it(tmp_path: Path) -> None:
     p = folder / "002_0eb4157994b25008.txt"
     p.write_text(p.read_text("utf-8").replace("推进清徐老陈醋", "推进清徐老犇醋"), "utf-8")
     entries = Cache(tmp_path / "cache").entries()
-    result, cache, _ = cached_run(folder, tmp_path / "cache")
+    from reconcile import join as J
+    scored = []
+    real = J.confirm
+
+    def confirm(records, pairs, config):  # the pairs the join scores, by file
+        scored.extend((records[a >> 32].witness.id, records[b >> 32].witness.id)
+                      for a, b in pairs.tolist())
+        return real(records, pairs, config)
+    J.confirm = confirm
+    try:
+        result, cache, _ = cached_run(folder, tmp_path / "cache")
+    finally:
+        J.confirm = real
     assert (cache.hits, cache.misses, cache.folder_hits) == (4, 1, 0)
+    # the join scores again only the pairs of the changed file: the last join's verdicts
+    # stand for the rest
+    assert scored and all(p.name in pair for pair in scored)
     # the folder stage's entry of the folder is replaced, not kept beside the old one
-    assert Cache(tmp_path / "cache").entries() - entries == 1 + cache.work_misses
+    # (and beside the changed file's record and works, its work as grouped anew; the
+    # works it is no part of are taken as grouped before)
+    assert cache.draft_hits >= 1
+    assert Cache(tmp_path / "cache").entries() - entries == \
+        1 + cache.work_misses + len(result.works) - cache.draft_hits
     # the work of the changed file is collated again; works it is no part of need not be
     assert cache.work_misses >= 1 and cache.work_hits + cache.work_misses == len(result.works)
     edited = next(r for r in result.records if r.witness.id == p.name)

@@ -256,3 +256,66 @@ def test_the_files_sharing_index_gives_the_sets_its_pairs_make(pairs) -> None:
     assert dict(got) == {a: frozenset(bs) for a, bs in want.items()}
     assert list(got) == sorted(want) and len(got) == len(want)
     assert all(got.get(w, frozenset()) == frozenset() for w in range(-1, n + 2) if w not in want)
+
+
+class _Kept:
+    """Drafts kept in a dict (the cache's part in a run)."""
+
+    def __init__(self) -> None:
+        self.kept: dict = {}
+        self.served = 0
+
+    def lookup_drafts(self, keys):
+        got = [self.kept.get(k) for k in keys]
+        self.served += sum(1 for g in got if g is not None)
+        return got
+
+    def store_drafts(self, items) -> None:
+        self.kept.update(items)
+
+
+@pytest.fixture(scope="module")
+def two_folders(tmp_path_factory):
+    """Two synthetic folders' files (pages, a digest, an article, another work), each also
+    with a sentence added: (name, text) pairs to draw folders from."""
+    files = []
+    for script, seed in (("cjk", 3), ("latin", 4)):
+        root = tmp_path_factory.mktemp(f"drafts-{script}")
+        synth.folder(root, script, seed)
+        for p in sorted(root.iterdir()):
+            text = p.read_text("utf-8")
+            extra = "另有一句新加的话，与别处无关。" if script == "cjk" else \
+                "Another sentence was added here, unlike any other."
+            files.append((f"{script}-{p.name}", text, text + "\n\n" + extra))
+    return files
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_works_taken_as_grouped_before_are_the_works_grouped_again(two_folders, data) -> None:
+    # a re-run takes the works whose files, and the matches that touch them, are as they
+    # were; the works are those a grouping from nothing makes, whatever changed
+    from reconcile.group import group
+    from reconcile.join import join
+
+    from .helpers import record
+
+    def pick():
+        chosen = data.draw(st.lists(st.sampled_from(two_folders), unique_by=lambda f: f[0],
+                                    min_size=1))
+        return [(n, b if data.draw(st.booleans()) else a) for n, a, b in sorted(chosen)]
+
+    def grouped(files, kept=None):
+        recs = [record(text, name) for name, text in files]
+        tags = [f"{name}\0{hash(text)}" for name, text in files]
+        return group(recs, join(recs, CONFIG), CONFIG, tags, kept)
+    kept = _Kept()
+    grouped(pick(), kept)
+    now = pick()
+    again = grouped(now, kept)
+    assert again == grouped(now)
+    # the same files again: every work is taken as it was made
+    before = kept.served
+    assert grouped(now, kept) == again
+    assert kept.served - before == len(again[0])

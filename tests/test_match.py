@@ -194,3 +194,73 @@ def test_a_run_with_its_bucket_keys_in_files_gives_the_same_result(monkeypatch) 
     assert len(held.matches) > 0
     assert summary(moved) == summary(held)
     assert [c.notes_dict() for c in moved.collated] == [c.notes_dict() for c in held.collated]
+
+
+def _same_matches(a, b) -> bool:
+    return all(np.array_equal(getattr(a, f), getattr(b, f))
+               for f in ("wa", "ua", "wb", "ub", "containment", "jaccard"))
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.data())
+def test_a_join_that_reuses_the_last_verdicts_finds_what_a_fresh_one_finds(data) -> None:
+    # the last join saw some files (some since changed, some gone); this one scores only
+    # the pairs with a file it did not see, and must find the same matches, in order
+    from reconcile import join as J
+    from tests import synth
+
+    seed = data.draw(st.integers(0, 50))
+    texts = []
+    for s, script in ((seed, "cjk"), (seed + 1, "latin")):
+        paras = synth.report(s, script, paragraphs=5)
+        texts += [synth.render(paras, script), synth.digest(paras, script, s),
+                  synth.render(paras[::2], script)]
+    pool = [(f"{i}.txt", t) for i, t in enumerate(texts)]
+    before_files = data.draw(st.lists(st.sampled_from(pool), unique_by=lambda x: x[0]))
+    now_files = data.draw(st.lists(st.sampled_from(pool), unique_by=lambda x: x[0],
+                                   min_size=1))
+    changed = data.draw(st.sets(st.sampled_from([n for n, _ in pool])))
+    # a file changed since: the same name, another text (and so another tag)
+    now_files = [(n, t + "新增一句，内容不同。" if n in changed else t) for n, t in now_files]
+
+    def recs_tags(files):
+        recs = [record(t, n) for n, t in sorted(files)]
+        return recs, [f"{n}\0{hash(r.witness.text)}" for (n, _), r in zip(sorted(files), recs)]
+    old, old_tags = recs_tags(before_files)
+    _, verdicts = J.join_again(old, CONFIG, tags=old_tags)
+    recs, tags = recs_tags(now_files)
+    scored: list[int] = []
+    real = J.confirm
+
+    def counting(records, pairs, config):
+        scored.append(len(pairs))
+        return real(records, pairs, config)
+    J.confirm = counting
+    try:
+        again, _ = J.join_again(recs, CONFIG, tags=tags, before=verdicts)
+    finally:
+        J.confirm = real
+    fresh = J.join(recs, CONFIG)
+    assert _same_matches(again, fresh)
+
+    # scored: exactly the candidate pairs the last join did not score, its units named by
+    # their file's tag
+    def named(rs, ts):
+        return {((ts[a >> 32], a & 0xFFFFFFFF), (ts[b >> 32], b & 0xFFFFFFFF))
+                for a, b in J.candidates(rs, CONFIG).tolist()}
+    seen = named(old, old_tags)
+    assert sum(scored) == len(named(recs, tags) - seen)
+
+
+def test_the_verdicts_of_a_join_keep_its_pairs_and_matches() -> None:
+    from reconcile import join as J
+    from tests import synth
+
+    paras = synth.report(7, "cjk", paragraphs=6)
+    recs = [record(synth.render(paras, "cjk"), "a.txt"),
+            record(synth.digest(paras, "cjk", 7), "b.txt")]
+    matches, v = J.join_again(recs, CONFIG, tags=["a", "b"])
+    assert _same_matches(matches, J.join(recs, CONFIG))
+    assert len(v.kept) == len(matches) > 0 and np.all(np.diff(v.pairs.astype(np.int64)) > 0)
+    assert v.tags == ("a", "b") and v.first.tolist() == [0, len(recs[0].units),
+                                                          len(recs[0].units) + len(recs[1].units)]
