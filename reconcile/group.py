@@ -146,9 +146,14 @@ class Related:
     passages: tuple[Passage, ...]
 
     def to_dict(self) -> dict[str, object]:
+        # Passage.to_dict written out: summary.json and every report list every pair's
+        # passages (tens of thousands at 1,000 works)
         return {"file": self.file, "work": self.work, "with": self.other,
                 "coverage": self.coverage, "chars": self.chars,
-                "passages": [p.to_dict() for p in self.passages]}
+                "passages": [{"file": p.at.file, "line": p.at.line, "column": p.at.column,
+                              "in": {"file": p.other.file, "line": p.other.line,
+                                     "column": p.other.column}, "text": p.text}
+                             for p in self.passages]}
 
 
 class _UnionFind:

@@ -244,8 +244,8 @@ def _reuse(out: Path, stage: Path, before: dict[str, str]) -> bool:
             with open(out / rel, "rb") as fh:
                 if _digest(fh.read()) != digest:
                     raise FileNotFoundError(rel)
+        _make_folders(stage, before)
         for rel in before:
-            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(out / rel, stage / rel)
     except OSError:
         for rel in before:
@@ -269,8 +269,17 @@ def _stage_part(shared: tuple[Result, Related, Path, Path, dict[str, Any]], i: i
         if isinstance(before, dict) and before.get("key") == key and \
                 isinstance(before.get("files"), dict) and _reuse(out, stage, before["files"]):
             return _Staged(sorted(before["files"]), key, before["files"])
-    digests = {rel: _write_plain(stage / rel, text) for rel, text in _part((result, related), i)}
+    files = _part((result, related), i)
+    _make_folders(stage, (rel for rel, _ in files))
+    digests = {rel: _write_plain(stage / rel, text, made=True) for rel, text in files}
     return _Staged(sorted(digests), key, digests)
+
+
+def _make_folders(stage: Path, rels: Iterable[str]) -> None:
+    """The folders under ``stage`` that the files ``rels`` go in, each made once (a work's
+    dozen files are in two)."""
+    for folder in sorted({os.path.dirname(rel) for rel in rels} - {""}):
+        os.makedirs(stage / folder, exist_ok=True)
 
 
 def write(result: Result, out: Path, force: bool = False,
@@ -405,17 +414,19 @@ def _discard(old: Path, allowed: set[str]) -> set[str]:
     return left
 
 
-def _write_plain(path: Path, text: str | bytes | Iterable[str]) -> str:
-    """Write ``text`` (or its UTF-8 bytes, or its pieces) as it is: the results use "\\n"
-    on every system. The digest of what was written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_plain(path: Path, text: str | bytes | Iterable[str], made: bool = False) -> str:
+    """Write ``text`` (or its UTF-8 bytes, or its pieces) as it is, to a new file (made
+    with the mode the user's umask gives) in a staging folder (``made``: its folder is
+    there already): the results use "\\n" on every system. The digest of what was
+    written."""
+    if not made:
+        path.parent.mkdir(parents=True, exist_ok=True)
     h = hashlib.blake2b(digest_size=16)
-    with open(path, "wb") as fh:
+    with open(path, "xb") as fh:
         for piece in [text] if isinstance(text, (str, bytes)) else text:
             data = piece.encode("utf-8") if isinstance(piece, str) else piece
             fh.write(data)
             h.update(data)
-    os.chmod(path, 0o666 & ~_UMASK)
     return h.hexdigest()
 
 

@@ -319,3 +319,12 @@ def test_works_taken_as_grouped_before_are_the_works_grouped_again(two_folders, 
     before = kept.served
     assert grouped(now, kept) == again
     assert kept.served - before == len(again[0])
+
+
+def test_a_related_pair_lists_its_passages_as_they_list_themselves() -> None:
+    from reconcile.group import Passage, Place, Related
+
+    ps = (Passage(Place("a.txt", 3, 1), Place("b.txt", 9, 4), "共同的一句"),
+          Passage(Place("a.txt", 5, 2), Place("b.txt", 1, 1), "another"))
+    r = Related("a.txt", "w1", "b.txt", 0.25, 12, ps)
+    assert r.to_dict()["passages"] == [p.to_dict() for p in ps]
