@@ -79,6 +79,22 @@ def test_a_bucket_larger_than_the_cap_is_joined_as_a_star() -> None:
     assert (pairs[:, 0] < pairs[:, 1]).all()
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=40), st.integers(2, 8), st.randoms())
+def test_bucket_pairs_are_every_pair_of_a_bucket_or_its_star(keys, cap, rnd) -> None:
+    refs = list(range(0, 3 * len(keys), 3))
+    rnd.shuffle(refs)  # the members of a bucket come in any order
+    want = set()
+    for k in set(keys):
+        members = sorted(r for r, x in zip(refs, keys) if x == k)
+        if len(members) <= cap:
+            want |= {(a, b) for i, a in enumerate(members) for b in members[i + 1:]}
+        else:
+            want |= {(members[0], b) for b in members[1:]}
+    got = bucket_pairs(np.array(keys, dtype=np.uint64), np.array(refs, dtype=np.int64), cap)
+    assert sorted(map(tuple, got.tolist())) == sorted(want)
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.text(alphabet="政府工作报告发展建设推进城市经济产业新城大盂孟太原全面加快，。", min_size=20, max_size=200))
 def test_a_text_always_matches_its_own_copy(text: str) -> None:
