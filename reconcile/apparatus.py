@@ -30,10 +30,12 @@ from .classify import (ADDITION, DELETION, INTRUSION, NOTE_KINDS, OMISSION, PRIO
                        WHITESPACE, classify)
 from .config import Config
 from .normalize import key
+from .records import by_fields
 from .sites import Site, Table
 from .tokens import is_cjk_token, sep_key
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class WitnessRef:
     id: str  # the witness (edition)
@@ -49,6 +51,7 @@ class WitnessRef:
         return out
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Reading:
     text: str
@@ -58,6 +61,7 @@ class Reading:
         return {"text": self.text, "witnesses": [w.to_dict() for w in self.witnesses]}
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Note:
     id: str

@@ -32,12 +32,13 @@ from .choice import Choice, Lone, vote_case
 from .clean import is_heading
 from .config import Config
 from .normalize import CLAUSE_END
-from .records import Kind, Paragraph
+from .records import Kind, Paragraph, by_fields
 from .script import Script, convert_runs, differs_in_script_only, in_script
 from .sites import Table
 from .tokens import is_cjk_token, sep_key
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Canonical:
     """The canonical text of a work and its paragraphs (``text`` has no final newline)."""

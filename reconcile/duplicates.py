@@ -13,9 +13,10 @@ from .arrays import ranks
 from .config import Config
 from .fingerprint import Fingerprinted, unit_numbers
 from .group import Place, Work, _UnionFind
-from .records import Kind, Matches
+from .records import Kind, Matches, by_fields
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Duplicate:
     kind: str  # within-file, across-files

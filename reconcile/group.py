@@ -41,9 +41,10 @@ from .config import Config
 from .fingerprint import Fingerprinted, shingles, unit_numbers
 from .normalize import fold, key
 from .pool import give_back, jobs_of, shared_map
-from .records import Kind, Matches, Witness
+from .records import Kind, Matches, Witness, by_fields
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Place:
     file: str
@@ -54,6 +55,7 @@ class Place:
         return {"file": self.file, "line": self.line, "column": self.column}
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class WitnessRole:
     """A witness as ``summary.json`` lists it: an edition and its page files in order."""
@@ -82,6 +84,7 @@ class WitnessRole:
         return out
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class SharedParagraphs:
     """A paragraph of one witness and a paragraph of another that share text."""
@@ -99,6 +102,7 @@ class SharedParagraphs:
                 "chars": self.chars, "containment": self.containment}
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Edition:
     """A witness of a work: one printing, made of one or more page files in page order."""
@@ -108,6 +112,7 @@ class Edition:
     role: str  # edition, digest, duplicate
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Work:
     id: str
@@ -124,6 +129,7 @@ class Work:
         return self.witnesses[0].id if self.witnesses else ""
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Passage:
     at: Place
@@ -134,6 +140,7 @@ class Passage:
         return {**self.at.to_dict(), "in": self.other.to_dict(), "text": self.text}
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Related:
     """A file that shares some text with another work, too little to be an edition of it."""

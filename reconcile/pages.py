@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 
 from .clean import ends_paragraph
-from .records import Kind, Witness
+from .records import Kind, Witness, by_fields
 
 # --- one file ---------------------------------------------------------------------------------
 
@@ -408,6 +408,7 @@ def strong_links(facts_: Sequence[PageFacts], names: Sequence[NamePage | None]
 # --- printings -----------------------------------------------------------------------------------
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Missing:
     """A page a printing refers to that the folder lacks."""

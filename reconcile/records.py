@@ -8,11 +8,26 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
+
+
+def by_fields(cls: type[T]) -> type[T]:
+    """Pickle a frozen dataclass by its constructor and its fields' values: a frozen
+    dataclass's own ``__setstate__`` looks its fields up again for every object it loads
+    (a third of loading a cached record; the cache and the workers load hundreds of
+    thousands of units, notes and places)."""
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, tuple(getattr(self, n) for n in names)
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
+    return cls
 
 
 class ErrorKind(str, Enum):
@@ -80,6 +95,7 @@ class Kind(str, Enum):
     BODY = "body"
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph of a cleaned witness: ``text[start:end]``."""
@@ -88,12 +104,8 @@ class Paragraph:
     end: int
     kind: Kind
 
-    def __reduce__(self) -> tuple[type, tuple[int, int, Kind]]:
-        # rebuilt by the constructor: a frozen dataclass's own __setstate__ looks its
-        # fields up for every object (a third of loading a cached record)
-        return Paragraph, (self.start, self.end, self.kind)
 
-
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Removal:
     """Something the printing added that cleaning took out, kept so it can be shown.
@@ -159,6 +171,7 @@ class Witness:
         return sum(p.end - p.start for p in self.paragraphs if p.kind is Kind.BODY)
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Unit:
     """A sentence, or a piece of a long sentence cut at clause boundaries: the unit that is
@@ -169,9 +182,6 @@ class Unit:
     end: int
     size: int  # characters of its comparison key (no spaces or punctuation)
     ends: bool = True  # it ends a sentence (a long sentence is cut into clause groups)
-
-    def __reduce__(self) -> tuple[type, tuple[int, int, int, int, bool]]:
-        return Unit, (self.paragraph, self.start, self.end, self.size, self.ends)  # as Paragraph
 
 
 @dataclass(frozen=True, slots=True)

@@ -381,3 +381,21 @@ def test_a_runs_results_are_kept_packed_and_read_back_whole(tmp_path: Path) -> N
     with Cache(tmp_path / "cache") as c2:
         rows = c2._con.execute("SELECT value FROM entries WHERE kind = 'work'").fetchall()
     assert len(rows) == 3 and all(isinstance(pickle.loads(v), PackedResult) for (v,) in rows)
+
+
+def test_records_pickle_by_their_constructor_and_come_back_equal() -> None:
+    # the cache and the workers load hundreds of thousands of units, notes and places: by
+    # the constructor, not a __setstate__ that looks the fields up for each (by_fields)
+    import pickle
+    import pickletools
+
+    result = run(SEEDS, CONFIG)
+    rec = result.records[0]
+    work = result.works[0]
+    things = [rec.units[0], rec.witness.paragraphs[0], work, work.witnesses[0],
+              result.collated[0].notes[0], result.collated[0].canonical]
+    things += [r for r in result.related[:1]] + [d for d in result.duplicates[:1]]
+    for x in things:
+        data = pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL)
+        assert pickle.loads(data) == x
+        assert "BUILD" not in {op.name for op, _, _ in pickletools.genops(data)}, type(x)
