@@ -237,20 +237,21 @@ def _digest(data: bytes) -> str:
 def _reuse(out: Path, stage: Path, before: dict[str, str]) -> bool:
     """Link the last run's files of a part into the staging folder, if each still holds
     what that run wrote (its digest); False (and nothing linked) where one does not."""
+    src, dst = os.fspath(out) + os.sep, os.fspath(stage) + os.sep
     try:
         for rel, digest in before.items():
-            if os.path.islink(out / rel):  # not ours, whatever it holds
+            if os.path.islink(src + rel):  # not ours, whatever it holds
                 raise FileNotFoundError(rel)
-            with open(out / rel, "rb") as fh:
+            with open(src + rel, "rb") as fh:
                 if _digest(fh.read()) != digest:
                     raise FileNotFoundError(rel)
         _make_folders(stage, before)
         for rel in before:
-            os.link(out / rel, stage / rel)
+            os.link(src + rel, dst + rel)
     except OSError:
         for rel in before:
             try:
-                os.unlink(stage / rel)
+                os.unlink(dst + rel)
             except FileNotFoundError:
                 pass
         return False
@@ -393,15 +394,18 @@ def _discard(old: Path, allowed: set[str]) -> set[str]:
     """Remove the files of the old results the manifest lists (and the folders they leave
     empty); returns what else is there (left in place)."""
     left: set[str] = set()
+    top = os.fspath(old)
     for dirpath, dirnames, filenames in os.walk(old, topdown=False):
-        for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
-            path = Path(dirpath) / name
-            rel = path.relative_to(old).as_posix()
-            if rel in allowed and not path.is_symlink():
-                path.unlink()
+        base = _relative(dirpath, old)
+        for name in filenames + [d for d in dirnames
+                                 if os.path.islink(os.path.join(dirpath, d))]:
+            path = os.path.join(dirpath, name)
+            rel = base + name
+            if rel in allowed and not os.path.islink(path):
+                os.unlink(path)
             else:
                 left.add(rel)
-        if Path(dirpath) != old:
+        if dirpath != top:
             try:
                 os.rmdir(dirpath)
             except OSError:
@@ -461,7 +465,7 @@ def _inventory(out: Path) -> tuple[set[str], set[str], list[str], Any]:
             parts = got.get("parts")
         except (OSError, ValueError, AttributeError, RecursionError):
             listed = set()
-    holders = {p.as_posix() for f in listed for p in Path(f).parents}
+    holders = {f[:i] for f in listed for i in _slashes(f)}
 
     def unreadable(err: OSError) -> None:
         raise OutputError(f"{out}: cannot look through it ({err.filename}: "
@@ -469,26 +473,44 @@ def _inventory(out: Path) -> tuple[set[str], set[str], list[str], Any]:
     present: set[str] = set()
     others: set[str] = set()
     meta: list[str] = []
+    # paths as strings: Path objects for each of a large folder's files were a third of
+    # a re-run's write
     for dirpath, dirnames, filenames in os.walk(out, onerror=unreadable):
-        here = Path(dirpath)
+        base = _relative(dirpath, out)
         for name in filenames:
-            rel = (here / name).relative_to(out).as_posix()
+            rel = base + name
             if name in _METADATA:
-                if not (here / name).is_symlink() and (here / name).is_file():
+                full = os.path.join(dirpath, name)
+                if not os.path.islink(full) and os.path.isfile(full):
                     meta.append(rel)
                 continue
             if rel in (MANIFEST, _LOCK_INSIDE):
                 continue
             present.add(rel)
         for name in dirnames:
-            rel = (here / name).relative_to(out).as_posix()
-            if (here / name).is_symlink() or rel not in holders:
+            rel = base + name
+            if os.path.islink(os.path.join(dirpath, name)) or rel not in holders:
                 others.add(rel)
     meta.sort()
     if not has_manifest:
         return set(), present | others, meta, None
     return present & listed, (present - listed) | {d for d in others if not any(
         f.startswith(d + "/") for f in present - listed)}, meta, parts
+
+
+def _slashes(rel: str) -> Iterator[int]:
+    """Where each folder of a relative path ends: ``a/b/c`` gives the ends of ``a`` and
+    ``a/b``."""
+    i = rel.find("/")
+    while i > 0:
+        yield i
+        i = rel.find("/", i + 1)
+
+
+def _relative(dirpath: str, root: Path) -> str:
+    """A folder under ``root`` as the prefix of its files' relative paths ("" or "a/b/")."""
+    rel = os.path.relpath(dirpath, root)
+    return "" if rel == "." else rel.replace(os.sep, "/") + "/"
 
 
 def _remove_file(out: Path, rel: str) -> None:
