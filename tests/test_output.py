@@ -7,6 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reconcile.config import Config
 from reconcile.output import write, write_atomic
 from reconcile.pipeline import run
@@ -238,3 +241,28 @@ def test_the_summary_written_a_piece_at_a_time_is_the_summary_as_json(tmp_path: 
         result = run(folder, CONFIG)
         assert "".join(summary_text(result)) == dumps(summary(result))
     assert result.related and result.duplicates and result.errors and result.warnings()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text() |
+    st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner,
+                                                                max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON)
+def test_the_results_json_is_what_the_standard_library_writes(obj) -> None:
+    # orjson writes it (output.dumps); the text must be json.dumps's, to the byte, and
+    # what orjson refuses (integers past 64 bits) is written by json
+    from reconcile.output import dumps
+
+    assert dumps(obj) == json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_json_orjson_refuses_is_written_all_the_same() -> None:
+    from reconcile.output import dumps
+
+    for obj in ({1: "a key that is a number"}, [2 ** 70], {"k": (1, "元组")}):
+        assert dumps(obj) == json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
