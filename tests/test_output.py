@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reconcile.config import Config
@@ -251,8 +251,11 @@ _JSON = st.recursive(
     max_leaves=20)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(_JSON)
+@example(2.5959172347723644e-05)
+@example([1e-4, 9.99e-5, 1e16, 1e15, 123456789012345678.0, 5e-324, 1.7976931348623157e308,
+          -0.0, 0.1 + 0.2, 1e22, 12345.678e-10, -1e-7])
 def test_the_results_json_is_what_the_standard_library_writes(obj) -> None:
     # orjson writes it (output.dumps); the text must be json.dumps's, to the byte, and
     # what orjson refuses (integers past 64 bits) is written by json

@@ -120,11 +120,11 @@ def test_a_crash_while_writing_leaves_the_last_results_whole(tmp_path: Path, mon
     calls = {"n": 0}
     real = output._write_plain
 
-    def dying(path: Path, text: str) -> None:
+    def dying(path: Path, text: str, **kw) -> None:
         calls["n"] += 1
         if calls["n"] == 4:
             raise KeyboardInterrupt  # the run is killed halfway through the write
-        real(path, text)
+        real(path, text, **kw)
     monkeypatch.setattr(output, "_write_plain", dying)
     with pytest.raises(KeyboardInterrupt):
         write(result, out)
