@@ -176,6 +176,10 @@ class FileKey(str):
 _FOLDER_RESULT = "folder-result:"
 
 
+#: The slot of the last folder's join verdicts (see Cache.lookup_verdicts).
+_LAST_VERDICTS = "verdicts-last"
+
+
 def _verdicts_slot(place: str) -> str:
     return "verdicts:" + hashlib.sha256(place.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -524,20 +528,27 @@ class Cache:
                 pass
 
     def lookup_verdicts(self, place: str, config: Config) -> Verdicts | None:
-        """The last join's verdicts for the folder ``place`` (join.Verdicts), if it ran
-        with the same code and options: whatever files changed since."""
+        """The last join's verdicts for the folder ``place`` (join.Verdicts), else those of
+        the last folder joined (a folder copied or moved, or a new one beside it: the
+        verdicts name files by path and content, so any join's serve the pairs of files
+        it saw), if it ran with the same code and options."""
         if not self.enabled or not place:
             return None
-        got = self._get(_verdicts_slot(place))
-        if isinstance(got, tuple) and len(got) == 2 and got[0] == self._join_key(config):
-            return got[1]
+        key = self._join_key(config)
+        last = self._get(_LAST_VERDICTS)
+        for slot in dict.fromkeys((_verdicts_slot(place), last)):
+            got = self._get(slot) if isinstance(slot, str) else None
+            if isinstance(got, tuple) and len(got) == 2 and got[0] == key:
+                return got[1]
         return None
 
     def store_verdicts(self, place: str, config: Config, verdicts: Verdicts) -> None:
-        """Keep a join's verdicts for ``place`` (replacing the last)."""
+        """Keep a join's verdicts for ``place`` (replacing the last), and name it the last
+        folder joined."""
         if place and self.enabled:
-            self._put([(_verdicts_slot(place), "folder", (self._join_key(config), verdicts))],
-                      large=True)
+            slot = _verdicts_slot(place)
+            self._put([(slot, "folder", (self._join_key(config), verdicts)),
+                       (_LAST_VERDICTS, "folder", slot)], large=True)
 
     def drafts(self, config: Config) -> _Drafts:
         """The works the grouping made before, for it to take again (group.Drafts), under

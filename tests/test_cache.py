@@ -61,8 +61,8 @@ def test_second_run_is_served_from_the_cache_with_the_same_output(
         tmp_path: Path, reference: dict[str, bytes]) -> None:
     r1, c1, w1 = cached_run(SEEDS, tmp_path / "cache")
     # the files, the folder stage (its result, the folder's entry naming it, the join's
-    # verdicts, each work as grouped), the works
-    assert (c1.hits, c1.misses, c1.stored) == (0, 5, 5 + 3 + 2 * len(r1.works))
+    # verdicts and the entry naming them the last, each work as grouped), the works
+    assert (c1.hits, c1.misses, c1.stored) == (0, 5, 5 + 4 + 2 * len(r1.works))
     assert c1.work_misses == len(r1.works) == 3 and c1.folder_hits == 0
     r2, c2, w2 = cached_run(SEEDS, tmp_path / "cache")
     assert (c2.hits, c2.misses, c2.stored) == (5, 0, 0)
@@ -108,6 +108,40 @@ def test_a_changed_file_is_recomputed_and_only_it(tmp_path: Path) -> None:
     edited = next(r for r in result.records if r.witness.id == p.name)
     assert "犇" in edited.witness.text
     assert output(result, tmp_path / "o") == output(run(folder, CONFIG), tmp_path / "ref")
+
+
+def test_a_copied_folder_with_a_file_changed_scores_only_that_files_pairs(tmp_path: Path) -> None:
+    # the join's verdicts name files by path and content: a copy of the folder elsewhere
+    # (a moved folder, the benchmark's re-run) takes the last folder's
+    from reconcile import join as J
+
+    cached_run(SEEDS, tmp_path / "cache")
+    folder = tmp_path / "copy"
+    shutil.copytree(SEEDS, folder)
+    p = folder / "002_0eb4157994b25008.txt"
+    p.write_text(p.read_text("utf-8").replace("推进清徐老陈醋", "推进清徐老犇醋"), "utf-8")
+    scored = []
+    real = J.confirm
+
+    def confirm(records, pairs, config):
+        scored.extend((records[a >> 32].witness.id, records[b >> 32].witness.id)
+                      for a, b in pairs.tolist())
+        return real(records, pairs, config)
+    J.confirm = confirm
+    try:
+        result, cache, _ = cached_run(folder, tmp_path / "cache")
+    finally:
+        J.confirm = real
+    assert cache.folder_hits == 0 and scored and all(p.name in pair for pair in scored)
+    assert output(result, tmp_path / "o") == output(run(folder, CONFIG), tmp_path / "ref")
+    # other options: no verdicts serve
+    scored.clear()
+    J.confirm = confirm
+    try:
+        cached_run(folder, tmp_path / "cache", replace(CONFIG, match_containment=0.61))
+    finally:
+        J.confirm = real
+    assert any(p.name not in pair for pair in scored)
 
 
 def test_the_folder_stage_is_served_only_for_the_same_sources_and_options(tmp_path: Path) -> None:
