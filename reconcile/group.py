@@ -947,26 +947,25 @@ def _works(records: Sequence[Fingerprinted], t: _Tally, config: Config,
         comps[uf.find(i)].append(i)
 
     comps_sorted = [sorted(m, key=lambda i: ids[i]) for m in comps.values()]
-    # each work's witnesses are its own affair: in worker processes, where there are many
-    names_of = keys(comps_sorted) if keys is not None and drafts is not None else []
-    made: list[Work | None] = [
-        None if d is None else _placed(d, m) for d, m in zip(
-            drafts.lookup_drafts(names_of), comps_sorted)] if names_of and drafts else \
-        [None] * len(comps_sorted)
+    # each work's witnesses are its own affair (made in worker processes, where there are
+    # many), unless it is kept as made before from the same files and matches
+    keyed = keys(comps_sorted) if keys is not None and drafts is not None else None
+    kept = drafts.lookup_drafts(keyed) if keyed is not None and drafts is not None \
+        else [None] * len(comps_sorted)
+    made = [None if d is None else _placed(d, m) for d, m in zip(kept, comps_sorted)]
     todo = [k for k, d in enumerate(made) if d is None]
     for k, d in zip(todo, shared_map(_work_of_component, (records, t, facts, names, ids, config),
                                      [comps_sorted[k] for k in todo], jobs_of(config.jobs),
                                      _POOL_MIN_WORKS)):
         made[k] = d
-    if names_of and drafts is not None:
-        drafts.store_drafts([(names_of[k], _placed(made[k], comps_sorted[k], back=True))
+    if keyed is not None and drafts is not None:
+        drafts.store_drafts([(keyed[k], _placed(made[k], comps_sorted[k], back=True))
                              for k in todo])
-    drafts_ = [d for d in made if d is not None]
-    drafts_.sort(key=lambda d: ids[d.members[0]])
+    finished = sorted((d for d in made if d is not None), key=lambda d: ids[d.members[0]])
     works: list[Work] = []
     used: set[str] = set()
     work_of = [""] * n
-    for draft in drafts_:
+    for draft in finished:
         first = ids[draft.members[0]]
         wid = _slug(first)
         k = 2
