@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -43,6 +44,25 @@ def output(result, out: Path) -> dict[str, bytes]:
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The seeds' output without any cache."""
     return output(run(SEEDS, CONFIG), tmp_path_factory.mktemp("ref"))
+
+
+@contextmanager
+def scoring():
+    """The pairs of files the join scores while inside (join.confirm watched)."""
+    from reconcile import join as J
+
+    scored: list[tuple[str, str]] = []
+    real = J.confirm
+
+    def confirm(records, pairs, config):
+        scored.extend((records[a >> 32].witness.id, records[b >> 32].witness.id)
+                      for a, b in pairs.tolist())
+        return real(records, pairs, config)
+    J.confirm = confirm
+    try:
+        yield scored
+    finally:
+        J.confirm = real
 
 
 class Warnings(list):
@@ -80,19 +100,8 @@ def test_a_changed_file_is_recomputed_and_only_it(tmp_path: Path) -> None:
     p = folder / "002_0eb4157994b25008.txt"
     p.write_text(p.read_text("utf-8").replace("推进清徐老陈醋", "推进清徐老犇醋"), "utf-8")
     entries = Cache(tmp_path / "cache").entries()
-    from reconcile import join as J
-    scored = []
-    real = J.confirm
-
-    def confirm(records, pairs, config):  # the pairs the join scores, by file
-        scored.extend((records[a >> 32].witness.id, records[b >> 32].witness.id)
-                      for a, b in pairs.tolist())
-        return real(records, pairs, config)
-    J.confirm = confirm
-    try:
+    with scoring() as scored:
         result, cache, _ = cached_run(folder, tmp_path / "cache")
-    finally:
-        J.confirm = real
     assert (cache.hits, cache.misses, cache.folder_hits) == (4, 1, 0)
     # the join scores again only the pairs of the changed file: the last join's verdicts
     # stand for the rest
@@ -113,34 +122,18 @@ def test_a_changed_file_is_recomputed_and_only_it(tmp_path: Path) -> None:
 def test_a_copied_folder_with_a_file_changed_scores_only_that_files_pairs(tmp_path: Path) -> None:
     # the join's verdicts name files by path and content: a copy of the folder elsewhere
     # (a moved folder, the benchmark's re-run) takes the last folder's
-    from reconcile import join as J
-
     cached_run(SEEDS, tmp_path / "cache")
     folder = tmp_path / "copy"
     shutil.copytree(SEEDS, folder)
     p = folder / "002_0eb4157994b25008.txt"
     p.write_text(p.read_text("utf-8").replace("推进清徐老陈醋", "推进清徐老犇醋"), "utf-8")
-    scored = []
-    real = J.confirm
-
-    def confirm(records, pairs, config):
-        scored.extend((records[a >> 32].witness.id, records[b >> 32].witness.id)
-                      for a, b in pairs.tolist())
-        return real(records, pairs, config)
-    J.confirm = confirm
-    try:
+    with scoring() as scored:
         result, cache, _ = cached_run(folder, tmp_path / "cache")
-    finally:
-        J.confirm = real
     assert cache.folder_hits == 0 and scored and all(p.name in pair for pair in scored)
     assert output(result, tmp_path / "o") == output(run(folder, CONFIG), tmp_path / "ref")
     # other options: no verdicts serve
-    scored.clear()
-    J.confirm = confirm
-    try:
+    with scoring() as scored:
         cached_run(folder, tmp_path / "cache", replace(CONFIG, match_containment=0.61))
-    finally:
-        J.confirm = real
     assert any(p.name not in pair for pair in scored)
 
 
