@@ -27,6 +27,7 @@ R = TypeVar("R")
 _PR_SET_PDEATHSIG = 1
 # What the forked workers of the running shared_map read, and the function they apply.
 _SHARED: tuple[Any, Callable[..., Any]] | None = None
+_PARENT: int | None = None  # the process that forks the pool's workers (die_with_parent)
 # Open holds that forbid forking (a Dask client's threads are running: a fork copies
 # whatever lock a thread holds at that moment).
 _NO_FORK = 0
@@ -48,14 +49,18 @@ def jobs_of(jobs: int) -> int:
     return jobs if jobs > 0 else (os.cpu_count() or 1)
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """A pool worker ends when the run does, even when the run is killed (Linux; elsewhere
-    the pool's own shutdown is all there is)."""
+    the pool's own shutdown is all there is). ``parent``: the process that forked it,
+    where known: one killed before the worker asked for the signal (between the fork and
+    this call) sends none, and the worker, adopted by another, ends here."""
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
         except (OSError, AttributeError):
             pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
 
 
 def give_back() -> None:
@@ -124,7 +129,7 @@ def _start_worker() -> None:
     """A forked worker: it ends with the run, and collects its garbage as the process it
     was forked from did before pausing (the tasks pause it for themselves)."""
     global _PAUSED, _RESUME
-    die_with_parent()
+    die_with_parent(_PARENT)
     if _PAUSED:
         _PAUSED, on, _RESUME = 0, _RESUME, False
         if on:
@@ -166,7 +171,7 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
     imports ``fn``'s module once), not forked from this process, and ``shared`` is pickled
     to each once: for a process grown large (a forked worker starts as large as it, and
     each worker's memory counts) whose tasks carry what they read in their items."""
-    global _SHARED
+    global _SHARED, _PARENT
     pooled = jobs > 1 and len(items) >= least
     chunk = chunksize or max(1, len(items) // (jobs * 8))
     if pooled and fresh and "forkserver" in mp.get_all_start_methods():
@@ -178,6 +183,7 @@ def shared_map(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], jobs:
             _stop_forkserver()
     elif pooled and not _NO_FORK and "fork" in mp.get_all_start_methods():
         _SHARED = (shared, fn)
+        _PARENT = os.getpid()
         give_back()
         # what the workers inherit is left out of their garbage collections: a collection
         # writes to every object it tracks, and each page written is copied into the worker

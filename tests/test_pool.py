@@ -98,3 +98,18 @@ used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 assert used > 0.5, used
 assert forkserver._forkserver._forkserver_pid is None
 """)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_worker_whose_parent_died_before_it_asked_to_die_with_it_ends() -> None:
+    # the run killed between a worker's fork and its prctl sends it no signal: the worker
+    # finds itself adopted (its parent is not the process that forked it) and ends
+    from reconcile.pool import die_with_parent
+
+    for parent, ends in ((None, False), (os.getpid(), False), (os.getpid() + 10 ** 7, True)):
+        pid = os.fork()
+        if pid == 0:  # the worker: adopted when its parent is not the one given
+            die_with_parent(parent)
+            os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == (1 if ends else 0), parent
