@@ -858,8 +858,8 @@ def group(records: Sequence[Fingerprinted], matches: Matches, config: Config,
     and the matches that touch them are as when it kept them: a re-run with one file
     changed makes only that file's work again."""
     t = _tally(records, matches)
-    keys = _component_keys(matches, tags) if drafts is not None and tags else None
-    works, work_of = _works(records, t, config, keys, drafts)
+    works, work_of = _works(records, t, config, (matches, tags, drafts)
+                            if drafts is not None and tags else None)
     totals = t.totals
     # the tally and the works' temporaries go before the related works' own (together they
     # were the run's largest moment at 10,000 works)
@@ -869,10 +869,10 @@ def group(records: Sequence[Fingerprinted], matches: Matches, config: Config,
 
 
 def _works(records: Sequence[Fingerprinted], t: _Tally, config: Config,
-           keys: Callable[[list[list[int]]], list[str]] | None = None,
-           drafts: Drafts | None = None) -> tuple[list[Work], list[str]]:
-    """The works, and each file's work id. ``keys`` names each work by what it is made of,
-    under which ``drafts`` keeps it."""
+           kept: tuple[Matches, Sequence[str], Drafts] | None = None
+           ) -> tuple[list[Work], list[str]]:
+    """The works, and each file's work id. ``kept``: the matches and the records' tags, by
+    which the works are keyed (:func:`_component_keys`) in the drafts that keep them."""
     n = len(records)
     facts = [pages.facts(r.witness) for r in records]
     names = [pages.in_section(pages.name_page(r.witness.id), f) for r, f in zip(records, facts)]
@@ -949,18 +949,17 @@ def _works(records: Sequence[Fingerprinted], t: _Tally, config: Config,
     comps_sorted = [sorted(m, key=lambda i: ids[i]) for m in comps.values()]
     # each work's witnesses are its own affair (made in worker processes, where there are
     # many), unless it is kept as made before from the same files and matches
-    keyed = keys(comps_sorted) if keys is not None and drafts is not None else None
-    kept = drafts.lookup_drafts(keyed) if keyed is not None and drafts is not None \
-        else [None] * len(comps_sorted)
-    made = [None if d is None else _placed(d, m) for d, m in zip(kept, comps_sorted)]
+    keyed = _component_keys(kept[0], kept[1], comps_sorted) if kept else []
+    made = [None if d is None else _placed(d, m) for d, m in zip(
+        kept[2].lookup_drafts(keyed), comps_sorted)] if kept else [None] * len(comps_sorted)
     todo = [k for k, d in enumerate(made) if d is None]
     for k, d in zip(todo, shared_map(_work_of_component, (records, t, facts, names, ids, config),
                                      [comps_sorted[k] for k in todo], jobs_of(config.jobs),
                                      _POOL_MIN_WORKS)):
         made[k] = d
-    if keyed is not None and drafts is not None:
-        drafts.store_drafts([(keyed[k], _placed(made[k], comps_sorted[k], back=True))
-                             for k in todo])
+    if kept:
+        kept[2].store_drafts([(keyed[k], _placed(made[k], comps_sorted[k], back=True))
+                              for k in todo])
     finished = sorted((d for d in made if d is not None), key=lambda d: ids[d.members[0]])
     works: list[Work] = []
     used: set[str] = set()
@@ -994,52 +993,50 @@ def _placed(work: Work, members: Sequence[int], back: bool = False) -> Work:
                                   for e in work.editions))
 
 
-def _component_keys(matches: Matches, tags: Sequence[str]
-                    ) -> Callable[[list[list[int]]], list[str]]:
-    """``keys(works)``: for each work (its files' indices, in order) a key of everything
+def _component_keys(matches: Matches, tags: Sequence[str], works: list[list[int]]
+                    ) -> list[str]:
+    """For each work (its files' indices, in order) a key of everything
     :func:`_work_of_component` reads: its files (their ``tags``), the matches between them
     (by their files' places in the work, in the matches' order, which is the folder's
     order of the files and so the same among them wherever they stand) and which of their
     units match a file of another work (a file's first and last such unit is a page
     edge, :func:`_junctions`). Whatever else is in the folder does not enter. The matches
-    are read when the keys are made, not copied before (a copy of those across files was
+    are read here, not copied when the grouping begins (a copy of those across files was
     82 MB beside the tally at 10,000 works)."""
-    def keys(works: list[list[int]]) -> list[str]:
-        n = len(tags)
-        comp = np.full(n, -1, dtype=np.int64)
-        place = np.zeros(n, dtype=np.int64)
-        for k, members in enumerate(works):
-            comp[members] = k
-            place[members] = np.arange(len(members))
-        m = matches
-        ca, cb = comp[m.wa], comp[m.wb]
-        across = m.wa != m.wb
-        inside = np.flatnonzero(across & (ca == cb))
-        inside = inside[np.argsort(ca[inside], kind="stable")]
-        rows = np.stack([place[m.wa[inside]], m.ua[inside], place[m.wb[inside]], m.ub[inside]],
-                        axis=1)
-        starts = np.searchsorted(ca[inside], np.arange(len(works) + 1))
-        del inside
-        out = np.flatnonzero(across & (ca != cb))
-        del across, ca, cb
-        ends = np.concatenate([np.stack([m.wa[out], m.ua[out]], axis=1),
-                               np.stack([m.wb[out], m.ub[out]], axis=1)])
-        ends = np.unique(ends, axis=0) if len(ends) else ends.reshape(0, 2)
-        ec = comp[ends[:, 0]]
-        order = np.argsort(ec, kind="stable")
-        ends, ec = ends[order], ec[order]
-        ends = np.stack([place[ends[:, 0]], ends[:, 1]], axis=1)
-        e_starts = np.searchsorted(ec, np.arange(len(works) + 1))
-        got = []
-        for k, members in enumerate(works):
-            within, outside = rows[starts[k]:starts[k + 1]], ends[e_starts[k]:e_starts[k + 1]]
-            h = hashlib.sha256(f"{len(within)} {len(outside)}\0".encode())
-            h.update("\0".join(tags[f] for f in members).encode())
-            h.update(np.ascontiguousarray(within).tobytes())
-            h.update(np.ascontiguousarray(outside).tobytes())
-            got.append(h.hexdigest())
-        return got
-    return keys
+    n = len(tags)
+    comp = np.full(n, -1, dtype=np.int64)
+    place = np.zeros(n, dtype=np.int64)
+    for k, members in enumerate(works):
+        comp[members] = k
+        place[members] = np.arange(len(members))
+    m = matches
+    ca, cb = comp[m.wa], comp[m.wb]
+    across = m.wa != m.wb
+    inside = np.flatnonzero(across & (ca == cb))
+    inside = inside[np.argsort(ca[inside], kind="stable")]
+    rows = np.stack([place[m.wa[inside]], m.ua[inside], place[m.wb[inside]], m.ub[inside]],
+                    axis=1)
+    starts = np.searchsorted(ca[inside], np.arange(len(works) + 1))
+    del inside
+    out = np.flatnonzero(across & (ca != cb))
+    del across, ca, cb
+    ends = np.concatenate([np.stack([m.wa[out], m.ua[out]], axis=1),
+                           np.stack([m.wb[out], m.ub[out]], axis=1)])
+    ends = np.unique(ends, axis=0) if len(ends) else ends.reshape(0, 2)
+    ec = comp[ends[:, 0]]
+    order = np.argsort(ec, kind="stable")
+    ends, ec = ends[order], ec[order]
+    ends = np.stack([place[ends[:, 0]], ends[:, 1]], axis=1)
+    e_starts = np.searchsorted(ec, np.arange(len(works) + 1))
+    got = []
+    for k, members in enumerate(works):
+        within, outside = rows[starts[k]:starts[k + 1]], ends[e_starts[k]:e_starts[k + 1]]
+        h = hashlib.sha256(f"{len(within)} {len(outside)}\0".encode())
+        h.update("\0".join(tags[f] for f in members).encode())
+        h.update(np.ascontiguousarray(within).tobytes())
+        h.update(np.ascontiguousarray(outside).tobytes())
+        got.append(h.hexdigest())
+    return got
 
 
 def _work_of_component(shared: tuple[Sequence[Fingerprinted], _Tally,
