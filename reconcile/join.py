@@ -400,9 +400,8 @@ def join_again(records: Sequence[Fingerprinted], config: Config, bands: Bands | 
                                             jobs, least=2, chunksize=1)))
     if known is None:
         low = np.int64(0xFFFFFFFF)
-        places = ((first[todo[:, 0] >> 32] + (todo[:, 0] & low)).astype(np.uint64)
-                  << np.uint64(32)) | (first[todo[:, 1] >> 32] + (todo[:, 1] & low)
-                                       ).astype(np.uint64)
+        places = _packed(first[todo[:, 0] >> 32] + (todo[:, 0] & low),
+                         first[todo[:, 1] >> 32] + (todo[:, 1] & low))
     del todo
     at = _places_of(scored, first)
     if scores is not None:  # the pairs already decided, merged in by place
@@ -422,10 +421,14 @@ def join_again(records: Sequence[Fingerprinted], config: Config, bands: Bands | 
     return matches, Verdicts(tuple(tags), first, places, kept, c, j)
 
 
+def _packed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pairs of unit places as one number each, ``a << 32 | b``."""
+    return (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
+
+
 def _places_of(m: Matches, first: np.ndarray) -> np.ndarray:
-    """Each match's pair as its units' places, ``a << 32 | b``."""
-    return ((first[m.wa] + m.ua).astype(np.uint64) << np.uint64(32)) | \
-        (first[m.wb] + m.ub).astype(np.uint64)
+    """Each match's pair as its units' places, packed."""
+    return _packed(first[m.wa] + m.ua, first[m.wb] + m.ub)
 
 
 def _known(places: np.ndarray, first: np.ndarray, tags: Sequence[str],
@@ -445,7 +448,7 @@ def _known(places: np.ndarray, first: np.ndarray, tags: Sequence[str],
     fa = np.searchsorted(first, a, side="right") - 1
     fb = np.searchsorted(first, b, side="right") - 1
     both = seen[fa] & seen[fb]
-    was = ((a + shift[fa]).astype(np.uint64) << np.uint64(32)) | (b + shift[fb]).astype(np.uint64)
+    was = _packed(a + shift[fa], b + shift[fb])
     del a, b, fa, fb
     pos = np.minimum(np.searchsorted(before.pairs, was), max(len(before.pairs) - 1, 0))
     known = both & (before.pairs[pos] == was) if len(before.pairs) else np.zeros(len(places), bool)
