@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -164,16 +164,22 @@ def is_open_tie(note: Mapping[str, Any]) -> bool:
     full text's reading is kept", confidence 0.65) is not open. Refine it here as the choice
     of readings (``choice.py``) says more about ties.
     """
-    reason = str(note.get("reason") or "")
+    return open_tie(str(note.get("reason") or ""), note.get("confidence"),
+                    lambda: carried_counts(note))
+
+
+def open_tie(reason: str, confidence: float | None, counts: Callable[[], list[int]]) -> bool:
+    """:func:`is_open_tie` from a note's reason, confidence and witnesses per carried
+    reading (asked only when the numbers decide): for the notes as objects, where they
+    are made, without writing each out as a dict."""
     if _OPEN.search(reason):
         return True
     if _SETTLED.search(reason):
         return False
-    confidence = note.get("confidence")
     if confidence is None or confidence > 0.5:
         return False
-    counts = carried_counts(note)
-    return len(counts) == 2 and counts[0] == counts[1]
+    got = counts()
+    return len(got) == 2 and got[0] == got[1]
 
 
 # --- baselines ----------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from .classify import PUNCTUATION, cut_chars
 from .config import Config, Pin
 from .edition import EditionText, join_pages
 from .pages import outer_markers, points_inside
-from .policy import is_open_tie
+from .policy import open_tie
 from .evidence import (CharModel, Evidence, Summed, Support, detect_language, general_model,
                        lm_text)
 from .fingerprint import Fingerprinted
@@ -95,7 +95,9 @@ class PackedResult:
     @classmethod
     def of(cls, result: WorkResult) -> PackedResult:
         body = pickle.dumps((result.canonical, result.notes), protocol=pickle.HIGHEST_PROTOCOL)
-        ties = sum(1 for n in result.notes if is_open_tie(n.to_dict()))
+        ties = sum(1 for n in result.notes if open_tie(
+            n.reason, n.confidence,
+            lambda n=n: [len(r.witnesses) for r in n.readings if r.witnesses]))
         text = result.canonical.text
         digest = hashlib.sha256(repr((result.canonical, result.notes)).encode(
             "utf-8", "surrogatepass")).hexdigest()

@@ -603,3 +603,27 @@ def test_the_count_of_files_counts_every_page_file(tmp_path: Path) -> None:
     doc = json.loads(got.stdout)
     witnesses = sum(len(w["witnesses"]) for w in doc["works"])
     assert doc["counts"]["files"] == len(truth["files"]) > witnesses
+
+
+def test_open_ties_counted_where_the_notes_are_made_are_those_of_their_dicts() -> None:
+    # the run counts open ties on the notes as objects (work.PackedResult); --fail-on ties
+    # and the baselines read the dicts: one rule, policy.open_tie, the same answers. The
+    # seeds' notes, their reasons and confidences varied so that every branch is taken
+    from dataclasses import replace
+
+    from reconcile.config import Config
+    from reconcile.pipeline import run
+    from reconcile.policy import is_open_tie
+    from reconcile.work import PackedResult
+
+    result = run(SEEDS, Config(jobs=1))
+    wr = result.collated[0]
+    notes = []
+    for k, n in enumerate(wr.notes):
+        reason = ["an open tie", "the tie was broken by the support", "", "x"][k % 4]
+        notes.append(replace(n, reason=reason, confidence=[0.5, 0.4, 0.65, None][k // 4 % 4]
+                             if k // 4 % 4 != 3 else 0.5))
+    varied = replace(wr, notes=tuple(notes))
+    want = sum(1 for n in notes if is_open_tie(n.to_dict()))
+    assert 0 < want < len(notes)
+    assert PackedResult.of(varied).ties == want
