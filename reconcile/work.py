@@ -361,7 +361,7 @@ def process_work(records: Sequence[Fingerprinted] | Mapping[int, Fingerprinted],
     # plausibility: the work's agreed text, related works, the language
     agreed_keys = _agreed_keys(plain, sites)
     rel_keys = [_keys_of(text) for text in related]
-    lang = config.language or detect_language([k for t in toks[:1] for k in t.keys])
+    lang = config.language or detect_language(toks[0].keys if toks else ())
     own = CharModel(config.lm_order, config.lm_beta)
     own.add([f" {lm_text(piece)} " for piece in agreed_keys] +
                 [f" {lm_text(ks)} " for ks in rel_keys], 1.0)
