@@ -43,7 +43,7 @@ from rapidfuzz.distance import Levenshtein
 from .arrays import ranks, runs
 from .config import Config
 from .normalize import fold
-from .tokens import is_cjk_token
+from .tokens import CJK_CHARS, is_cjk_token
 
 Op = tuple[str, str]  # (from, to): a substitution, or a deletion ('x', '') / insertion ('', 'x')
 
@@ -375,7 +375,7 @@ def lm_text(keys: Iterable[str]) -> str:
     out: list[str] = []
     prev_cjk = True
     for k in keys:
-        cjk = is_cjk_token(k)
+        cjk = len(k) == 1 and CJK_CHARS[k]  # is_cjk_token, inline: a work's every token
         if out and not (cjk and prev_cjk):
             out.append(" ")
         out.append(k)
