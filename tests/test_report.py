@@ -383,3 +383,34 @@ def test_the_page_exports_the_pins_it_was_given_in_the_decisions_schema(seeds: R
     # a report does not carry them: a decision taken leaves the other works' reports as
     # they were
     assert render_work_report(result, 0) == render_work_report(seeds, 0)
+
+
+# The side-by-side view's two sides as Jinja macros wrote them before they were written in
+# Python (report._left_html, _right_html): the same bytes for every kind of piece.
+_MACROS = """{% macro left(parts) %}{% for p in parts %}{% if p.cls == "d" %}<del class="d">{{ p.text }}</del>{% elif p.cls %}<span class="{{ p.cls }}" title="not in this witness">{{ p.text }}</span>{% else %}{{ p.text }}{% endif %}{% endfor %}{% endmacro %}
+{% macro right(parts) %}{% for p in parts %}
+{%- if p.cls == "i" %}<ins class="i">{{ p.text }}</ins>
+{%- elif p.cls == "i ws" %}<ins class="i ws" title="a break only in this witness"></ins>
+{%- elif p.cls == "dm" %}<span class="dm" title="the witness lacks the struck-out text opposite"></span>
+{%- elif p.cls == "gapband" %}<span class="gapband" title="{{ p.chars }} characters of the canonical text are not in this witness">not in this witness · {{ p.chars|thousands }}</span>
+{%- elif p.cls == "add" and p.fold %}<details class="add"><summary>only in this witness: {{ p.chars|thousands }} characters, line {{ p.line }}:{{ p.column }}</summary>{{ p.text }}</details>
+{%- elif p.cls == "page" %}<span class="pagebreak" title="the next page file of this edition begins here">⎘ {{ p.text }}</span>
+{%- elif p.cls == "add" %}<span class="add" title="only in this witness (line {{ p.line }}:{{ p.column }})">{{ p.text }}</span>
+{%- else %}{{ p.text }}{% endif %}
+{%- endfor %}{% endmacro %}
+{{ left(parts) }}|{{ right(parts) }}"""
+
+
+def test_side_by_side_pieces_as_the_macros_wrote_them():
+    from reconcile.report import _left_html, _right_html
+
+    macros = _env().from_string(_MACROS)
+    rng = random.Random(7)
+    texts = ["", "a", "<b>&\"'", "中文 text", "x" * 30, " \n "]
+    kinds = ["", "d", "om", "i", "i ws", "dm", "gapband", "add", "page", "other"]
+    for _ in range(300):
+        parts = [{"cls": rng.choice(kinds), "text": rng.choice(texts),
+                  "chars": rng.choice([0, 7, 1234, 1234567]), "fold": rng.random() < 0.5,
+                  "line": rng.randint(1, 999), "column": rng.randint(1, 99)}
+                 for _ in range(rng.randint(0, 6))]
+        assert macros.render(parts=parts) == f"{_left_html(parts)}|{_right_html(parts)}"
