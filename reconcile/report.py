@@ -62,7 +62,8 @@ def _env() -> Environment:
                       keep_trailing_newline=True)
     env.filters["thousands"] = lambda n: f"{n:,}"  # as _thousands
     env.filters["pct"] = lambda x: f"{x:.0%}"
-    env.globals.update(left=_left_html, right=_right_html)
+    env.globals.update(left=_left_html, right=_right_html, coverage_ticks=_coverage_ticks,
+                       coverage_bars=_coverage_bars)
     return env
 
 
@@ -584,6 +585,35 @@ def _coverage_rows(length: int, witnesses: Sequence[dict[str, Any]],
         bars.sort(key=lambda b: (b["offset"], b["cls"]))
         rows.append({**w, "bars": bars})
     return rows
+
+
+def _coverage_ticks(ticks: Sequence[dict[str, Any]], href: str) -> Markup:
+    """The coverage map's note ticks (see ``_coverage.html``), a link each."""
+    href = escape(href)
+    out = []
+    for i, t in enumerate(ticks):
+        said = f"{escape(t['kind'])} at {escape(t['offset'])}" + (
+            ", needs review" if t["review"] else "")
+        out.append(f'<a href="{href}#m-{escape(t["id"])}" tabindex="{0 if i == 0 else -1}" '
+                   f'aria-label="{said}"><line class="tick{" rv" if t["review"] else ""}" '
+                   f'x1="{escape(t["x"])}" x2="{escape(t["x"])}" y1="0" y2="12" '
+                   f'vector-effect="non-scaling-stroke"><title>{said}</title></line></a>')
+    return Markup("".join(out))
+
+
+def _coverage_bars(row: dict[str, Any], href: str) -> Markup:
+    """One witness's bar of the coverage map: a link for each stretch it prints or omits."""
+    href, siglum = escape(href), escape(row["siglum"])
+    out = []
+    for i, b in enumerate(row["bars"]):
+        said = f'{siglum} {"prints" if b["cls"] == "cv" else "omits"} ' \
+               f'{escape(b["offset"])}+{escape(b["length"])}'
+        where = f' (its {escape(b["line"])}:{escape(b["column"])})' if b["line"] else ""
+        out.append(f'<a href="{href}#at-{escape(b["offset"])}-{escape(b["length"])}" '
+                   f'tabindex="{0 if i == 0 else -1}" aria-label="{said}"><rect '
+                   f'class="{escape(b["cls"])}" x="{escape(b["x"])}" y="0" '
+                   f'width="{escape(b["w"])}" height="12"><title>{said}{where}</title></rect></a>')
+    return Markup("".join(out))
 
 
 def _note_ticks(length: int, notes: Sequence[Any]) -> list[dict[str, Any]]:

@@ -414,3 +414,27 @@ def test_side_by_side_pieces_as_the_macros_wrote_them():
                   "line": rng.randint(1, 999), "column": rng.randint(1, 99)}
                  for _ in range(rng.randint(0, 6))]
         assert macros.render(parts=parts) == f"{_left_html(parts)}|{_right_html(parts)}"
+
+
+_COVERAGE_LOOPS = """{% for t in ticks %}<a href="{{ href }}#m-{{ t.id }}" tabindex="{{ 0 if loop.first else -1 }}" aria-label="{{ t.kind }} at {{ t.offset }}{{ ', needs review' if t.review }}"><line class="tick{{ ' rv' if t.review }}" x1="{{ t.x }}" x2="{{ t.x }}" y1="0" y2="12" vector-effect="non-scaling-stroke"><title>{{ t.kind }} at {{ t.offset }}{{ ', needs review' if t.review }}</title></line></a>{% endfor %}|{% for r in rows %}{% for b in r.bars %}<a href="{{ href }}#at-{{ b.offset }}-{{ b.length }}" tabindex="{{ 0 if loop.first else -1 }}" aria-label="{{ r.siglum }} {{ 'prints' if b.cls == 'cv' else 'omits' }} {{ b.offset }}+{{ b.length }}"><rect class="{{ b.cls }}" x="{{ b.x }}" y="0" width="{{ b.w }}" height="12"><title>{{ r.siglum }} {{ "prints" if b.cls == "cv" else "omits" }} {{ b.offset }}+{{ b.length }}{% if b.line %} (its {{ b.line }}:{{ b.column }}){% endif %}</title></rect></a>{% endfor %}{% endfor %}"""
+
+
+def test_coverage_map_as_the_loops_wrote_it():
+    from reconcile.report import _coverage_bars, _coverage_ticks
+
+    loops = _env().from_string(_COVERAGE_LOOPS)
+    rng = random.Random(11)
+    for _ in range(200):
+        ticks = [{"x": rng.choice([0.0, 12.5, 999.99]), "id": rng.choice(["n1", "w-3<&>"]),
+                  "review": rng.random() < 0.5, "kind": rng.choice(["substitution", "a\"b"]),
+                  "offset": rng.randint(0, 10 ** 6)} for _ in range(rng.randint(0, 4))]
+        rows = [{"siglum": rng.choice(["A", "<B>"]), "bars": [
+            {"x": rng.choice([0.0, 3.25]), "w": rng.choice([0.8, 100.0]),
+             "offset": rng.randint(0, 999), "length": rng.randint(1, 99),
+             "line": rng.choice([0, 3]), "column": rng.randint(1, 9),
+             "cls": rng.choice(["cv", "om"])} for _ in range(rng.randint(0, 4))]}
+            for _ in range(rng.randint(0, 3))]
+        href = rng.choice(["", "report.html", "a&b.html"])
+        want = loops.render(ticks=ticks, rows=rows, href=href)
+        assert want == f"{_coverage_ticks(ticks, href)}|" + "".join(
+            str(_coverage_bars(r, href)) for r in rows)
