@@ -604,6 +604,11 @@ def _scale_targets(add, res: dict[str, Any], root: Path) -> None:
            if len(passes) + len(misses) < len(rows) - sum(r[2] == "—" for r in rows) else ".")
         + (" Missed: " + "; ".join(f"{r[0]} ({r[1]}, target {r[2]})" for r in misses) + "."
            if misses else ""))
+    if misses:
+        add("")
+        add("Why each missed target is missed, stage by stage, and what would meet it: "
+            "`docs/scaling.md`, *The targets missed, and why* (written by hand from these "
+            "runs; read it beside the date of this run).")
     add("")
 
 
