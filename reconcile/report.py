@@ -69,8 +69,8 @@ def _env() -> Environment:
 
 # The two sides of the side-by-side view, piece by piece (``side_by_side``'s "left" and
 # "right"). Written here, not as template macros: a report holds a piece for every stretch
-# of every witness, and Jinja's attribute lookups and escaping of each were a quarter of
-# writing the results.
+# of every witness, and Jinja made an attribute lookup and an escape for each field of
+# each (rendering the 1,000 works' files took about a tenth longer through the macros).
 
 def _left_html(parts: Sequence[dict[str, Any]]) -> Markup:
     out = []
