@@ -60,7 +60,7 @@ def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters["thousands"] = lambda n: f"{n:,}"  # as _thousands
+    env.filters["thousands"] = _thousands
     env.filters["pct"] = lambda x: f"{x:.0%}"
     env.globals.update(left=_left_html, right=_right_html, coverage_ticks=_coverage_ticks,
                        coverage_bars=_coverage_bars)
