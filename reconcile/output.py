@@ -117,7 +117,7 @@ def summary(result: Result) -> dict[str, Any]:
 
 def _summary_works(result: Result) -> Iterator[dict[str, Any]]:
     for k, w in enumerate(result.works):
-        summ = result.collated.summary(k)
+        summ = result.collated.packed(k).summary
         entry = {
             "id": w.id,
             "title": w.title,

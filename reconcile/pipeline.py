@@ -49,7 +49,7 @@ class Result:
 
     def unmatched_pins(self) -> list[int]:
         """Indices of ``config.decisions`` that matched no note of any work."""
-        used = {i for k in range(len(self.collated)) for i in self.collated.pins_matched(k)}
+        used = {i for k in range(len(self.collated)) for i in self.collated.packed(k).pins_matched}
         return [i for i in range(len(self.config.decisions)) if i not in used]
 
 

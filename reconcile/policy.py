@@ -118,8 +118,9 @@ class _WorkNotes(Mapping[str, list[dict[str, Any]]]):
         k = self._of.get(work_id)
         if k is None:
             return 0, 0, 0, {}
-        s = self._collated.summary(k)
-        return s["notes"], s["review"], self._collated.packed(k).ties, dict(s["by_kind"])
+        c = self._collated.packed(k)
+        s = c.summary
+        return s["notes"], s["review"], c.ties, dict(s["by_kind"])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._of)

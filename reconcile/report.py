@@ -626,7 +626,7 @@ def _note_ticks(length: int, notes: Sequence[Any]) -> list[dict[str, Any]]:
 
 def _witness_rows(result: Result, index: int) -> list[dict[str, Any]]:
     w = result.works[index]
-    summ = result.collated.summary(index)
+    summ = result.collated.packed(index).summary
     sig = sigla([r.id for r in w.witnesses])
     rows = []
     for r in w.witnesses:

@@ -113,7 +113,7 @@ class Collated(Sequence[WorkResult]):
     """The works' results, in the order of the works: each unpacked when it is read and not
     kept (but the last, which the writing of one work reads several times), so that a run
     holds its results in a third of the memory. Read the summaries and matched pins with
-    :meth:`summary`, :meth:`pins_matched` and :meth:`packed`, which unpack nothing."""
+    :meth:`packed`, which unpacks nothing."""
     __slots__ = ("_works", "_packed", "_last")
 
     def __init__(self, works: Sequence[Work], packed: Sequence[PackedResult]) -> None:
@@ -143,12 +143,6 @@ class Collated(Sequence[WorkResult]):
         got = self._packed[i].unpack(self._works[i])
         self._last = (i, got)
         return got
-
-    def summary(self, i: int) -> dict[str, Any]:
-        return self._packed[i].summary
-
-    def pins_matched(self, i: int) -> tuple[int, ...]:
-        return self._packed[i].pins_matched
 
     def packed(self, i: int) -> PackedResult:
         return self._packed[i]

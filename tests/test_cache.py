@@ -396,7 +396,7 @@ def test_a_runs_results_are_kept_packed_and_read_back_whole(tmp_path: Path) -> N
     for i, w in enumerate(result.works):
         c = col[i]
         assert c.work is w and c.canonical.text
-        assert col.summary(i) == c.summary and col.pins_matched(i) == c.pins_matched
+        assert col.packed(i).summary == c.summary and col.packed(i).pins_matched == c.pins_matched
         assert col[i] is c  # the last read is kept: writing a work reads it several times
     assert any(c.notes for c in col) and col[-1].work is result.works[-1]
     assert [c.work.id for c in col[1:]] == [w.id for w in result.works[1:]]
