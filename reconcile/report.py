@@ -73,50 +73,54 @@ def _env() -> Environment:
 # each (rendering the 1,000 works' files took about a tenth longer through the macros).
 
 def _left_html(parts: Sequence[dict[str, Any]]) -> Markup:
-    out = []
-    for p in parts:
-        cls, text = p["cls"], escape(p["text"])
-        if cls == "d":
-            out.append(f'<del class="d">{text}</del>')
-        elif cls:
-            out.append(f'<span class="{escape(cls)}" title="not in this witness">{text}</span>')
-        else:
-            out.append(text)
-    return Markup("".join(out))
+    return _pieces_html(parts, _left_piece)
+
+
+def _right_html(parts: Sequence[dict[str, Any]]) -> Markup:
+    return _pieces_html(parts, _right_piece)
+
+
+def _pieces_html(parts: Sequence[dict[str, Any]],
+                 piece: Callable[[dict[str, Any], Markup], str]) -> Markup:
+    return Markup("".join(piece(p, escape(p["text"])) for p in parts))
+
+
+def _left_piece(p: dict[str, Any], text: Markup) -> str:
+    cls = p["cls"]
+    if cls == "d":
+        return f'<del class="d">{text}</del>'
+    if cls:
+        return f'<span class="{escape(cls)}" title="not in this witness">{text}</span>'
+    return text
+
+
+def _right_piece(p: dict[str, Any], text: Markup) -> str:
+    cls = p["cls"]
+    if cls == "i":
+        return f'<ins class="i">{text}</ins>'
+    if cls == "i ws":
+        return '<ins class="i ws" title="a break only in this witness"></ins>'
+    if cls == "dm":
+        return '<span class="dm" title="the witness lacks the struck-out text opposite"></span>'
+    if cls == "gapband":
+        return (f'<span class="gapband" title="{escape(p["chars"])} characters of the '
+                f'canonical text are not in this witness">not in this witness · '
+                f'{_thousands(p["chars"])}</span>')
+    if cls == "add" and p["fold"]:
+        return (f'<details class="add"><summary>only in this witness: '
+                f'{_thousands(p["chars"])} characters, line {escape(p["line"])}:'
+                f'{escape(p["column"])}</summary>{text}</details>')
+    if cls == "page":
+        return (f'<span class="pagebreak" title="the next page file of this edition begins '
+                f'here">⎘ {text}</span>')
+    if cls == "add":
+        return (f'<span class="add" title="only in this witness (line '
+                f'{escape(p["line"])}:{escape(p["column"])})">{text}</span>')
+    return text
 
 
 def _thousands(n: int) -> Markup:
     return escape(f"{n:,}")
-
-
-def _right_html(parts: Sequence[dict[str, Any]]) -> Markup:
-    out = []
-    for p in parts:
-        cls, text = p["cls"], escape(p["text"])
-        if cls == "i":
-            out.append(f'<ins class="i">{text}</ins>')
-        elif cls == "i ws":
-            out.append('<ins class="i ws" title="a break only in this witness"></ins>')
-        elif cls == "dm":
-            out.append('<span class="dm" title="the witness lacks the struck-out text '
-                       'opposite"></span>')
-        elif cls == "gapband":
-            out.append(f'<span class="gapband" title="{escape(p["chars"])} characters of the '
-                       f'canonical text are not in this witness">not in this witness · '
-                       f'{_thousands(p["chars"])}</span>')
-        elif cls == "add" and p["fold"]:
-            out.append(f'<details class="add"><summary>only in this witness: '
-                       f'{_thousands(p["chars"])} characters, line {escape(p["line"])}:'
-                       f'{escape(p["column"])}</summary>{text}</details>')
-        elif cls == "page":
-            out.append(f'<span class="pagebreak" title="the next page file of this edition '
-                       f'begins here">⎘ {text}</span>')
-        elif cls == "add":
-            out.append(f'<span class="add" title="only in this witness (line '
-                       f'{escape(p["line"])}:{escape(p["column"])})">{text}</span>')
-        else:
-            out.append(text)
-    return Markup("".join(out))
 
 
 @lru_cache(maxsize=None)
