@@ -400,10 +400,10 @@ def join_again(records: Sequence[Fingerprinted], config: Config, bands: Bands | 
                                             jobs, least=2, chunksize=1)))
     if known is None:
         low = np.int64(0xFFFFFFFF)
-        places = _packed(first[todo[:, 0] >> 32] + (todo[:, 0] & low),
-                         first[todo[:, 1] >> 32] + (todo[:, 1] & low))
+        places = _places(first, todo[:, 0] >> 32, todo[:, 0] & low, todo[:, 1] >> 32,
+                         todo[:, 1] & low)
     del todo
-    at = _places_of(scored, first)
+    at = _places(first, scored.wa, scored.ua, scored.wb, scored.ub)
     if scores is not None:  # the pairs already decided, merged in by place
         at, c, j = (np.concatenate(x) for x in (
             (at, scores[0]), (scored.containment, scores[1]), (scored.jaccard, scores[2])))
@@ -426,9 +426,11 @@ def _packed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
 
 
-def _places_of(m: Matches, first: np.ndarray) -> np.ndarray:
-    """Each match's pair as its units' places, packed."""
-    return _packed(first[m.wa] + m.ua, first[m.wb] + m.ub)
+def _places(first: np.ndarray, wa: np.ndarray, ua: np.ndarray, wb: np.ndarray,
+            ub: np.ndarray) -> np.ndarray:
+    """Pairs of units (file, unit; file, unit) as their places among the folder's units
+    (file ``i``'s from ``first[i]``), packed."""
+    return _packed(first[wa] + ua, first[wb] + ub)
 
 
 def _known(places: np.ndarray, first: np.ndarray, tags: Sequence[str],
