@@ -949,17 +949,20 @@ def _works(records: Sequence[Fingerprinted], t: _Tally, config: Config,
     comps_sorted = [sorted(m, key=lambda i: ids[i]) for m in comps.values()]
     # each work's witnesses are its own affair (made in worker processes, where there are
     # many), unless it is kept as made before from the same files and matches
-    keyed = _component_keys(kept[0], kept[1], comps_sorted) if kept else []
-    made = [None if d is None else _placed(d, m) for d, m in zip(
-        kept[2].lookup_drafts(keyed), comps_sorted)] if kept else [None] * len(comps_sorted)
+    made: list[Work | None] = [None] * len(comps_sorted)
+    if kept:
+        matches, tags, drafts = kept
+        keyed = _component_keys(matches, tags, comps_sorted)
+        made = [None if d is None else _placed(d, m)
+                for d, m in zip(drafts.lookup_drafts(keyed), comps_sorted)]
     todo = [k for k, d in enumerate(made) if d is None]
     for k, d in zip(todo, shared_map(_work_of_component, (records, t, facts, names, ids, config),
                                      [comps_sorted[k] for k in todo], jobs_of(config.jobs),
                                      _POOL_MIN_WORKS)):
         made[k] = d
     if kept:
-        kept[2].store_drafts([(keyed[k], _placed(made[k], comps_sorted[k], back=True))
-                              for k in todo])
+        drafts.store_drafts([(keyed[k], _placed(made[k], comps_sorted[k], back=True))
+                             for k in todo])
     finished = sorted((d for d in made if d is not None), key=lambda d: ids[d.members[0]])
     works: list[Work] = []
     used: set[str] = set()
